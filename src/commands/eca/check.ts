@@ -1,0 +1,66 @@
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
+import { Messages, SfError } from '@salesforce/core';
+import { check, loadCatalog } from '../../lib/check.js';
+import { printCheckResult } from '../../lib/output.js';
+import { CheckResult, FailOn, junitXml } from '../../lib/report.js';
+import { RULES } from '../../lib/rules/index.js';
+import { devHubOrgIdFlag, EXIT } from '../../lib/flags.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-plugin-eca', 'eca.check');
+
+export type EcaCheckResult = CheckResult;
+
+export default class EcaCheck extends SfCommand<EcaCheckResult> {
+  public static readonly summary = messages.getMessage('summary');
+  public static readonly description = messages.getMessage('description');
+  public static readonly examples = messages.getMessages('examples');
+  public static readonly errorCodes = toHelpSection('EXIT CODES', {
+    [String(EXIT.passed)]: messages.getMessage('exit.passed'),
+    [String(EXIT.gateFailed)]: messages.getMessage('exit.failed'),
+    [String(EXIT.cannotRun)]: messages.getMessage('exit.cannotRun'),
+  });
+
+  public static readonly flags = {
+    'source-dir': Flags.directory({ char: 'd', summary: messages.getMessage('flags.source-dir.summary'), multiple: true, exists: true }),
+    'dev-hub-org-id': devHubOrgIdFlag({ exclusive: ['target-dev-hub'] }),
+    'target-dev-hub': Flags.optionalHub({ summary: messages.getMessage('flags.target-dev-hub.summary') }),
+    'api-version': Flags.orgApiVersion(),
+    'fail-on': Flags.option({ summary: messages.getMessage('flags.fail-on.summary'), options: ['error', 'warning'] as const, default: 'error' })(),
+    junit: Flags.file({ summary: messages.getMessage('flags.junit.summary') }),
+  };
+
+  public async run(): Promise<EcaCheckResult> {
+    const { flags } = await this.parse(EcaCheck);
+    const catalog = await loadCatalog(process.cwd(), flags['source-dir']);
+    const hub = flags['target-dev-hub'];
+    const devHubOrgId = flags['dev-hub-org-id'] ?? hub?.getOrgId();
+    let hubApps;
+    if (hub) {
+      const { readHubApps } = await import('../../lib/org.js');
+      this.spinner.start(messages.getMessage('spinner.hub', [hub.getUsername() ?? '']));
+      hubApps = await readHubApps(hub.getConnection(flags['api-version']), catalog, { onlyApps: [...catalog.apps.keys()] });
+      this.spinner.stop();
+    }
+    const result = check(catalog, { failOn: flags['fail-on'] as FailOn, context: { devHubOrgId, hubApps } });
+    if (catalog.apps.size === 0 && result.findings.length === 0) {
+      this.log(messages.getMessage('info.noEca', [catalog.project.root]));
+    } else {
+      printCheckResult(this, result);
+    }
+    if (flags.junit) {
+      await writeFile(resolve(flags.junit), junitXml(result, RULES.map((r) => r.id)));
+      this.log(messages.getMessage('info.junit', [flags.junit]));
+    }
+    process.exitCode = result.passed ? EXIT.passed : EXIT.gateFailed;
+    return result;
+  }
+
+  protected override catch(error: Error | SfError): Promise<never> {
+    // "Could not run" must stay distinguishable from "ran and failed the gate" in CI.
+    if (error instanceof SfError || (error as SfError).exitCode !== undefined) (error as SfError).exitCode = EXIT.cannotRun;
+    return super.catch(error);
+  }
+}
