@@ -1,0 +1,158 @@
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { APP_LINK_ELEMENT, EcaType, FileForm, isConnectedAppFile, typeOfFile } from './family.js';
+import { PackageDir, Project, packageDirOf, projectPath } from './project.js';
+import { DecodedFile, XmlDocument, XmlReadError, childText, decodeFile, parseXml } from './xml.js';
+
+/**
+ * Discovery: every file of the ECA family in the project, wherever it sits (standard, nested, flat or oddly
+ * named folders, inside or outside package directories), read once and grouped into apps by the element that
+ * links a plugin file to its header. Only ECA, ConnectedApp and key files are read, so the cost follows them and
+ * not the size of the project.
+ */
+
+export type CatalogFile = {
+  fullPath: string;
+  /** project-relative, forward slashes */
+  path: string;
+  /** undefined for ConnectedApp and key files, which only the secret rules read */
+  type?: EcaType;
+  kind: 'eca' | 'connectedApp' | 'key';
+  fullName: string;
+  form: FileForm;
+  packageDir?: PackageDir;
+  /** true when the project's .forceignore keeps the file out of deploys and package versions */
+  forceIgnored: boolean;
+  decoded?: DecodedFile;
+  doc?: XmlDocument;
+  readError?: { message: string; line?: number; column?: number };
+  /** the app the file belongs to: a header's own name, a plugin file's externalClientApplication */
+  app?: string;
+};
+
+export type App = { name: string; headers: CatalogFile[]; plugins: CatalogFile[] };
+
+export type Catalog = {
+  project: Project;
+  files: CatalogFile[];
+  apps: Map<string, App>;
+  /** SDR's .forceignore verdict for any path, including files that do not exist yet */
+  denies: (fullPath: string) => boolean;
+};
+
+export type CatalogOptions = {
+  /** limit discovery to these folders (absolute); default: the whole project */
+  sourceDirs?: string[];
+  denies: (fullPath: string) => boolean;
+};
+
+const SKIPPED_DIRS = new Set(['node_modules', 'bower_components']);
+const KEY_FILE = /\.(key|pem)$/i;
+const MAX_KEY_FILE_BYTES = 256 * 1024;
+
+type Candidate = { fullPath: string; name: string };
+
+async function walk(dir: string, visited: Set<string>, out: Candidate[]): Promise<void> {
+  let real: string;
+  try {
+    real = await realpath(dir);
+  } catch {
+    return;
+  }
+  if (visited.has(real)) return;
+  visited.add(real);
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  const subdirs: string[] = [];
+  for (const entry of entries) {
+    const fullPath = join(dir, entry.name);
+    let isDir = entry.isDirectory();
+    let isFile = entry.isFile();
+    if (entry.isSymbolicLink()) {
+      const target = await stat(fullPath).catch(() => undefined);
+      isDir = target?.isDirectory() ?? false;
+      isFile = target?.isFile() ?? false;
+    }
+    if (isDir) {
+      if (!entry.name.startsWith('.') && !SKIPPED_DIRS.has(entry.name)) subdirs.push(fullPath);
+    } else if (isFile && (typeOfFile(entry.name) || isConnectedAppFile(entry.name) || KEY_FILE.test(entry.name))) {
+      out.push({ fullPath, name: entry.name });
+    }
+  }
+  await Promise.all(subdirs.map((d) => walk(d, visited, out)));
+}
+
+async function readCandidate(project: Project, candidate: Candidate, options: CatalogOptions): Promise<CatalogFile> {
+  try {
+    if (KEY_FILE.test(candidate.name) && (await stat(candidate.fullPath)).size > MAX_KEY_FILE_BYTES) {
+      return catalogFile(project, candidate.fullPath, undefined, options.denies);
+    }
+    return catalogFile(project, candidate.fullPath, await readFile(candidate.fullPath), options.denies);
+  } catch (error) {
+    const file = catalogFile(project, candidate.fullPath, undefined, options.denies);
+    if (file.kind !== 'key') file.readError = { message: `the file cannot be read (${(error as { code?: string }).code ?? String(error)})` };
+    return file;
+  }
+}
+
+/** One file of the catalog from its bytes (read from disk, or planned by a command that has not written yet). */
+export function catalogFile(project: Project, fullPath: string, bytes: Uint8Array | undefined, denies: (fullPath: string) => boolean): CatalogFile {
+  const name = basename(fullPath);
+  const typed = typeOfFile(name);
+  const kind = typed ? 'eca' : isConnectedAppFile(name) ? 'connectedApp' : 'key';
+  const file: CatalogFile = {
+    fullPath,
+    path: projectPath(project, fullPath),
+    type: typed?.type,
+    kind,
+    fullName: typed?.fullName ?? name.replace(/\.connectedApp-meta\.xml$/, ''),
+    form: typed?.form ?? 'source',
+    packageDir: packageDirOf(project, fullPath),
+    forceIgnored: denies(fullPath),
+  };
+  if (!bytes) return file;
+  try {
+    file.decoded = decodeFile(bytes);
+    if (kind === 'key') return file;
+    file.doc = parseXml(file.decoded.text);
+  } catch (error) {
+    if (kind === 'key') return file;
+    const e = error as XmlReadError;
+    file.readError = { message: e.message, line: e.line, column: e.column };
+    return file;
+  }
+  if (file.type && file.doc) {
+    file.app = file.type.role === 'header' ? file.fullName : childText(file.doc.root, APP_LINK_ELEMENT) || undefined;
+  }
+  return file;
+}
+
+export async function buildCatalog(project: Project, options: CatalogOptions): Promise<Catalog> {
+  const roots = options.sourceDirs?.length ? options.sourceDirs.map((d) => resolve(d)) : [project.root];
+  const candidates: Candidate[] = [];
+  const visited = new Set<string>();
+  for (const root of roots) await walk(root, visited, candidates);
+  const files = await Promise.all(candidates.map((c) => readCandidate(project, c, options)));
+  files.sort((a, b) => a.path.localeCompare(b.path));
+  return { project, files, apps: groupIntoApps(files), denies: options.denies };
+}
+
+export function groupIntoApps(files: CatalogFile[]): Map<string, App> {
+  const apps = new Map<string, App>();
+  for (const file of files) {
+    if (file.kind !== 'eca' || !file.app) continue;
+    const app = apps.get(file.app) ?? { name: file.app, headers: [], plugins: [] };
+    (file.type?.role === 'header' ? app.headers : app.plugins).push(file);
+    apps.set(file.app, app);
+  }
+  return new Map([...apps.entries()].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** Files that a package version built from the project would carry: in a package directory, not force-ignored. */
+export function entersPackage(file: CatalogFile): boolean {
+  return file.packageDir !== undefined && !file.forceIgnored;
+}

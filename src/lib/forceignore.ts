@@ -1,0 +1,69 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { createRequire } from 'node:module';
+import { ECA_TYPES } from './family.js';
+
+/**
+ * .forceignore: judged by SDR's own ForceIgnore on real paths (never by matching text), and extended with one
+ * marked block that holds only the lines a project is missing.
+ */
+
+type SdrForceIgnore = { denies(fsPath: string): boolean };
+
+export const FORCEIGNORE = '.forceignore';
+export const BLOCK_START = '# sf-plugin-eca: keep External Client App files that must not be packaged out of package versions';
+export const BLOCK_END = '# end sf-plugin-eca';
+
+/** One line per non-packageable ECA folder; the folder form matches wherever a project keeps it. */
+export function excludedFolderLines(): string[] {
+  return ECA_TYPES.filter((t) => t.packageable === false).map((t) => `**/${t.directoryName}/**`);
+}
+
+function loadForceIgnoreClass(): new (path: string) => SdrForceIgnore {
+  // The module itself, not SDR's index: the index loads the whole registry, resolvers and a zip library.
+  const require = createRequire(import.meta.url);
+  return (require('@salesforce/source-deploy-retrieve/lib/src/resolve/forceIgnore.js') as { ForceIgnore: new (path: string) => SdrForceIgnore }).ForceIgnore;
+}
+
+export type ForceIgnoreJudge = { exists: boolean; text?: string; denies: (fullPath: string) => boolean };
+
+export async function readForceIgnore(projectRoot: string): Promise<ForceIgnoreJudge> {
+  const path = join(projectRoot, FORCEIGNORE);
+  const text = await readFile(path, 'utf8').catch(() => undefined);
+  return { exists: text !== undefined, text, denies: judge(projectRoot, text) };
+}
+
+/** SDR's verdict for a .forceignore with the given text at the project root (the text need not be on disk). */
+export function judge(projectRoot: string, text: string | undefined): (fullPath: string) => boolean {
+  if (text === undefined) return () => false;
+  const ForceIgnore = loadForceIgnoreClass();
+  const scratch = mkdtempSync(join(tmpdir(), 'eca-forceignore-'));
+  try {
+    writeFileSync(join(scratch, FORCEIGNORE), text);
+    const parsed = new ForceIgnore(join(scratch, FORCEIGNORE));
+    return (fullPath) => parsed.denies(join(scratch, relative(projectRoot, fullPath)));
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The .forceignore text with the missing lines added in the marked block (created, or extended in place), the
+ * user's own lines untouched. Returns the text unchanged when nothing is missing.
+ */
+export function withExclusions(current: string | undefined, needed: string[]): { text: string; added: string[] } {
+  const existing = current ?? '';
+  const present = new Set(existing.split(/\r?\n/).map((l) => l.trim()));
+  const added = needed.filter((line) => !present.has(line));
+  if (added.length === 0) return { text: existing, added };
+  const eol = existing.includes('\r\n') ? '\r\n' : '\n';
+  const endAt = existing.indexOf(BLOCK_END);
+  if (endAt >= 0) {
+    return { text: existing.slice(0, endAt) + added.map((l) => l + eol).join('') + existing.slice(endAt), added };
+  }
+  const separator = existing === '' ? '' : existing.endsWith('\n') ? eol : eol + eol;
+  const block = [BLOCK_START, ...added, BLOCK_END].join(eol) + eol;
+  return { text: existing + separator + block, added };
+}

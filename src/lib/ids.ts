@@ -1,0 +1,32 @@
+/** Salesforce ids as ECA metadata carries them: 15 or 18 characters, compared on the first 15 (the case-safe suffix is derived). */
+
+const ID_BODY = '[0-9A-Za-z]{12}(?:[0-9A-Za-z]{3})?';
+const ORG_ID = new RegExp(`^00D${ID_BODY}$`);
+const CONSUMER_ID = new RegExp(`^888${ID_BODY}$`);
+
+export function isOrgId(value: string): boolean {
+  return ORG_ID.test(value);
+}
+
+export function isConsumerId(value: string): boolean {
+  return CONSUMER_ID.test(value);
+}
+
+export function sameId(a: string, b: string): boolean {
+  return a.slice(0, 15) === b.slice(0, 15);
+}
+
+export function to15(id: string): string {
+  return id.slice(0, 15);
+}
+
+/** Splits `<left>:<right>` at the first colon. */
+export function splitPair(value: string): { left: string; right: string } | undefined {
+  const at = value.indexOf(':');
+  return at < 0 ? undefined : { left: value.slice(0, at).trim(), right: value.slice(at + 1).trim() };
+}
+
+/** Template values that were never replaced: 00D-XXXX, YOUR_ORG_ID, ${ORG_ID}, <org id>, 00D000000000000… */
+export function isPlaceholder(value: string): boolean {
+  return /x{4,}|your[_ -]?org|org[_ -]?id|[<>{}$]|^00D-|^0{3}D?0{10,}|placeholder|changeme|todo/i.test(value);
+}

@@ -1,0 +1,37 @@
+import { CheckResult, rowsByApp } from './report.js';
+
+/** The parts of SfCommand that printing needs, so the same report serves every command. */
+export type Printer = {
+  log(message?: string): void;
+  styledHeader(text: string): void;
+  table(options: { data: Array<Record<string, unknown>>; columns?: Array<{ key: string; name: string }>; overflow?: 'wrap' }): void;
+};
+
+export function summaryLine(result: CheckResult): string {
+  const s = result.summary;
+  const parts = [
+    `${s.errors} error${s.errors === 1 ? '' : 's'}`,
+    `${s.warnings} warning${s.warnings === 1 ? '' : 's'}`,
+    `${s.infos} info`,
+    `${s.acknowledged} acknowledged`,
+  ];
+  const verdict = result.passed ? 'gate passed' : `gate FAILED (--fail-on ${result.failOn})`;
+  return `${parts.join(', ')} in ${s.apps} app${s.apps === 1 ? '' : 's'} (${s.files} files): ${verdict}`;
+}
+
+export function printCheckResult(out: Printer, result: CheckResult): void {
+  for (const group of rowsByApp(result)) {
+    out.styledHeader(group.app ? `App ${group.app}` : 'Project');
+    out.table({
+      data: group.rows,
+      columns: [
+        { key: 'severity', name: 'Severity' },
+        { key: 'rule', name: 'Rule' },
+        { key: 'location', name: 'Location' },
+        { key: 'message', name: 'Problem and fix' },
+      ],
+      overflow: 'wrap',
+    });
+  }
+  out.log(summaryLine(result));
+}

@@ -1,0 +1,105 @@
+import type { Catalog } from './catalog.js';
+import { Finding, Severity } from './rules/index.js';
+import { SEVERITY_RANK } from './rules/rule.js';
+
+/** What the check commands return and print: counts, the gate verdict, table rows, JUnit XML. */
+
+export type FailOn = 'error' | 'warning';
+
+export type CheckSummary = {
+  errors: number;
+  warnings: number;
+  infos: number;
+  acknowledged: number;
+  apps: number;
+  files: number;
+};
+
+export type CheckResult = {
+  passed: boolean;
+  failOn: FailOn;
+  devHubOrgId?: string;
+  summary: CheckSummary;
+  apps: Array<{ name: string; files: string[] }>;
+  findings: Finding[];
+};
+
+export function blocksGate(f: Finding, failOn: FailOn): boolean {
+  return !f.acknowledged && SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn];
+}
+
+const BY_SEVERITY = (a: Finding, b: Finding): number =>
+  (a.app ?? '').localeCompare(b.app ?? '') ||
+  SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
+  (a.file ?? '').localeCompare(b.file ?? '') ||
+  (a.line ?? 0) - (b.line ?? 0);
+
+export function checkResult(catalog: Catalog, findings: Finding[], failOn: FailOn, devHubOrgId?: string): CheckResult {
+  const open = findings.filter((f) => !f.acknowledged);
+  const count = (s: Severity): number => open.filter((f) => f.severity === s).length;
+  const ecaFiles = catalog.files.filter((f) => f.kind === 'eca');
+  return {
+    passed: !findings.some((f) => blocksGate(f, failOn)),
+    failOn,
+    devHubOrgId,
+    summary: {
+      errors: count('error'),
+      warnings: count('warning'),
+      infos: count('info'),
+      acknowledged: findings.length - open.length,
+      apps: catalog.apps.size,
+      files: ecaFiles.length,
+    },
+    apps: [...catalog.apps.values()].map((a) => ({ name: a.name, files: [...a.headers, ...a.plugins].map((f) => f.path) })),
+    findings: [...findings].sort(BY_SEVERITY),
+  };
+}
+
+export type FindingRow = { severity: string; rule: string; location: string; message: string };
+
+export function location(f: Finding): string {
+  return f.file ? `${f.file}${f.line ? `:${f.line}` : ''}` : '';
+}
+
+/** Findings grouped by app (findings of no app under the empty name), each as table rows. */
+export function rowsByApp(result: CheckResult): Array<{ app: string; rows: FindingRow[] }> {
+  const groups = new Map<string, FindingRow[]>();
+  for (const f of result.findings) {
+    const rows = groups.get(f.app ?? '') ?? [];
+    const message = f.acknowledged ? `${f.message} [acknowledged: ${f.acknowledged}]` : `${f.message}. Fix: ${f.fix}`;
+    rows.push({ severity: f.acknowledged ? `${f.severity} (ack)` : f.severity, rule: f.rule, location: location(f), message });
+    groups.set(f.app ?? '', rows);
+  }
+  return [...groups.entries()].map(([app, rows]) => ({ app, rows }));
+}
+
+function xmlEscape(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/**
+ * JUnit XML: one test suite per app, one test case per rule and app. A case fails with every finding that blocks
+ * the gate; other findings of the case go to its system-out.
+ */
+export function junitXml(result: CheckResult, ruleIds: readonly string[]): string {
+  const appNames = [...new Set([...result.apps.map((a) => a.name), ...result.findings.map((f) => f.app ?? '(project)')])];
+  const suites = appNames.map((app) => {
+    const ofApp = result.findings.filter((f) => (f.app ?? '(project)') === app);
+    const cases = ruleIds.map((rule) => {
+      const found = ofApp.filter((f) => f.rule === rule);
+      const failing = found.filter((f) => blocksGate(f, result.failOn));
+      const text = (list: Finding[]): string => list.map((f) => `${location(f)} ${f.message}. Fix: ${f.fix}${f.acknowledged ? ` (acknowledged: ${f.acknowledged})` : ''}`).join('\n');
+      const failure = failing.length
+        ? `<failure message="${xmlEscape(failing[0].message)}" type="${failing[0].severity}">${xmlEscape(text(failing))}</failure>`
+        : '';
+      const rest = found.filter((f) => !failing.includes(f));
+      const out = rest.length ? `<system-out>${xmlEscape(text(rest))}</system-out>` : '';
+      return { failing: failing.length > 0, xml: `    <testcase classname="eca.${xmlEscape(app)}" name="${rule}">${failure}${out}</testcase>` };
+    });
+    const failures = cases.filter((c) => c.failing).length;
+    return `  <testsuite name="${xmlEscape(app)}" tests="${cases.length}" failures="${failures}" errors="0">\n${cases.map((c) => c.xml).join('\n')}\n  </testsuite>`;
+  });
+  const tests = appNames.length * ruleIds.length;
+  const failures = result.findings.length ? suites.join('').match(/<failure /g)?.length ?? 0 : 0;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="sf eca check" tests="${tests}" failures="${failures}">\n${suites.join('\n')}\n</testsuites>\n`;
+}

@@ -1,0 +1,146 @@
+import { join } from 'node:path';
+import { App, Catalog, CatalogFile, entersPackage } from '../catalog.js';
+import { GLOBAL_OAUTH_TYPE, OAUTH_POLICIES_TYPE, OAUTH_SETTINGS_TYPE, ecaType, sourceFileName } from '../family.js';
+import { isConsumerId, isOrgId, isPlaceholder, sameId, splitPair } from '../ids.js';
+import { projectPath } from '../project.js';
+import { child } from '../xml.js';
+import { Finding, Rule, RuleContext, finding } from './rule.js';
+
+/** The well-known pre-packaging checklist. */
+
+export function packagedHeaders(app: App): CatalogFile[] {
+  return app.headers.filter((h) => entersPackage(h) && h.doc);
+}
+
+export function oauthSettingsOf(app: App): CatalogFile[] {
+  return app.plugins.filter((p) => p.type?.name === OAUTH_SETTINGS_TYPE && entersPackage(p) && p.doc);
+}
+
+/** The org id named by the header's orgScopedExternalApp, when it is well formed. */
+export function headerOrgId(header: CatalogFile): string | undefined {
+  const value = header.doc && child(header.doc.root, 'orgScopedExternalApp')?.text.trim();
+  const pair = value ? splitPair(value) : undefined;
+  return pair && isOrgId(pair.left) ? pair.left : undefined;
+}
+
+function eachPackagedHeader(catalog: Catalog, visit: (app: App, header: CatalogFile) => Finding[]): Finding[] {
+  return [...catalog.apps.values()].flatMap((app) => packagedHeaders(app).flatMap((header) => visit(app, header)));
+}
+
+export const distributionState: Rule = {
+  id: 'distribution-state',
+  severity: 'error',
+  check: (catalog) =>
+    eachPackagedHeader(catalog, (_app, header) => {
+      const el = child(header.doc!.root, 'distributionState');
+      const value = el?.text.trim();
+      if (value === 'Packaged') return [];
+      if (!el) return [finding(distributionState, 'missing', { file: header })];
+      return [finding(distributionState, 'notPackaged', { file: header, element: el }, [value ?? ''])];
+    }),
+};
+
+export const orgScopedApp: Rule = {
+  id: 'org-scoped-app',
+  severity: 'error',
+  check: (catalog, context) =>
+    eachPackagedHeader(catalog, (app, header) => {
+      const el = child(header.doc!.root, 'orgScopedExternalApp');
+      const value = el?.text.trim() ?? '';
+      const hub = context.devHubOrgId ?? '<Dev Hub org id>';
+      const expected = `${hub}:${app.name}`;
+      if (!el || value === '') return [finding(orgScopedApp, 'missing', { file: header, element: el }, [], [expected])];
+      if (isPlaceholder(value)) return [finding(orgScopedApp, 'placeholder', { file: header, element: el }, [value], [expected])];
+      const pair = splitPair(value);
+      if (!pair || !isOrgId(pair.left)) return [finding(orgScopedApp, 'malformed', { file: header, element: el }, [value], [expected])];
+      if (pair.right !== app.name) {
+        return [finding(orgScopedApp, 'otherApp', { file: header, element: el }, [pair.right, app.name], [expected])];
+      }
+      if (context.devHubOrgId && !sameId(pair.left, context.devHubOrgId)) {
+        return [finding(orgScopedApp, 'notDevHub', { file: header, element: el }, [pair.left, context.devHubOrgId], [expected])];
+      }
+      return [];
+    }),
+};
+
+export const oauthLink: Rule = {
+  id: 'oauth-link',
+  severity: 'error',
+  check: (catalog, context) =>
+    [...catalog.apps.values()].flatMap((app) => {
+      const header = packagedHeaders(app)[0];
+      if (!header) return [];
+      const ownerOrg = context.devHubOrgId ?? headerOrgId(header);
+      return oauthSettingsOf(app).flatMap((settings) => checkLink(settings, ownerOrg, context));
+    }),
+};
+
+function checkLink(settings: CatalogFile, ownerOrg: string | undefined, context: RuleContext): Finding[] {
+  const el = child(settings.doc!.root, 'oauthLink');
+  const value = el?.text.trim() ?? '';
+  if (!el || value === '') return [finding(oauthLink, 'missing', { file: settings, element: el })];
+  if (isPlaceholder(value)) return [finding(oauthLink, 'placeholder', { file: settings, element: el }, [value])];
+  const pair = splitPair(value);
+  if (!pair || !isOrgId(pair.left) || !isConsumerId(pair.right)) {
+    return [finding(oauthLink, 'malformed', { file: settings, element: el }, [value])];
+  }
+  if (ownerOrg && !sameId(pair.left, ownerOrg)) {
+    const variant = context.devHubOrgId ? 'notDevHub' : 'otherOrg';
+    return [finding(oauthLink, variant, { file: settings, element: el }, [pair.left, ownerOrg])];
+  }
+  return [];
+}
+
+/** The non-packageable folders that the checklist asks .forceignore to keep out. */
+const FORCE_IGNORED_TYPES = [GLOBAL_OAUTH_TYPE, OAUTH_POLICIES_TYPE];
+
+export const forceIgnoreExcludes: Rule = {
+  id: 'forceignore',
+  severity: 'error',
+  check: (catalog) => {
+    const findings: Finding[] = [];
+    const seen = new Set<string>();
+    for (const app of catalog.apps.values()) {
+      for (const header of packagedHeaders(app)) {
+        // where a retrieve would put the app's files: beside the header's own folder
+        const typeFolderParent = join(header.fullPath, '..', '..');
+        for (const typeName of FORCE_IGNORED_TYPES) {
+          const type = ecaType(typeName);
+          const probe = join(typeFolderParent, type.directoryName, sourceFileName(type, app.name));
+          const key = join(typeFolderParent, type.directoryName);
+          if (seen.has(key) || catalog.denies(probe)) continue;
+          seen.add(key);
+          findings.push(
+            finding(forceIgnoreExcludes, 'notExcluded', { app: app.name, file: undefined }, [
+              `${type.directoryName}/`,
+              projectPath(catalog.project, key),
+            ])
+          );
+        }
+      }
+    }
+    for (const file of catalog.files) {
+      if (file.type && FORCE_IGNORED_TYPES.includes(file.type.name) && file.packageDir && !file.forceIgnored) {
+        const key = join(file.fullPath, '..');
+        if (seen.has(key)) continue;
+        seen.add(key);
+        findings.push(finding(forceIgnoreExcludes, 'notExcluded', { app: file.app, file }, [`${file.type.directoryName}/`, projectPath(catalog.project, key)]));
+      }
+    }
+    return findings;
+  },
+};
+
+export const nonPackageable: Rule = {
+  id: 'non-packageable',
+  severity: 'error',
+  check: (catalog) =>
+    catalog.files
+      .filter((f) => f.type && f.type.packageable === false && entersPackage(f))
+      .map((f) => {
+        const variant = f.type!.role === 'globalSettings' ? 'global' : 'policies';
+        return finding(nonPackageable, variant, { file: f }, [f.type!.name, f.packageDir!.path]);
+      }),
+};
+
+export const CHECKLIST_RULES: Rule[] = [distributionState, orgScopedApp, oauthLink, forceIgnoreExcludes, nonPackageable];

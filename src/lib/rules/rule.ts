@@ -1,0 +1,77 @@
+import { Messages } from '@salesforce/core/messages';
+import type { Catalog, CatalogFile } from '../catalog.js';
+import type { XmlElement } from '../xml.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-plugin-eca', 'eca.rules');
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
+
+export type Finding = {
+  rule: string;
+  severity: Severity;
+  app?: string;
+  /** project-relative path */
+  file?: string;
+  line?: number;
+  message: string;
+  fix: string;
+  /** set when the project acknowledges the finding */
+  acknowledged?: string;
+};
+
+/** What the Dev Hub itself holds for one app, retrieved into memory (never written into the project). */
+export type HubApp = {
+  name: string;
+  header?: CatalogFile;
+  oauthSettings?: CatalogFile;
+  globalSettings?: CatalogFile;
+};
+
+export type RuleContext = {
+  /** the Dev Hub's org id, from --dev-hub-org-id or --target-dev-hub */
+  devHubOrgId?: string;
+  /** present when the command read the Dev Hub */
+  hubApps?: Map<string, HubApp>;
+};
+
+export type Rule = {
+  id: string;
+  severity: Severity;
+  check: (catalog: Catalog, context: RuleContext) => Finding[];
+};
+
+export function ruleSummary(id: string): string {
+  return messages.getMessage(`${id}.summary`);
+}
+
+/**
+ * Builds a finding whose message and fix come from messages/eca.rules.md (`<rule>.<variant>` and
+ * `<rule>.<variant>.fix`), located at an element of a file or at the file itself.
+ */
+export function finding(
+  rule: Pick<Rule, 'id' | 'severity'>,
+  variant: string,
+  where: { file?: CatalogFile; element?: XmlElement; line?: number; app?: string },
+  tokens: string[] = [],
+  fixTokens: string[] = tokens
+): Finding {
+  const key = `${rule.id}.${variant}`;
+  return {
+    rule: rule.id,
+    severity: rule.severity,
+    app: where.app ?? where.file?.app,
+    file: where.file?.path,
+    line: where.element?.line ?? where.line ?? (where.file ? 1 : undefined),
+    message: format(key, tokens),
+    fix: format(`${key}.fix`, fixTokens),
+  };
+}
+
+/** util.format appends surplus tokens, so each template gets exactly as many as it has placeholders. */
+function format(key: string, tokens: string[]): string {
+  const placeholders = messages.getMessage(key).split('%s').length - 1;
+  return messages.getMessage(key, tokens.slice(0, placeholders));
+}

@@ -1,0 +1,182 @@
+import { Catalog, CatalogFile, entersPackage } from '../catalog.js';
+import { APP_LINK_ELEMENT, SAML_POLICIES_TYPE, APP_POLICIES_TYPE, OAUTH_SETTINGS_TYPE } from '../family.js';
+import { hasSchema, validateAgainstSchema, SchemaIssueKind, OAUTH_SCOPE_NAMES } from '../schema.js';
+import { child, childText } from '../xml.js';
+import { Finding, Rule, finding } from './rule.js';
+import { packagedHeaders } from './checklist.js';
+
+/** What a deploy or a package build would trip on besides the checklist. */
+
+const METADATA_NAMESPACE = 'http://soap.sforce.com/2006/04/metadata';
+
+const ecaFiles = (catalog: Catalog): CatalogFile[] => catalog.files.filter((f) => f.kind === 'eca');
+
+export const xmlMalformed: Rule = {
+  id: 'xml-malformed',
+  severity: 'error',
+  check: (catalog) =>
+    catalog.files
+      .filter((f) => f.kind !== 'key' && f.readError)
+      .map((f) => finding(xmlMalformed, 'unreadable', { file: f, line: f.readError!.line }, [f.readError!.message])),
+};
+
+export const xmlRoot: Rule = {
+  id: 'xml-root',
+  severity: 'error',
+  check: (catalog) =>
+    ecaFiles(catalog).flatMap((f) => {
+      if (!f.doc || !f.type) return [];
+      const root = f.doc.root;
+      if (root.name !== f.type.name) return [finding(xmlRoot, 'wrongRoot', { file: f, element: root }, [root.name, f.type.name])];
+      const ns = Object.entries(root.attributes).find(([k]) => k === 'xmlns' || k.startsWith('xmlns:'))?.[1];
+      if (ns !== METADATA_NAMESPACE) return [finding(xmlRoot, 'namespace', { file: f, element: root }, [ns ?? '(none)', METADATA_NAMESPACE])];
+      return [];
+    }),
+};
+
+function schemaRule(id: string, kind: SchemaIssueKind): Rule {
+  const rule: Rule = {
+    id,
+    severity: 'error',
+    check: (catalog) =>
+      ecaFiles(catalog).flatMap((f) => {
+        if (!f.doc || !f.type || f.doc.root.name !== f.type.name || !hasSchema(f.type.name)) return [];
+        return validateAgainstSchema(f.type.name, f.doc.root)
+          .filter((issue) => issue.kind === kind)
+          .map((issue) => ({ rule: id, severity: rule.severity, app: f.app, file: f.path, line: issue.line, message: issue.message, fix: issue.fix }));
+      }),
+  };
+  return rule;
+}
+
+export const schemaUnknownElement = schemaRule('schema-unknown-element', 'unknown-element');
+export const schemaOrder = schemaRule('schema-order', 'order');
+export const schemaValue = schemaRule('schema-value', 'value');
+export const schemaRequired = schemaRule('schema-required', 'required');
+
+export const orphanPlugin: Rule = {
+  id: 'orphan-plugin',
+  severity: 'error',
+  check: (catalog) => {
+    const headersInPackages = new Set(catalog.files.filter((f) => f.type?.role === 'header' && entersPackage(f)).map((f) => f.fullName));
+    return ecaFiles(catalog)
+      .filter((f) => f.doc && f.type && f.type.role !== 'header' && entersPackage(f))
+      .flatMap((f) => {
+        if (!f.app) return [finding(orphanPlugin, 'noLink', { file: f }, [APP_LINK_ELEMENT])];
+        if (headersInPackages.has(f.app)) return [];
+        return [finding(orphanPlugin, 'noHeader', { file: f, element: child(f.doc!.root, APP_LINK_ELEMENT) }, [f.app])];
+      });
+  },
+};
+
+/** Types of which an app can have only one file. */
+const ONE_PER_APP = new Set(['ExternalClientApplication', OAUTH_SETTINGS_TYPE, 'ExtlClntAppGlobalOauthSettings', APP_POLICIES_TYPE, 'ExtlClntAppOauthConfigurablePolicies']);
+
+export const duplicate: Rule = {
+  id: 'duplicate',
+  severity: 'error',
+  check: (catalog) => {
+    const findings: Finding[] = [];
+    const byComponent = new Map<string, CatalogFile[]>();
+    const byAppType = new Map<string, CatalogFile[]>();
+    for (const f of ecaFiles(catalog).filter(entersPackage)) {
+      if (!f.type) continue;
+      const component = `${f.type.name}:${f.fullName}`;
+      byComponent.set(component, [...(byComponent.get(component) ?? []), f]);
+      if (f.app && ONE_PER_APP.has(f.type.name) && f.type.role !== 'header') {
+        const key = `${f.type.name}:${f.app}`;
+        byAppType.set(key, [...(byAppType.get(key) ?? []), f]);
+      }
+    }
+    for (const [component, files] of byComponent) {
+      if (files.length < 2) continue;
+      for (const f of files.slice(1)) findings.push(finding(duplicate, 'component', { file: f }, [component, files[0].path]));
+    }
+    for (const [key, files] of byAppType) {
+      if (files.length < 2 || new Set(files.map((f) => f.fullName)).size < files.length) continue;
+      for (const f of files.slice(1)) findings.push(finding(duplicate, 'perApp', { file: f }, [key.split(':')[0], f.app!, files[0].path]));
+    }
+    return findings;
+  },
+};
+
+/** Runtime OAuth scope strings people write, and the metadata enum name the field wants. */
+const RUNTIME_SCOPES: Record<string, string> = {
+  api: 'Api', web: 'Web', full: 'Full', refresh_token: 'RefreshToken', offline_access: 'OfflineAccess', openid: 'OpenID',
+  id: 'Basic', profile: 'Profile', email: 'Email', address: 'Address', phone: 'Phone', chatter_api: 'Chatter',
+  visualforce: 'CustomApplications', custom_permissions: 'CustomPermissions', wave_api: 'Wave', eclair_api: 'Eclair',
+  pardot_api: 'Pardot', lightning: 'Lightning', content: 'Content', chatbot_api: 'Chatbot', mcp_api: 'MCP',
+  sfap_api: 'SFAP', einstein_gpt_api: 'EinsteinGPT', pwdless_login_api: 'PwdlessLogin',
+  interaction_api: 'Interaction', cdp_ingest_api: 'CDPIngest', cdp_profile_api: 'CDPProfile', cdp_query_api: 'CDPQuery',
+};
+
+export function scopeTokens(value: string): string[] {
+  return value.split(/[,;\s]+/).map((s) => s.trim()).filter(Boolean);
+}
+
+export function suggestedScope(token: string): string | undefined {
+  return RUNTIME_SCOPES[token.toLowerCase()] ?? OAUTH_SCOPE_NAMES.find((n) => n.toLowerCase() === token.toLowerCase());
+}
+
+export const oauthScopes: Rule = {
+  id: 'oauth-scopes',
+  severity: 'error',
+  check: (catalog) =>
+    ecaFiles(catalog)
+      .filter((f) => f.type?.name === OAUTH_SETTINGS_TYPE && f.doc)
+      .flatMap((f) => {
+        const el = child(f.doc!.root, 'commaSeparatedOauthScopes');
+        if (!el) return [];
+        const wrong = scopeTokens(el.text).filter((t) => !OAUTH_SCOPE_NAMES.includes(t));
+        if (wrong.length === 0) return [];
+        const fixed = scopeTokens(el.text).map((t) => suggestedScope(t) ?? t);
+        const unique = [...new Set(fixed)].join(', ');
+        return [finding(oauthScopes, 'notEnumNames', { file: f, element: el }, [wrong.join(', ')], [unique])];
+      }),
+};
+
+export const samlNotPackageable: Rule = {
+  id: 'saml',
+  severity: 'error',
+  check: (catalog) =>
+    [...catalog.apps.values()].flatMap((app) => {
+      const header = packagedHeaders(app)[0];
+      if (!header) return [];
+      const saml = app.plugins.find(
+        (p) => p.type?.name === SAML_POLICIES_TYPE || (p.type?.name === APP_POLICIES_TYPE && p.doc && childText(p.doc.root, 'isSamlPluginEnabled') === 'true')
+      );
+      return saml ? [finding(samlNotPackageable, 'enabled', { file: header, app: app.name }, [saml.path])] : [];
+    }),
+};
+
+export const mdapiCopy: Rule = {
+  id: 'mdapi-copy',
+  severity: 'warning',
+  check: (catalog) =>
+    ecaFiles(catalog)
+      .filter((f) => f.form === 'mdapi' && entersPackage(f))
+      .map((f) => finding(mdapiCopy, 'inPackage', { file: f }, [`${f.fullName}.${f.type!.suffix}-meta.xml`])),
+};
+
+export const settingsUnconfirmed: Rule = {
+  id: 'settings-unconfirmed',
+  severity: 'warning',
+  check: (catalog) =>
+    ecaFiles(catalog)
+      .filter((f) => f.type?.packageable === 'unconfirmed' && entersPackage(f))
+      .map((f) => finding(settingsUnconfirmed, 'inPackage', { file: f }, [f.type!.name])),
+};
+
+export const outsidePackage: Rule = {
+  id: 'outside-package',
+  severity: 'info',
+  check: (catalog) =>
+    ecaFiles(catalog)
+      .filter((f) => !f.packageDir)
+      .map((f) => finding(outsidePackage, 'notInPackageDir', { file: f }, [f.type!.name])),
+};
+
+export const STRUCTURE_RULES: Rule[] = [
+  xmlMalformed, xmlRoot, schemaUnknownElement, schemaOrder, schemaValue, schemaRequired, orphanPlugin, duplicate,
+  oauthScopes, samlNotPackageable, mdapiCopy, settingsUnconfirmed, outsidePackage,
+];
