@@ -1,6 +1,7 @@
 import type { Catalog } from '../catalog.js';
 import { PROJECT_FILE, type Acknowledgement } from '../project.js';
 import { CHECKLIST_RULES } from './checklist.js';
+import { HUB_RULES } from './hub.js';
 import { SECRET_RULES } from './secrets.js';
 import { SECURITY_RULES } from './security.js';
 import { STRUCTURE_RULES } from './structure.js';
@@ -11,7 +12,7 @@ export type { Finding, Rule, RuleContext, Severity } from './rule.js';
 export const unmatchedAcknowledgement: Rule = { id: 'ack-unmatched', severity: 'warning', check: () => [] };
 
 /** Every rule, in the order the report lists them. */
-export const RULES: readonly Rule[] = [...CHECKLIST_RULES, ...STRUCTURE_RULES, ...SECRET_RULES, ...SECURITY_RULES, unmatchedAcknowledgement];
+export const RULES: readonly Rule[] = [...CHECKLIST_RULES, ...HUB_RULES, ...STRUCTURE_RULES, ...SECRET_RULES, ...SECURITY_RULES, unmatchedAcknowledgement];
 
 function matches(ack: Acknowledgement, f: Finding): boolean {
   return ack.rule === f.rule && (ack.app === undefined || ack.app === f.app) && (ack.file === undefined || ack.file === f.file);
