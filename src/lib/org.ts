@@ -140,3 +140,54 @@ export function orgError(error: unknown, conn: Connection): SfError {
   if (/zip|central directory|corrupted|end of data/i.test(text)) return messages.createError('error.BrokenResponse', [user]);
   return messages.createError('error.OrgFailed', [user, (e.message ?? String(error)).split('\n')[0]]);
 }
+
+export type DeployFile = { type: string; fullName: string; relativePath: string; bytes: Buffer };
+export type DeployProblem = { type: string; fullName: string; problem: string };
+export type DeployOutcome = { id: string; status: string; success: boolean; deployed: Array<{ type: string; fullName: string }>; problems: DeployProblem[] };
+
+/** Deploys exactly the given files (written to a temporary source folder, deleted afterwards) and waits for the result. */
+export async function deployFiles(conn: Connection, files: DeployFile[], options: Omit<RetrieveOptions, 'apps'>): Promise<DeployOutcome> {
+  const { ComponentSet } = await import('@salesforce/source-deploy-retrieve');
+  const { Duration } = await import('@salesforce/kit');
+  const { mkdir, writeFile } = await import('node:fs/promises');
+  const scratch = await mkdtemp(join(tmpdir(), 'eca-deploy-'));
+  try {
+    for (const file of files) {
+      const target = join(scratch, file.relativePath);
+      await mkdir(join(target, '..'), { recursive: true });
+      await writeFile(target, file.bytes);
+    }
+    const components = ComponentSet.fromSource(scratch);
+    if (options.apiVersion) components.sourceApiVersion = options.apiVersion;
+    const operation = await components.deploy({ usernameOrConnection: conn });
+    operation.onUpdate((status) => options.onStatus?.(String(status.status)));
+    const result = await operation.pollStatus({
+      frequency: Duration.milliseconds(options.pollMs ?? 500),
+      timeout: Duration.seconds(options.timeoutSeconds ?? 600),
+    });
+    const responses = result.getFileResponses();
+    return {
+      id: result.response.id,
+      status: String(result.response.status),
+      success: result.response.success === true || String(result.response.success) === 'true',
+      deployed: files.map((f) => ({ type: f.type, fullName: f.fullName })),
+      problems: responses
+        .filter((r) => r.state === 'Failed')
+        .map((r) => ({ type: r.type, fullName: r.fullName, problem: 'error' in r ? String(r.error) : 'failed' })),
+    };
+  } catch (error) {
+    throw orgError(error, conn);
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** True when the Dev Hub created the org with this id (its ScratchOrgInfo names it). */
+export async function isScratchOrgOf(hub: Connection, orgId: string): Promise<boolean> {
+  try {
+    const result = await hub.query<{ Id: string }>(`SELECT Id FROM ScratchOrgInfo WHERE ScratchOrg = '${orgId.slice(0, 15)}'`);
+    return result.totalSize > 0;
+  } catch (error) {
+    throw orgError(error, hub);
+  }
+}

@@ -12,14 +12,20 @@ import { child, encodeFile } from './xml.js';
 
 /** What `sf eca prepare` will do to the project, worked out in full before anything is written. */
 
-export type PrepareInput = {
+/** What planning one app's packageable files needs; shared by prepare and link-scratch. */
+export type AppPlanInput = {
   catalog: Catalog;
   devHubOrgId?: string;
-  /** the Dev Hub's apps, retrieved into memory; absent with --no-retrieve */
+  /** the Dev Hub's apps, retrieved into memory; absent offline */
   hubApps?: Map<string, RetrievedApp>;
+  /** oauthLink per app when it does not come from the Dev Hub's files (link-scratch --consumer-id) */
+  links?: Map<string, string>;
+  outputDir: PackageDir;
+};
+
+export type PrepareInput = AppPlanInput & {
   /** --name; default: every retrieved app, or offline every app with a header in a package directory */
   names?: string[];
-  outputDir: PackageDir;
   /** where the user's non-packageable files go, outside every package directory */
   nonPackageableDir: string;
   deleteNonPackageable: boolean;
@@ -80,7 +86,15 @@ function hasSecretValues(file: CatalogFile): boolean {
   return file.type!.secretElements.some((name) => (child(file.doc!.root, name)?.text.trim() ?? '') !== '');
 }
 
-function planApp(input: PrepareInput, name: string, changes: PlannedChange[], notes: PrepareNote[]): void {
+/** The header and OAuth settings of one app, packageable and linked, plus the other settings types that may travel. */
+export function planAppChanges(input: AppPlanInput, name: string): { changes: PlannedChange[]; notes: PrepareNote[] } {
+  const changes: PlannedChange[] = [];
+  const notes: PrepareNote[] = [];
+  planApp(input, name, changes, notes);
+  return { changes, notes };
+}
+
+function planApp(input: AppPlanInput, name: string, changes: PlannedChange[], notes: PrepareNote[]): void {
   const { catalog, devHubOrgId } = input;
   const app = catalog.apps.get(name);
   const hub = input.hubApps?.get(name);
@@ -92,7 +106,7 @@ function planApp(input: PrepareInput, name: string, changes: PlannedChange[], no
   if (!local(HEADER_TYPE) && !hub?.header) notes.push({ app: name, key: 'note.NoHeader', tokens: [name] });
 
   const hubSettings = hub?.oauthSettings;
-  const hubLink = hubSettings?.doc ? child(hubSettings.doc.root, 'oauthLink')?.text.trim() : undefined;
+  const hubLink = input.links?.get(name) ?? (hubSettings?.doc ? child(hubSettings.doc.root, 'oauthLink')?.text.trim() : undefined);
   const localSettings = local(OAUTH_SETTINGS_TYPE);
   if (hub && hubSettings && !hubLink) notes.push({ app: name, key: 'note.NoConsumer', tokens: [name] });
   if (hub && !hubSettings && !localSettings) notes.push({ app: name, key: 'note.NoOauthPlugin', tokens: [name] });

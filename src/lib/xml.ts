@@ -74,7 +74,14 @@ export function parseXml(text: string): XmlDocument {
     throw new XmlReadError(verdict.err.msg, verdict.err.line, verdict.err.col);
   }
   const root = new Scanner(text).document();
-  return { text, eol: text.includes('\r\n') ? '\r\n' : '\n', root };
+  return { text, eol: dominantEol(text), root };
+}
+
+/** The line ending most lines use: a file with one stray CRLF among LF lines stays an LF file. */
+function dominantEol(text: string): '\n' | '\r\n' {
+  const crlf = text.split('\r\n').length - 1;
+  const lf = text.split('\n').length - 1 - crlf;
+  return crlf > lf ? '\r\n' : '\n';
 }
 
 export function child(el: XmlElement, name: string): XmlElement | undefined {
@@ -249,6 +256,12 @@ export function insertChild(doc: XmlDocument, parent: XmlElement, after: XmlElem
     const open = doc.text.slice(parent.start, parent.end).replace(/\s*\/>$/, '>');
     return { start: parent.start, end: parent.end, text: `${open}${doc.eol}${childIndent}${element}${doc.eol}${parentIndent}</${parent.name}>` };
   }
+  const content = doc.text.slice(parent.contentStart, parent.contentEnd);
+  if (content.trim() !== '') {
+    // no child element, but comments or text: keep them and add the element after them
+    const at = parent.contentStart + content.trimEnd().length;
+    return { start: at, end: at, text: `${doc.eol}${childIndent}${element}` };
+  }
   return { start: parent.contentStart, end: parent.contentEnd, text: `${doc.eol}${childIndent}${element}${doc.eol}${parentIndent}` };
 }
 
@@ -256,11 +269,9 @@ export function insertChild(doc: XmlDocument, parent: XmlElement, after: XmlElem
 export function removeElement(doc: XmlDocument, el: XmlElement): XmlEdit {
   const lineStart = doc.text.lastIndexOf('\n', el.start - 1) + 1;
   const onlyIndentBefore = /^[ \t]*$/.test(doc.text.slice(lineStart, el.start));
-  const start = onlyIndentBefore ? lineStart : el.start;
-  let end = el.end;
-  if (onlyIndentBefore) {
-    const after = /^[ \t]*(\r?\n)?/.exec(doc.text.slice(end));
-    end += after?.[0].length ?? 0;
-  }
-  return { start, end, text: '' };
+  // the whole line goes only when nothing but white space follows the element on it (a trailing comment stays,
+  // with its indentation)
+  const after = /^[ \t]*(\r?\n|$)/.exec(doc.text.slice(el.end));
+  if (onlyIndentBefore && after) return { start: lineStart, end: el.end + after[0].length, text: '' };
+  return { start: el.start, end: el.end, text: '' };
 }

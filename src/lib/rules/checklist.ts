@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { App, Catalog, CatalogFile, entersPackage } from '../catalog.js';
 import { GLOBAL_OAUTH_TYPE, OAUTH_POLICIES_TYPE, OAUTH_SETTINGS_TYPE, ecaType, sourceFileName } from '../family.js';
 import { isConsumerId, isOrgId, isPlaceholder, sameId, splitPair } from '../ids.js';
@@ -50,8 +50,11 @@ export const orgScopedApp: Rule = {
       const hub = context.devHubOrgId ?? '<Dev Hub org id>';
       const expected = `${hub}:${app.name}`;
       if (!el || value === '') return [finding(orgScopedApp, 'missing', { file: header, element: el }, [], [expected])];
-      if (isPlaceholder(value)) return [finding(orgScopedApp, 'placeholder', { file: header, element: el }, [value], [expected])];
       const pair = splitPair(value);
+      // judge the org half only: an app may well be called Todo_Sync or Org_Id_Lookup
+      if (isPlaceholder(pair ? pair.left : value) || (pair && /[<>{}$]/.test(pair.right))) {
+        return [finding(orgScopedApp, 'placeholder', { file: header, element: el }, [value], [expected])];
+      }
       if (!pair || !isOrgId(pair.left)) return [finding(orgScopedApp, 'malformed', { file: header, element: el }, [value], [expected])];
       if (pair.right !== app.name) {
         return [finding(orgScopedApp, 'otherApp', { file: header, element: el }, [pair.right, app.name], [expected])];
@@ -124,7 +127,8 @@ export const forceIgnoreExcludes: Rule = {
         const key = join(file.fullPath, '..');
         if (seen.has(key)) continue;
         seen.add(key);
-        findings.push(finding(forceIgnoreExcludes, 'notExcluded', { app: file.app, file }, [`${file.type.directoryName}/`, projectPath(catalog.project, key)]));
+        // name the folder the file is really in, which need not be the type's standard folder
+        findings.push(finding(forceIgnoreExcludes, 'notExcluded', { app: file.app, file }, [`${basename(key)}/`, projectPath(catalog.project, key)]));
       }
     }
     return findings;

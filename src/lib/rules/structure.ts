@@ -28,7 +28,10 @@ export const xmlRoot: Rule = {
       if (!f.doc || !f.type) return [];
       const root = f.doc.root;
       if (root.name !== f.type.name) return [finding(xmlRoot, 'wrongRoot', { file: f, element: root }, [root.name, f.type.name])];
-      const ns = Object.entries(root.attributes).find(([k]) => k === 'xmlns' || k.startsWith('xmlns:'))?.[1];
+      // the namespace the root's own prefix (or the default namespace) is bound to, not whichever xmlns comes first
+      const qname = /^<([^\s/>]+)/.exec(f.doc.text.slice(root.start))?.[1] ?? root.name;
+      const prefix = qname.includes(':') ? qname.slice(0, qname.indexOf(':')) : undefined;
+      const ns = root.attributes[prefix ? `xmlns:${prefix}` : 'xmlns'];
       if (ns !== METADATA_NAMESPACE) return [finding(xmlRoot, 'namespace', { file: f, element: root }, [ns ?? '(none)', METADATA_NAMESPACE])];
       return [];
     }),
@@ -80,7 +83,9 @@ export const duplicate: Rule = {
     const byComponent = new Map<string, CatalogFile[]>();
     const byAppType = new Map<string, CatalogFile[]>();
     for (const f of ecaFiles(catalog).filter(entersPackage)) {
-      if (!f.type) continue;
+      // a metadata-format copy beside its source twin is mdapi-copy's finding; counting it here would name the
+      // source file as the one to drop
+      if (!f.type || f.form === 'mdapi') continue;
       const component = `${f.type.name}:${f.fullName}`;
       byComponent.set(component, [...(byComponent.get(component) ?? []), f]);
       if (f.app && ONE_PER_APP.has(f.type.name) && f.type.role !== 'header') {

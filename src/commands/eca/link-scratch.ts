@@ -1,0 +1,119 @@
+import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { Messages, Org, SfError } from '@salesforce/core';
+import { loadCatalog } from '../../lib/check.js';
+import { EXIT, devHubOrgIdFlag } from '../../lib/flags.js';
+import { LinkProblem, builtLink, deployFilesFor, hubLink, knownDeployError, linksNotHeld } from '../../lib/link.js';
+import { OAUTH_SETTINGS_TYPE } from '../../lib/family.js';
+import { ChangeSummary, PlannedChange, applyPlan, planDiff, summarize } from '../../lib/plan.js';
+import { planAppChanges } from '../../lib/prepare.js';
+import { defaultPackageDir } from '../../lib/project.js';
+import { ScratchDefGap, scratchDefinitionGaps } from '../../lib/scratch-def.js';
+import type { DeployFile, RetrievedApp } from '../../lib/org.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-plugin-eca', 'eca.link-scratch');
+
+export type EcaLinkScratchResult = {
+  dryRun: boolean;
+  links: Array<{ app: string; oauthLink: string }>;
+  changes: ChangeSummary[];
+  diff?: string;
+  deploy?: { targetOrg: string; id?: string; status: string; components: Array<{ type: string; fullName: string }>; verified: boolean };
+  scratchDefinitions: ScratchDefGap[];
+};
+
+export default class EcaLinkScratch extends SfCommand<EcaLinkScratchResult> {
+  public static readonly summary = messages.getMessage('summary');
+  public static readonly description = messages.getMessage('description');
+  public static readonly examples = messages.getMessages('examples');
+
+  public static readonly flags = {
+    'target-dev-hub': Flags.optionalHub({ summary: messages.getMessage('flags.target-dev-hub.summary') }),
+    name: Flags.string({ char: 'n', summary: messages.getMessage('flags.name.summary'), multiple: true }),
+    'target-org': Flags.optionalOrg({ summary: messages.getMessage('flags.target-org.summary') }),
+    'run-as': Flags.string({ summary: messages.getMessage('flags.run-as.summary'), dependsOn: ['target-org'] }),
+    'dev-hub-org-id': devHubOrgIdFlag({ exclusive: ['target-dev-hub'], dependsOn: ['consumer-id'] }),
+    'consumer-id': Flags.string({ summary: messages.getMessage('flags.consumer-id.summary'), dependsOn: ['dev-hub-org-id'] }),
+    'api-version': Flags.orgApiVersion(),
+    'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary') }),
+    wait: Flags.duration({ char: 'w', unit: 'minutes', summary: messages.getMessage('flags.wait.summary'), defaultValue: 10 }),
+  };
+
+  public async run(): Promise<EcaLinkScratchResult> {
+    const { flags } = await this.parse(EcaLinkScratch);
+    const hub = flags['target-dev-hub'];
+    const offline = flags['consumer-id'] !== undefined;
+    if (!offline && !hub) throw messages.createError('error.NoDevHub');
+    if (offline && !flags.name?.length) throw messages.createError('error.NameRequired');
+    const catalog = await loadCatalog(process.cwd());
+    const names = flags.name?.length ? flags.name : [...catalog.apps.values()].filter((a) => a.headers.some((h) => h.packageDir)).map((a) => a.name);
+    if (names.length === 0) throw messages.createError('error.NoApps');
+
+    const devHubOrgId = flags['dev-hub-org-id'] ?? hub!.getOrgId();
+    const links = new Map<string, string>();
+    let hubApps: Map<string, RetrievedApp> | undefined;
+    if (offline) {
+      for (const name of names) links.set(name, this.linkOrThrow(builtLink(devHubOrgId, flags['consumer-id']!)));
+    } else {
+      const { retrieveApps } = await import('../../lib/org.js');
+      this.spinner.start(messages.getMessage('spinner.hub', [hub!.getUsername() ?? '']));
+      hubApps = await retrieveApps(hub!.getConnection(flags['api-version']), { apps: names, apiVersion: flags['api-version'], timeoutSeconds: flags.wait.seconds }).finally(() => this.spinner.stop());
+      for (const name of names) links.set(name, this.linkOrThrow(hubLink(hubApps.get(name) ?? { name, files: [] })));
+    }
+
+    const input = { catalog, devHubOrgId, hubApps, links, outputDir: defaultPackageDir(catalog.project) };
+    const changes: PlannedChange[] = names.flatMap((name) => planAppChanges(input, name).changes);
+    const deployFiles = names.flatMap((name) => {
+      const files = deployFilesFor(catalog, changes, name, flags['run-as']);
+      if (!files.some((f) => f.type === OAUTH_SETTINGS_TYPE)) throw messages.createError('error.NoOauthSettingsFile', [name]);
+      return files;
+    });
+    const scratchDefinitions = await scratchDefinitionGaps(catalog.project);
+    for (const gap of scratchDefinitions) this.warn(messages.getMessage('warning.ScratchDef', [gap.file, gap.snippet]));
+
+    const summary = summarize(catalog, changes);
+    const result: EcaLinkScratchResult = { dryRun: flags['dry-run'], links: [...links].map(([app, oauthLink]) => ({ app, oauthLink })), changes: summary, scratchDefinitions };
+    const target = flags['target-org'];
+    if (flags['dry-run']) {
+      result.diff = planDiff(catalog, changes);
+      this.log(changes.length ? result.diff : messages.getMessage('info.filesCurrent'));
+      if (target) this.log(messages.getMessage('info.wouldDeploy', [target.getUsername() ?? '', deployFiles.map((f) => `${f.type}:${f.fullName}`).join(', ')]));
+      return result;
+    }
+    if (target) result.deploy = await this.deploy(target, hub, deployFiles, links, flags['api-version'], flags.wait.seconds);
+    if (changes.length) await applyPlan(changes);
+    this.log(changes.length ? messages.getMessage('info.filesWritten', [summary.map((c) => `${c.path} (${c.detail})`).join(', ')]) : messages.getMessage('info.filesCurrent'));
+    return result;
+  }
+
+  protected catch(error: Error | SfError): Promise<never> {
+    (error as SfError).exitCode = EXIT.cannotRun;
+    return super.catch(error);
+  }
+
+  private linkOrThrow(found: { link: string } | LinkProblem): string {
+    if ('link' in found) return found.link;
+    throw messages.createError(found.key, found.tokens);
+  }
+
+  private async deploy(target: Org, hub: Org | undefined, files: DeployFile[], links: Map<string, string>, apiVersion: string | undefined, timeoutSeconds: number): Promise<NonNullable<EcaLinkScratchResult['deploy']>> {
+    const org = await import('../../lib/org.js');
+    const username = target.getUsername() ?? '';
+    const isScratch = hub ? await org.isScratchOrgOf(hub.getConnection(apiVersion), target.getOrgId()) : await target.determineIfScratch();
+    if (!isScratch) throw messages.createError('error.NotScratchOfHub', [username, hub?.getUsername() ?? 'the Dev Hub']);
+    this.spinner.start(messages.getMessage('spinner.deploy', [String(files.length), username]));
+    const outcome = await org.deployFiles(target.getConnection(apiVersion), files, { apiVersion, timeoutSeconds, onStatus: (s) => (this.spinner.status = s) }).finally(() => this.spinner.stop());
+    if (!outcome.success) {
+      const first = outcome.problems[0];
+      const key = first ? knownDeployError(first.problem) : undefined;
+      const detail = outcome.problems.map((p) => `${p.type}:${p.fullName}: ${p.problem}`).join('; ') || outcome.status;
+      throw messages.createError(key ?? 'error.DeployFailed', [username, detail]);
+    }
+    this.spinner.start(messages.getMessage('spinner.verify', [username]));
+    const back = await org.retrieveApps(target.getConnection(apiVersion), { apps: [...links.keys()], apiVersion, timeoutSeconds }).finally(() => this.spinner.stop());
+    const verified = linksNotHeld(back, links).length === 0;
+    if (!verified) throw messages.createError('error.LinkNotHeld', [username]);
+    this.logSuccess(messages.getMessage('info.deployed', [String(files.length), username]));
+    return { targetOrg: username, id: outcome.id, status: outcome.status, components: outcome.deployed, verified };
+  }
+}
