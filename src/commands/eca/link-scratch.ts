@@ -30,7 +30,8 @@ export default class EcaLinkScratch extends SfCommand<EcaLinkScratchResult> {
   public static readonly flags = {
     'target-dev-hub': Flags.optionalHub({ summary: messages.getMessage('flags.target-dev-hub.summary') }),
     name: Flags.string({ char: 'n', summary: messages.getMessage('flags.name.summary'), multiple: true }),
-    'target-org': Flags.optionalOrg({ summary: messages.getMessage('flags.target-org.summary') }),
+    // a plain string, not optionalOrg: a default target-org must not turn a file edit into a deploy
+    'target-org': Flags.string({ char: 'o', summary: messages.getMessage('flags.target-org.summary') }),
     'run-as': Flags.string({ summary: messages.getMessage('flags.run-as.summary'), dependsOn: ['target-org'] }),
     'dev-hub-org-id': devHubOrgIdFlag({ exclusive: ['target-dev-hub'], dependsOn: ['consumer-id'] }),
     'consumer-id': Flags.string({ summary: messages.getMessage('flags.consumer-id.summary'), dependsOn: ['dev-hub-org-id'] }),
@@ -73,7 +74,7 @@ export default class EcaLinkScratch extends SfCommand<EcaLinkScratchResult> {
 
     const summary = summarize(catalog, changes);
     const result: EcaLinkScratchResult = { dryRun: flags['dry-run'], links: [...links].map(([app, oauthLink]) => ({ app, oauthLink })), changes: summary, scratchDefinitions };
-    const target = flags['target-org'];
+    const target = flags['target-org'] ? await Org.create({ aliasOrUsername: flags['target-org'] }) : undefined;
     if (flags['dry-run']) {
       result.diff = planDiff(catalog, changes);
       this.log(changes.length ? result.diff : messages.getMessage('info.filesCurrent'));
