@@ -64,7 +64,7 @@ export async function retrieveApps(conn: Connection, options: RetrieveOptions): 
       .getFileResponses()
       .filter((r) => r.state === 'Failed' && r.type === HEADER_TYPE)
       .map((r) => r.fullName);
-    if (missing.length) throw messages.createError('error.AppNotInOrg', [missing.join(', '), conn.getUsername() ?? ''], [conn.getUsername() ?? '']);
+    if (missing.length) throw messages.createError('error.AppNotInOrg', [conn.getUsername() ?? '', missing.join(', ')], [conn.getUsername() ?? '']);
     const status = String(result.response.status);
     if (status !== 'Succeeded' && status !== 'SucceededPartial') {
       throw messages.createError('error.RetrieveFailed', [status, String((result.response as { errorMessage?: string }).errorMessage ?? '')]);

@@ -129,4 +129,7 @@ export async function applyPlan(changes: PlannedChange[], io: ApplyIo = realIo):
     throw error;
   }
   for (const aside of setAside) await rm(aside, { force: true });
+  // a folder that a move or delete emptied goes too, as git would show it
+  const emptied = changes.filter((c) => c.action === 'move' || c.action === 'delete').map((c) => dirname(c.fromFullPath ?? c.fullPath));
+  for (const dir of [...new Set(emptied)]) await rmdir(dir).catch(() => undefined);
 }

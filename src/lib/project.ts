@@ -49,14 +49,31 @@ function lineOfOffset(text: string, offset: number): number {
   return text.slice(0, offset).split('\n').length;
 }
 
+/** V8 quotes up to this many characters on each side of an unexpected token instead of giving its position. */
+const JSON_CONTEXT_CHARS = 10;
+
+/** The line of a JSON.parse error; V8 gives a position for most errors, only a quoted context for an unexpected token. */
+function jsonErrorLine(text: string, detail: string): number {
+  const line = /\(line (\d+) column \d+\)/.exec(detail)?.[1];
+  if (line) return Number(line);
+  const position = /position (\d+)/.exec(detail)?.[1];
+  if (position) return lineOfOffset(text, Number(position));
+  if (/Unexpected end of JSON input/.test(detail)) return lineOfOffset(text, text.trimEnd().length);
+  const token = /^Unexpected token '([\s\S])', (\.\.\.)?"([\s\S]*?)"(?:\.\.\.)? is not valid JSON$/.exec(detail);
+  const at = token ? text.indexOf(token[3]) : -1;
+  if (token && at >= 0) return lineOfOffset(text, at + (token[2] ? JSON_CONTEXT_CHARS : Math.max(0, token[3].indexOf(token[1]))));
+  return 1;
+}
+
 function parseJson(text: string, file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
-    const position = /position (\d+)/.exec(detail);
-    const line = /line (\d+)/.exec(detail)?.[1] ?? (position ? String(lineOfOffset(text, Number(position[1]))) : '1');
-    throw messages.createError('error.BrokenProjectFile', [file, line, detail.replace(/^.*?: /, '')]);
+    const line = String(jsonErrorLine(text, detail));
+    // the quoted context spans lines and adds nothing once the line is known
+    const reason = detail.replace(/, (?:\.\.\.)?"[\s\S]*"(?:\.\.\.)? is not valid JSON$/, '').replace(/^.*?: /, '');
+    throw messages.createError('error.BrokenProjectFile', [file, line, reason]);
   }
 }
 
