@@ -6,6 +6,10 @@ export default tseslint.config(
   { ignores: ['lib/**', 'node_modules/**', 'test_session*/**', '**/*.mjs', '**/*.js', 'vitest*.ts', 'test/fixtures/**', 'examples/**'] },
   ...tseslint.configs.recommended,
   {
+    files: ['src/**/*.ts', 'test/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+  },
+  {
     files: ['src/**/*.ts'],
     plugins: { 'sf-plugin': fixupPluginRules(sfPlugin) },
     rules: {

@@ -21,8 +21,10 @@ function diffOps(a: string[], b: string[]): Op[] {
   let i = 0;
   let j = 0;
   while (i < n || j < m) {
-    if (i < n && j < m && a[i] === b[j]) ops.push({ kind: ' ', line: a[i++] }), j++;
-    else if (i < n && (j === m || table[i + 1][j] >= table[i][j + 1])) ops.push({ kind: '-', line: a[i++] });
+    if (i < n && j < m && a[i] === b[j]) {
+      ops.push({ kind: ' ', line: a[i++] });
+      j++;
+    } else if (i < n && (j === m || table[i + 1][j] >= table[i][j + 1])) ops.push({ kind: '-', line: a[i++] });
     else ops.push({ kind: '+', line: b[j++] });
   }
   return ops;
