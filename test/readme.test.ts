@@ -1,0 +1,34 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO } from './org/support.js';
+
+/** The README's generated parts must match the code: a stale README hides flags and rules from users. */
+
+const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+
+describe('README', () => {
+  it('lists every rule with its severity and summary (npm run readme keeps it current)', () => {
+    expect(() => execFileSync(process.execPath, [join(REPO, 'scripts/readme-rules.mjs'), '--check'], { cwd: REPO, stdio: 'pipe' })).not.toThrow();
+  });
+
+  it('documents every command and every flag of the built plugin', () => {
+    const manifest = JSON.parse(readFileSync(join(REPO, 'oclif.manifest.json'), 'utf8')) as {
+      commands: Record<string, { flags: Record<string, { hidden?: boolean }> }>;
+    };
+    for (const [id, command] of Object.entries(manifest.commands)) {
+      const section = readme.split(`## \`sf ${id.replace(':', ' ')}\``)[1]?.split('\n## ')[0];
+      expect(section, `README section for sf ${id}`).toBeDefined();
+      for (const [flag, spec] of Object.entries(command.flags)) {
+        if (!spec.hidden) expect(section, `--${flag} of ${id}`).toContain(`--${flag}`);
+      }
+    }
+  });
+
+  it('gives the two set-up commands that .ci/run also uses', () => {
+    expect(readme).toContain('bash scripts/example.sh');
+    expect(readme).toContain('bash scripts/test.sh');
+    expect(readFileSync(join(REPO, '.ci/run'), 'utf8')).toContain('bash scripts/test.sh');
+  });
+});
