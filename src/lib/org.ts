@@ -116,8 +116,8 @@ function groupRetrieved(files: CatalogFile[], names: string[]): Map<string, Retr
 }
 
 /** The Dev Hub's copy of the apps the project holds, for the rules that compare files with the org. */
-export async function readHubApps(conn: Connection, catalog: Catalog, options: Omit<RetrieveOptions, 'apps'> & { onlyApps: string[] }): Promise<Map<string, RetrievedApp>> {
-  const names = catalog.apps.size ? options.onlyApps.filter((n) => catalog.apps.get(n)?.headers.length) : [];
+export async function readHubApps(conn: Connection, catalog: Catalog, options: Omit<RetrieveOptions, 'apps'>): Promise<Map<string, RetrievedApp>> {
+  const names = [...catalog.apps.values()].filter((a) => a.headers.length).map((a) => a.name);
   if (names.length === 0) return new Map();
   const existing = new Set(await listApps(conn));
   const present = names.filter((n) => existing.has(n));
@@ -128,8 +128,7 @@ export async function readHubApps(conn: Connection, catalog: Catalog, options: O
 
 /** Turns what jsforce, SDR and the server throw into errors that say what happened and what to do. */
 export function orgError(error: unknown, conn: Connection): SfError {
-  if (error instanceof SfError && error.name.endsWith('AppNotInOrgError')) return error;
-  if (error instanceof SfError && error.name.endsWith('RetrieveFailedError')) return error;
+  if (error instanceof SfError && ['AppNotInOrgError', 'RetrieveFailedError'].includes(error.name)) return error;
   const e = error as { name?: string; errorCode?: string; message?: string };
   const text = `${e.errorCode ?? ''} ${e.name ?? ''} ${e.message ?? String(error)}`;
   const user = conn.getUsername() ?? '';

@@ -41,8 +41,9 @@ export default class EcaCheck extends SfCommand<EcaCheckResult> {
     if (hub) {
       const { readHubApps } = await import('../../lib/org.js');
       this.spinner.start(messages.getMessage('spinner.hub', [hub.getUsername() ?? '']));
-      hubApps = await readHubApps(hub.getConnection(flags['api-version']), catalog, { onlyApps: [...catalog.apps.keys()] });
-      this.spinner.stop();
+      hubApps = await readHubApps(hub.getConnection(flags['api-version']), catalog, { apiVersion: flags['api-version'] }).finally(() =>
+        this.spinner.stop()
+      );
     }
     const result = check(catalog, { failOn: flags['fail-on'] as FailOn, context: { devHubOrgId, hubApps } });
     if (catalog.apps.size === 0 && result.findings.length === 0) {
@@ -60,7 +61,7 @@ export default class EcaCheck extends SfCommand<EcaCheckResult> {
 
   protected override catch(error: Error | SfError): Promise<never> {
     // "Could not run" must stay distinguishable from "ran and failed the gate" in CI.
-    if (error instanceof SfError || (error as SfError).exitCode !== undefined) (error as SfError).exitCode = EXIT.cannotRun;
+    (error as SfError).exitCode = EXIT.cannotRun;
     return super.catch(error);
   }
 }
