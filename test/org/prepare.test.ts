@@ -1,5 +1,4 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OrgEmulator } from '../helpers/emulator/org-emulator.js';
@@ -11,8 +10,9 @@ import { HUB_ID, HUB_ID15, SECRET, allText, hubApp, runCli, snapshot, tempDir, w
 let hub: OrgEmulator;
 const home = tempDir('eca-home-');
 
-function retrieveTemps(): string[] {
-  return readdirSync(tmpdir()).filter((n) => n.startsWith('eca-retrieve-'));
+/** What a run left in its own TMPDIR: the retrieve folder (which held the consumer secret) must be gone. */
+function leftovers(run: { tmp: string }): string[] {
+  return readdirSync(run.tmp);
 }
 
 beforeAll(async () => {
@@ -37,7 +37,6 @@ afterEach(() => hub.clearFaults());
 describe('sf eca prepare --target-dev-hub', () => {
   it('brings a UI-created app into the standard folders, packaged and linked, and never writes the global settings', async () => {
     const project = writeProject({});
-    const before = retrieveTemps();
     const run = await runCli(['eca', 'prepare', '--target-dev-hub', 'hub', '--name', 'Acme_Connector', '--json'], { cwd: project, home });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     const header = readFileSync(join(project, 'force-app/main/default/externalClientApps/Acme_Connector.eca-meta.xml'), 'utf8');
@@ -54,7 +53,7 @@ describe('sf eca prepare --target-dev-hub', () => {
       '.forceignore',
     ]);
     expect(run.json?.result.check.passed).toBe(true);
-    expect(retrieveTemps()).toEqual(before);
+    expect(leftovers(run)).toEqual([]);
     // the retrieve asked for the header by name and every plugin type by wildcard
     const retrieve = hub.soapCalls('retrieve').at(-1)!.body!;
     expect(retrieve).toContain('<members>Acme_Connector</members>');
@@ -142,13 +141,12 @@ describe('faults leave the project byte for byte as it was', () => {
     it(`on ${c.label}`, async () => {
       const project = writeProject({ 'force-app/main/default/externalClientApps/Acme_Connector.eca-meta.xml': hubApp({ name: 'Acme_Connector' })[0].xml });
       const before = snapshot(project);
-      const temps = retrieveTemps();
       if (c.fault) hub.addFault(c.fault);
       const run = await runCli(['eca', 'prepare', '-v', 'hub', ...(c.args ?? ['-n', 'Acme_Connector']), '--json'], { cwd: project, home });
       expect(run.code).toBe(2);
       expect(run.json?.message).toMatch(c.message);
       expect(snapshot(project)).toEqual(before);
-      expect(retrieveTemps()).toEqual(temps);
+      expect(leftovers(run)).toEqual([]);
     });
   }
 
