@@ -1,6 +1,6 @@
 import type { Catalog, CatalogFile } from './catalog.js';
 import { HEADER_TYPE, OAUTH_POLICIES_TYPE, OAUTH_SETTINGS_TYPE, ecaType, sourceFileName } from './family.js';
-import { isConsumerId, isOrgId } from './ids.js';
+import { isConsumerId, isOrgId, sameId, splitPair, to15 } from './ids.js';
 import type { DeployFile, RetrievedApp } from './org.js';
 import type { PlannedChange } from './plan.js';
 import { catalogAfter } from './plan.js';
@@ -20,11 +20,34 @@ export function hubLink(app: RetrievedApp): { link: string } | LinkProblem {
   return { link };
 }
 
-/** `<org id>:<consumer id>` from the flags, both checked. */
+const SUFFIX_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
+
+/** The three characters Salesforce appends to a 15-character id: one bit per upper-case letter, five at a time. */
+export function idSuffix(id15: string): string {
+  let suffix = '';
+  for (let chunk = 0; chunk < 3; chunk++) {
+    let bits = 0;
+    for (let i = 0; i < 5; i++) if (/[A-Z]/.test(id15[chunk * 5 + i])) bits |= 1 << i;
+    suffix += SUFFIX_ALPHABET[bits];
+  }
+  return suffix;
+}
+
+/** An 18-character id whose suffix does not match its first 15 characters was mistyped (most often in letter case). */
+function suffixMismatch(id: string): boolean {
+  return id.length === 18 && id.slice(15).toUpperCase() !== idSuffix(id.slice(0, 15));
+}
+
+/**
+ * `<org id>:<consumer id>` from the flags, both checked, in the 15-character form the Dev Hub itself writes, so an
+ * offline link is byte for byte the one `--target-dev-hub` would copy.
+ */
 export function builtLink(devHubOrgId: string, consumerId: string): { link: string } | LinkProblem {
   if (!isOrgId(devHubOrgId)) return { key: 'error.BadOrgId', tokens: [devHubOrgId] };
+  if (suffixMismatch(devHubOrgId)) return { key: 'error.BadIdSuffix', tokens: [devHubOrgId, '--dev-hub-org-id'] };
   if (!isConsumerId(consumerId)) return { key: 'error.BadConsumerId', tokens: [consumerId] };
-  return { link: `${devHubOrgId}:${consumerId}` };
+  if (suffixMismatch(consumerId)) return { key: 'error.BadIdSuffix', tokens: [consumerId, '--consumer-id'] };
+  return { link: `${to15(devHubOrgId)}:${to15(consumerId)}` };
 }
 
 /** OAuth policies that switch on the client credentials flow with an execution user, the one step that needs Setup. */
@@ -73,10 +96,22 @@ export function knownDeployError(problem: string): string | undefined {
   return undefined;
 }
 
-/** The apps whose OAuth settings, retrieved back from the org, do not hold the expected link. */
+/** Two links name the same org and consumer: each half compared on its first 15 characters, case-sensitively. */
+export function sameLink(a: string, b: string): boolean {
+  const [x, y] = [splitPair(a), splitPair(b)];
+  return x !== undefined && y !== undefined && sameId(x.left, y.left) && sameId(x.right, y.right);
+}
+
+/**
+ * The apps whose OAuth settings, retrieved back from the org, do not hold the expected link. An org may hand back
+ * the 15-character form of a link deployed with 18-character ids, so the ids are compared, not the text.
+ */
 export function linksNotHeld(retrieved: Map<string, RetrievedApp>, links: Map<string, string>): string[] {
-  return [...links].filter(([app, link]) => {
-    const settings = retrieved.get(app)?.oauthSettings;
-    return (settings?.doc ? child(settings.doc.root, 'oauthLink')?.text.trim() : undefined) !== link;
-  }).map(([app]) => app);
+  return [...links]
+    .filter(([app, link]) => {
+      const settings = retrieved.get(app)?.oauthSettings;
+      const held = settings?.doc ? child(settings.doc.root, 'oauthLink')?.text.trim() : undefined;
+      return held === undefined || !sameLink(held, link);
+    })
+    .map(([app]) => app);
 }

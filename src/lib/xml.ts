@@ -123,7 +123,11 @@ class Scanner {
   public document(): XmlElement {
     this.skipMisc();
     if (this.text[this.pos] !== '<') throw new XmlReadError('no root element', this.line);
-    return this.element();
+    const root = this.element();
+    // fast-xml-parser lets a second root or text through after a self-closing root
+    this.skipMisc();
+    if (this.pos < this.text.length) throw new XmlReadError('only comments and white space may follow the root element', this.line);
+    return root;
   }
 
   private advanceTo(offset: number): void {

@@ -114,9 +114,8 @@ export const forceIgnoreExcludes: Rule = {
           if (seen.has(key) || catalog.denies(probe)) continue;
           seen.add(key);
           findings.push(
-            finding(forceIgnoreExcludes, 'notExcluded', { app: app.name, file: undefined }, [
+            finding(forceIgnoreExcludes, 'notExcluded', { app: app.name, file: undefined }, [`${type.directoryName}/`, projectPath(catalog.project, key)], [
               `${type.directoryName}/`,
-              projectPath(catalog.project, key),
             ])
           );
         }
@@ -128,11 +127,23 @@ export const forceIgnoreExcludes: Rule = {
         if (seen.has(key)) continue;
         seen.add(key);
         // name the folder the file is really in, which need not be the type's standard folder
-        findings.push(finding(forceIgnoreExcludes, 'notExcluded', { app: file.app, file }, [`${basename(key)}/`, projectPath(catalog.project, key)]));
+        findings.push(
+          finding(forceIgnoreExcludes, 'notExcluded', { app: file.app, file }, [`${basename(key)}/`, projectPath(catalog.project, key)], [`${basename(key)}/`])
+        );
       }
     }
     return findings;
   },
+};
+
+/** The opposite mistake: a .forceignore line so broad that the app itself would be left out of the package. */
+export const forceIgnoredPackageable: Rule = {
+  id: 'forceignored-packageable',
+  severity: 'error',
+  check: (catalog) =>
+    catalog.files
+      .filter((f) => f.type && f.type.packageable === true && f.form === 'source' && f.packageDir && f.forceIgnored)
+      .map((f) => finding(forceIgnoredPackageable, 'hidden', { file: f }, [f.type!.name, f.packageDir!.path])),
 };
 
 export const nonPackageable: Rule = {
@@ -147,4 +158,4 @@ export const nonPackageable: Rule = {
       }),
 };
 
-export const CHECKLIST_RULES: Rule[] = [distributionState, orgScopedApp, oauthLink, forceIgnoreExcludes, nonPackageable];
+export const CHECKLIST_RULES: Rule[] = [distributionState, orgScopedApp, oauthLink, forceIgnoreExcludes, forceIgnoredPackageable, nonPackageable];

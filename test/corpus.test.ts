@@ -1,0 +1,300 @@
+/*
+ * `sf eca check` over every real public project in ../shared/corpus (each folder that holds sfdx-project.json,
+ * nested ones too), each run on a copy in a temp folder. No run may crash; each must exit 0 or 1 and report the
+ * findings that are right for it, and nothing it should not. A one-line summary per project goes to the output.
+ */
+import { spawn } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RULES } from '../src/lib/rules/index.js';
+
+const CORPUS = fileURLToPath(new URL('../../shared/corpus/', import.meta.url));
+const REPO = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(REPO, 'bin', 'run.js');
+const SKIPPED = new Set(['node_modules', '.git']);
+
+type Finding = { rule: string; severity: string; app?: string; file?: string; line?: number; message: string; fix: string };
+type Outcome = { status: number | null; stdout: string; stderr: string; findings: Finding[]; summary?: Record<string, number> };
+
+/** The folders of the corpus that hold sfdx-project.json, relative to the corpus, sorted. */
+function projects(): string[] {
+  if (!existsSync(CORPUS)) return [];
+  const found: string[] = [];
+  const walk = (dir: string): void => {
+    const entries = readdirSync(dir, { withFileTypes: true });
+    if (entries.some((e) => e.isFile() && e.name === 'sfdx-project.json')) found.push(relative(CORPUS, dir));
+    for (const e of entries) if (e.isDirectory() && !SKIPPED.has(e.name)) walk(join(dir, e.name));
+  };
+  walk(CORPUS);
+  return found.sort();
+}
+
+/** The values of an element in every file of a folder (consumer keys and secrets the output must never show). */
+function elementValues(dir: string, element: string): string[] {
+  const values: string[] = [];
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const path = join(d, e.name);
+      if (e.isDirectory()) walk(path);
+      else if (statSync(path).size < 1_000_000) {
+        for (const m of readFileSync(path, 'latin1').matchAll(new RegExp(`<${element}>([^<]{6,})</${element}>`, 'g'))) values.push(m[1].trim());
+      }
+    }
+  };
+  walk(dir);
+  return values;
+}
+
+function makeWritable(dir: string): void {
+  chmodSync(dir, 0o755);
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.isDirectory()) makeWritable(join(dir, e.name));
+    else if (e.isFile()) chmodSync(join(dir, e.name), 0o644);
+  }
+}
+
+const HOME = mkdtempSync(join(tmpdir(), 'eca-corpus-home-'));
+const temps: string[] = [HOME];
+
+function checkCopyOf(project: string): Promise<Outcome> {
+  const dir = mkdtempSync(join(tmpdir(), 'eca-corpus-'));
+  temps.push(dir);
+  cpSync(join(CORPUS, project), dir, { recursive: true });
+  makeWritable(dir);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, 'eca', 'check', '--json'], {
+      cwd: dir,
+      env: {
+        PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`,
+        HOME,
+        TMPDIR: tmpdir(),
+        SF_DISABLE_TELEMETRY: 'true',
+        SF_AUTOUPDATE_DISABLE: 'true',
+        FORCE_COLOR: '0',
+      },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (status) => {
+      let parsed: { result?: { findings?: Finding[]; summary?: Record<string, number> } } = {};
+      try {
+        parsed = JSON.parse(stdout) as typeof parsed;
+      } catch {
+        // asserted below: the output must be JSON
+      }
+      resolve({ status, stdout, stderr, findings: parsed.result?.findings ?? [], summary: parsed.result?.summary });
+    });
+  });
+}
+
+type Expectation = {
+  exit: 0 | 1;
+  /** rule id → number of findings, all right for this project */
+  found: Record<string, number>;
+  /** rule id → why a finding of it is tolerated although it is debatable (reported, not asserted) */
+  tolerated?: Record<string, string>;
+  /** rules that must not fire: the project does this right */
+  absent?: string[];
+  more?: (o: Outcome) => void;
+};
+
+const byRule = (o: Outcome, rule: string): Finding[] => o.findings.filter((f) => f.rule === rule);
+
+/** What is right for each project of the corpus (see MANIFEST.tsv for the shapes). */
+const EXPECTED: Record<string, Expectation> = {
+  'Ahmed-Elawad__diff': {
+    exit: 0,
+    found: {},
+    absent: ['secret-in-source'],
+    more: (o) => expect(o.summary).toMatchObject({ apps: 0, files: 0 }),
+  },
+  'Damecek__salesforce-mcp-lib': {
+    exit: 1,
+    // a Packaged header under force-app/main/mcp; global settings and policy in the package dir (the commit
+    // "Fix 2GP packaging blockers" later removed exactly those two)
+    found: { forceignore: 2, 'non-packageable': 2, 'oauth-link': 1, pkce: 1, 'refresh-token-rotation': 1 },
+    absent: ['distribution-state', 'org-scoped-app'],
+    more: (o) => {
+      expect(byRule(o, 'non-packageable').map((f) => f.file?.split('/').pop())).toEqual([
+        'SalesforceMcpLibGlobal.ecaGlblOauth-meta.xml',
+        'SalesforceMcpLibOauth_defaultPolicy.ecaOauthPlcy-meta.xml',
+      ]);
+      expect(byRule(o, 'oauth-link')[0].message).toMatch(/no oauthLink/);
+    },
+  },
+  'N-P-N-P__Jenkins-SFDX': { exit: 0, found: {} },
+  'N-P-N-P__SFDX-SFDX': {
+    exit: 1,
+    found: { forceignore: 2, 'distribution-state': 1, 'non-packageable': 3, 'refresh-token-rotation': 1, 'scope-full': 1 },
+    // consumer key only (no secret); oauthLink and orgScopedExternalApp name the same org
+    absent: ['secret-in-source', 'oauth-link', 'org-scoped-app'],
+  },
+  RamiroHernandez__CICD: {
+    exit: 1,
+    found: { forceignore: 2, 'org-scoped-app': 1, 'distribution-state': 1, 'non-packageable': 3, pkce: 1, 'oauth-link': 1, 'refresh-token-rotation': 1, 'scope-web': 1 },
+    absent: ['secret-in-source'],
+    more: (o) => {
+      expect(byRule(o, 'org-scoped-app')[0].message).toMatch(/has no orgScopedExternalApp/);
+      expect(byRule(o, 'oauth-link')[0].message).toMatch(/no oauthLink/);
+    },
+  },
+  'Sanpelegrino1__AnalyticsSECommandCenter/salesforce': {
+    exit: 1,
+    found: { forceignore: 2, 'org-scoped-app': 1, 'distribution-state': 1, 'non-packageable': 2, 'oauth-link': 1, 'refresh-token-rotation': 1, 'scope-web': 1 },
+    // CDPIngest and OfflineAccess are metadata scope names; the human-chosen consumer key is not a secret
+    absent: ['oauth-scopes', 'secret-in-source'],
+  },
+  'bstaubersalesforce__h360-sf-workshop/sfdx': {
+    exit: 1,
+    found: { forceignore: 2, 'distribution-state': 1, 'org-scoped-app': 1, 'non-packageable': 2, 'oauth-link': 1, 'callback-localhost': 1 },
+    tolerated: {
+      'schema-unknown-element': 'isDPopEnabled and isEnforceRefreshTokenTTL are in the WSDL types (API 67 project) but not in the v66 XSD excerpt',
+    },
+    more: (o) => expect(byRule(o, 'org-scoped-app')[0].message).toContain('placeholder "00D-XXXXXXXXXXXXXX:Headless360_MCP_Client"'),
+  },
+  'chrzasz__sf-th-eca-via-metadata': {
+    exit: 1,
+    found: { forceignore: 2, 'distribution-state': 1, 'non-packageable': 2, pkce: 1, 'refresh-token-rotation': 1, 'scope-web': 1 },
+    tolerated: { 'schema-unknown-element': 'isNamedUserJwtEnabled in OAuth policies: deprecated there, still written by orgs' },
+  },
+  'jblakey-google__oss-agent-assist': {
+    exit: 1,
+    found: {
+      forceignore: 3,
+      'org-scoped-app': 1,
+      'distribution-state': 1,
+      'non-packageable': 2,
+      'schema-order': 5,
+      'oauth-link': 1,
+      'refresh-token-rotation': 1,
+      'client-credentials': 1,
+      'scope-web': 1,
+    },
+    more: (o) => {
+      // the policy sits in the non-standard folder extlClntAppOauthConfigurablePolicies/, which the finding names
+      expect(byRule(o, 'forceignore').map((f) => f.message)).toContainEqual(expect.stringContaining('exclude extlClntAppOauthConfigurablePolicies/ in'));
+      expect(byRule(o, 'non-packageable').some((f) => f.file?.includes('/extlClntAppOauthConfigurablePolicies/'))).toBe(true);
+    },
+  },
+  michaelmuse__Flowdometer: {
+    exit: 1,
+    // the Packaged header in force-app is right; eca-source/ and the unzipped eca_deploy.zip are outside every
+    // package directory and hold runtime scope names
+    found: { 'schema-order': 6, 'outside-package': 5, forceignore: 2, 'oauth-scopes': 2, 'refresh-token-rotation': 1 },
+    absent: ['distribution-state', 'org-scoped-app', 'oauth-link', 'non-packageable', 'secret-in-source'],
+    more: (o) => {
+      expect(byRule(o, 'oauth-scopes').map((f) => f.fix)).toEqual([
+        'Use <commaSeparatedOauthScopes>Api, RefreshToken, OfflineAccess</commaSeparatedOauthScopes>.',
+        'Use <commaSeparatedOauthScopes>Api, RefreshToken, OfflineAccess</commaSeparatedOauthScopes>.',
+      ]);
+      expect(byRule(o, 'outside-package').every((f) => /^(eca-source|eca_deploy\.zip\.d)\//.test(f.file ?? ''))).toBe(true);
+    },
+  },
+  'michaelmuse__Flowdometer/Salesforce Example JWT code': { exit: 0, found: {}, absent: ['secret-in-source', 'private-key'] },
+  'prasanth-personal__salesforce-agentforce': {
+    exit: 1,
+    // the metadata-format twins are mdapi-copy warnings (not duplicates); they also repeat the scope findings
+    found: { forceignore: 2, 'distribution-state': 1, 'non-packageable': 2, 'mdapi-copy': 2, 'scope-full': 2, 'scope-web': 2 },
+    absent: ['duplicate'],
+  },
+  ramsayp__consultant_project: {
+    exit: 1,
+    found: { forceignore: 2, 'distribution-state': 1 },
+    // RefreshToken, MCP are scope names; oauthLink names the header's org
+    absent: ['oauth-scopes', 'oauth-link', 'org-scoped-app'],
+  },
+  'sgummalla79__sgummalla_works/salesforce': {
+    exit: 1,
+    // its .forceignore is "**": nothing enters a package, so the packaging checklist is silent
+    found: { pkce: 1, 'refresh-token-rotation': 2, 'refresh-token-policy': 2 },
+    tolerated: { 'schema-unknown-element': 'isNamedUserJwtEnabled in OAuth policies: deprecated there, still written by orgs' },
+    absent: ['distribution-state', 'non-packageable', 'forceignore', 'secret-in-source', 'orphan-plugin'],
+  },
+  'shakthi-sfdc__External-Client-App-For-2G-Package': {
+    exit: 1,
+    // the Packaged, namespaced, header-only app is right; only the missing .forceignore lines are reported
+    found: { forceignore: 2 },
+    absent: ['distribution-state', 'org-scoped-app', 'oauth-link'],
+  },
+  'trailheadapps__ready-to-fly': {
+    exit: 1,
+    found: { 'secret-in-source': 1 },
+    more: (o) => {
+      expect(byRule(o, 'secret-in-source')[0]).toMatchObject({
+        file: 'scripts/templates/applications/slackApp.connectedApp-meta.xml',
+        line: 13,
+        message: 'consumerSecret holds a secret value (not shown)',
+      });
+    },
+  },
+  yositwina__NativeForms: {
+    exit: 1,
+    // .forceignore excludes every ECA folder, so nothing of the app enters the package
+    found: { pkce: 1, 'refresh-token-rotation': 1 },
+    absent: ['orphan-plugin', 'distribution-state', 'non-packageable', 'forceignore'],
+  },
+};
+
+const PROJECTS = projects();
+const outcomes = new Map<string, Promise<Outcome>>();
+
+describe.skipIf(!existsSync(CORPUS))('sf eca check over the corpus', () => {
+  beforeAll(() => {
+    // two at a time: each run is a Node process of its own
+    const chain: Array<Promise<unknown>> = [Promise.resolve(), Promise.resolve()];
+    PROJECTS.forEach((project, i) => {
+      const lane = i % chain.length;
+      const outcome = chain[lane].then(() => checkCopyOf(project));
+      chain[lane] = outcome.catch(() => undefined);
+      outcomes.set(project, outcome);
+    });
+  });
+
+  afterAll(() => {
+    for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('finds the projects, nested ones included', () => {
+    expect(PROJECTS).toContain('sgummalla79__sgummalla_works/salesforce');
+    expect(PROJECTS).toContain('michaelmuse__Flowdometer/Salesforce Example JWT code');
+    expect(PROJECTS.length).toBeGreaterThanOrEqual(17);
+  });
+
+  it.each(PROJECTS)('%s', async (project) => {
+    const o = await outcomes.get(project)!;
+    const counts: Record<string, number> = {};
+    for (const f of o.findings) counts[f.rule] = (counts[f.rule] ?? 0) + 1;
+    const listed = Object.entries(counts).map(([rule, n]) => `${rule}×${n}`).join(', ') || 'no findings';
+    console.log(`corpus ${project}: exit ${o.status}; ${listed}`);
+
+    // no crash: a JSON result, exit 0 or 1, no stack trace
+    expect(o.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+    expect(() => JSON.parse(o.stdout), o.stdout + o.stderr).not.toThrow();
+    expect([0, 1]).toContain(o.status);
+    const ruleIds = new Set(RULES.map((r) => r.id));
+    for (const f of o.findings) {
+      expect(ruleIds.has(f.rule)).toBe(true);
+      expect(f.message).not.toMatch(/%s|undefined/);
+    }
+
+    // no consumer key is reported as a secret, and no key or secret value is ever printed
+    const dir = join(CORPUS, project);
+    for (const value of [...elementValues(dir, 'consumerKey'), ...elementValues(dir, 'consumerSecret')]) expect(o.stdout).not.toContain(value);
+    for (const f of byRule(o, 'secret-in-source')) expect(f.message).not.toMatch(/consumerKey/);
+
+    const expected = EXPECTED[project];
+    if (!expected) return; // a project added to the corpus later: the generic checks only
+    expect(o.status).toBe(expected.exit);
+    const asserted = Object.fromEntries(Object.entries(counts).filter(([rule]) => !expected.tolerated?.[rule]));
+    expect(asserted).toEqual(expected.found);
+    for (const rule of expected.absent ?? []) expect(counts[rule], rule).toBeUndefined();
+    for (const [rule, why] of Object.entries(expected.tolerated ?? {})) if (counts[rule]) console.log(`corpus ${project}: tolerated ${rule}×${counts[rule]}: ${why}`);
+    expected.more?.(o);
+  }, 300_000);
+});
