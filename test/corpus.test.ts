@@ -214,7 +214,7 @@ const EXPECTED: Record<string, Expectation> = {
     // its .forceignore is "**": nothing enters a package, so the packaging checklist is silent
     found: { pkce: 1, 'refresh-token-rotation': 2, 'refresh-token-policy': 2 },
     tolerated: { 'schema-unknown-element': 'isNamedUserJwtEnabled in OAuth policies: deprecated there, still written by orgs' },
-    absent: ['distribution-state', 'non-packageable', 'forceignore', 'secret-in-source', 'orphan-plugin'],
+    absent: ['distribution-state', 'non-packageable', 'forceignore', 'secret-in-source', 'orphan-plugin', 'forceignored-packageable'],
   },
   'shakthi-sfdc__External-Client-App-For-2G-Package': {
     exit: 1,
@@ -235,8 +235,8 @@ const EXPECTED: Record<string, Expectation> = {
   },
   yositwina__NativeForms: {
     exit: 1,
-    // .forceignore excludes every ECA folder, so nothing of the app enters the package
-    found: { pkce: 1, 'refresh-token-rotation': 1 },
+    // .forceignore excludes every ECA folder, so the Packaged app itself would be left out of the package
+    found: { pkce: 1, 'refresh-token-rotation': 1, 'forceignored-packageable': 2 },
     absent: ['orphan-plugin', 'distribution-state', 'non-packageable', 'forceignore'],
   },
 };

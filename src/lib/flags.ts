@@ -8,6 +8,17 @@ const messages = Messages.loadMessages('sf-plugin-eca', 'eca.shared');
 /** Exit codes that CI scripts can rely on. */
 export const EXIT = { passed: 0, gateFailed: 1, cannotRun: 2 } as const;
 
+/**
+ * Marks any error of a command as "could not run" (exit 2), so CI can tell it from a failed gate (exit 1). oclif's
+ * own parse errors carry their code in `oclif.exit`, which sf-plugins-core reads first, and sf sets its default to 1.
+ */
+export function asCannotRun<E extends Error>(error: E): E {
+  const e = error as E & { exitCode?: number; oclif?: { exit?: number } };
+  e.exitCode = EXIT.cannotRun;
+  if (e.oclif) e.oclif.exit = EXIT.cannotRun;
+  return error;
+}
+
 export const devHubOrgIdFlag = Flags.custom<string>({
   summary: messages.getMessage('flags.dev-hub-org-id.summary'),
   parse: async (input) => {

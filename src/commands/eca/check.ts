@@ -1,12 +1,12 @@
-import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
 import { Messages, SfError } from '@salesforce/core';
 import { check, loadCatalog } from '../../lib/check.js';
 import { printCheckResult } from '../../lib/output.js';
 import { CheckResult, FailOn, junitXml } from '../../lib/report.js';
 import { RULES } from '../../lib/rules/index.js';
-import { devHubOrgIdFlag, EXIT } from '../../lib/flags.js';
+import { asCannotRun, devHubOrgIdFlag, EXIT } from '../../lib/flags.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-eca', 'eca.check');
@@ -52,6 +52,7 @@ export default class EcaCheck extends SfCommand<EcaCheckResult> {
       printCheckResult(this, result);
     }
     if (flags.junit) {
+      await mkdir(dirname(resolve(flags.junit)), { recursive: true });
       await writeFile(resolve(flags.junit), junitXml(result, RULES.map((r) => r.id)));
       this.log(messages.getMessage('info.junit', [flags.junit]));
     }
@@ -60,8 +61,6 @@ export default class EcaCheck extends SfCommand<EcaCheckResult> {
   }
 
   protected override catch(error: Error | SfError): Promise<never> {
-    // "Could not run" must stay distinguishable from "ran and failed the gate" in CI.
-    (error as SfError).exitCode = EXIT.cannotRun;
-    return super.catch(error);
+    return super.catch(asCannotRun(error));
   }
 }

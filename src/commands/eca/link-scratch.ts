@@ -1,14 +1,19 @@
+import { basename } from 'node:path';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { Messages, Org, SfError } from '@salesforce/core';
 import { loadCatalog } from '../../lib/check.js';
 import { EXIT, devHubOrgIdFlag } from '../../lib/flags.js';
+import { sameId } from '../../lib/ids.js';
 import { LinkProblem, builtLink, deployFilesFor, hubLink, knownDeployError, linksNotHeld } from '../../lib/link.js';
-import { OAUTH_SETTINGS_TYPE } from '../../lib/family.js';
+import { HEADER_TYPE, OAUTH_SETTINGS_TYPE, typeOfFile } from '../../lib/family.js';
 import { ChangeSummary, PlannedChange, applyPlan, planDiff, summarize } from '../../lib/plan.js';
 import { planAppChanges } from '../../lib/prepare.js';
 import { defaultPackageDir } from '../../lib/project.js';
 import { ScratchDefGap, scratchDefinitionGaps } from '../../lib/scratch-def.js';
+import { child } from '../../lib/xml.js';
 import type { DeployFile, RetrievedApp } from '../../lib/org.js';
+
+const LINKED_TYPES = new Set([HEADER_TYPE, OAUTH_SETTINGS_TYPE]);
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-eca', 'eca.link-scratch');
@@ -46,8 +51,9 @@ export default class EcaLinkScratch extends SfCommand<EcaLinkScratchResult> {
     const offline = flags['consumer-id'] !== undefined;
     if (!offline && !hub) throw messages.createError('error.NoDevHub');
     if (offline && !flags.name?.length) throw messages.createError('error.NameRequired');
+    if (offline && new Set(flags.name).size > 1) throw messages.createError('error.OneAppOffline', [String(new Set(flags.name).size), [...new Set(flags.name)].join(', ')]);
     const catalog = await loadCatalog(process.cwd());
-    const names = flags.name?.length ? flags.name : [...catalog.apps.values()].filter((a) => a.headers.some((h) => h.packageDir)).map((a) => a.name);
+    const names = flags.name?.length ? [...new Set(flags.name)] : [...catalog.apps.values()].filter((a) => a.headers.some((h) => h.packageDir)).map((a) => a.name);
     if (names.length === 0) throw messages.createError('error.NoApps');
 
     const devHubOrgId = flags['dev-hub-org-id'] ?? hub!.getOrgId();
@@ -63,33 +69,47 @@ export default class EcaLinkScratch extends SfCommand<EcaLinkScratchResult> {
     }
 
     const input = { catalog, devHubOrgId, hubApps, links, outputDir: defaultPackageDir(catalog.project) };
-    const changes: PlannedChange[] = names.flatMap((name) => planAppChanges(input, name).changes);
+    // prepare's planning also brings in the Dev Hub's other settings types; linking writes only what it deploys
+    const changes: PlannedChange[] = names.flatMap((name) => planAppChanges(input, name).changes).filter((c) => LINKED_TYPES.has(typeOfFile(basename(c.fullPath))?.type.name ?? ''));
     const deployFiles = names.flatMap((name) => {
       const files = deployFilesFor(catalog, changes, name, flags['run-as']);
       if (!files.some((f) => f.type === OAUTH_SETTINGS_TYPE)) throw messages.createError('error.NoOauthSettingsFile', [name]);
       return files;
     });
+    if (flags['run-as']) {
+      // the linked app uses the Dev Hub's global settings: the developer half of the flow is switched on there, not here
+      for (const name of names) {
+        const global = hubApps?.get(name)?.globalSettings?.doc;
+        if (global && child(global.root, 'isClientCredentialsFlowEnabled')?.text.trim() !== 'true') this.warn(messages.getMessage('warning.RunAsFlowOff', [name]));
+      }
+    }
     const scratchDefinitions = await scratchDefinitionGaps(catalog.project);
     for (const gap of scratchDefinitions) this.warn(messages.getMessage('warning.ScratchDef', [gap.file, gap.snippet]));
 
     const summary = summarize(catalog, changes);
-    const result: EcaLinkScratchResult = { dryRun: flags['dry-run'], links: [...links].map(([app, oauthLink]) => ({ app, oauthLink })), changes: summary, scratchDefinitions };
+    const result: EcaLinkScratchResult = { dryRun: flags['dry-run'] ?? false, links: [...links].map(([app, oauthLink]) => ({ app, oauthLink })), changes: summary, scratchDefinitions };
     const target = flags['target-org'] ? await Org.create({ aliasOrUsername: flags['target-org'] }) : undefined;
+    // a Dev Hub only vouches for the scratch org when it is the Dev Hub of the link (offline, a default hub may be another)
+    const vouching = hub && sameId(hub.getOrgId(), devHubOrgId) ? hub : undefined;
+    if (target) await this.ensureScratchOf(target, vouching, flags['api-version']);
     if (flags['dry-run']) {
       result.diff = planDiff(catalog, changes);
       this.log(changes.length ? result.diff : messages.getMessage('info.filesCurrent'));
       if (target) this.log(messages.getMessage('info.wouldDeploy', [target.getUsername() ?? '', deployFiles.map((f) => `${f.type}:${f.fullName}`).join(', ')]));
       return result;
     }
-    if (target) result.deploy = await this.deploy(target, hub, deployFiles, links, flags['api-version'], flags.wait.seconds);
+    if (target) result.deploy = await this.deploy(target, deployFiles, links, flags['api-version'], flags.wait.seconds);
     if (changes.length) await applyPlan(changes);
     this.log(changes.length ? messages.getMessage('info.filesWritten', [summary.map((c) => `${c.path} (${c.detail})`).join(', ')]) : messages.getMessage('info.filesCurrent'));
     return result;
   }
 
   protected catch(error: Error | SfError): Promise<never> {
-    (error as SfError).exitCode = EXIT.cannotRun;
-    return super.catch(error);
+    const sfError = error as SfError;
+    sfError.exitCode = EXIT.cannotRun;
+    // sf-plugins-core refuses a --target-dev-hub that is not a Dev Hub without saying what to do instead
+    if (sfError.name === 'NotADevHubError' && !sfError.actions?.length) sfError.actions = messages.getMessages('error.NotADevHub.actions');
+    return super.catch(sfError);
   }
 
   private linkOrThrow(found: { link: string } | LinkProblem): string {
@@ -97,16 +117,20 @@ export default class EcaLinkScratch extends SfCommand<EcaLinkScratchResult> {
     throw messages.createError(found.key, found.tokens);
   }
 
-  private async deploy(target: Org, hub: Org | undefined, files: DeployFile[], links: Map<string, string>, apiVersion: string | undefined, timeoutSeconds: number): Promise<NonNullable<EcaLinkScratchResult['deploy']>> {
+  /** The deploy goes only to a scratch org of this Dev Hub (asked of the Dev Hub when there is one, else of the org itself). */
+  private async ensureScratchOf(target: Org, hub: Org | undefined, apiVersion: string | undefined): Promise<void> {
+    const org = await import('../../lib/org.js');
+    const isScratch = hub ? await org.isScratchOrgOf(hub.getConnection(apiVersion), target.getOrgId()) : await target.determineIfScratch();
+    if (!isScratch) throw messages.createError('error.NotScratchOfHub', [target.getUsername() ?? '', hub?.getUsername() ?? 'the Dev Hub']);
+  }
+
+  private async deploy(target: Org, files: DeployFile[], links: Map<string, string>, apiVersion: string | undefined, timeoutSeconds: number): Promise<NonNullable<EcaLinkScratchResult['deploy']>> {
     const org = await import('../../lib/org.js');
     const username = target.getUsername() ?? '';
-    const isScratch = hub ? await org.isScratchOrgOf(hub.getConnection(apiVersion), target.getOrgId()) : await target.determineIfScratch();
-    if (!isScratch) throw messages.createError('error.NotScratchOfHub', [username, hub?.getUsername() ?? 'the Dev Hub']);
     this.spinner.start(messages.getMessage('spinner.deploy', [String(files.length), username]));
     const outcome = await org.deployFiles(target.getConnection(apiVersion), files, { apiVersion, timeoutSeconds, onStatus: (s) => (this.spinner.status = s) }).finally(() => this.spinner.stop());
     if (!outcome.success) {
-      const first = outcome.problems[0];
-      const key = first ? knownDeployError(first.problem) : undefined;
+      const key = outcome.problems.map((p) => knownDeployError(p.problem)).find((k) => k !== undefined);
       const detail = outcome.problems.map((p) => `${p.type}:${p.fullName}: ${p.problem}`).join('; ') || outcome.status;
       throw messages.createError(key ?? 'error.DeployFailed', [username, detail]);
     }

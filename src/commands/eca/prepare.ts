@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { Messages, SfError } from '@salesforce/core';
 import { check, loadCatalog } from '../../lib/check.js';
-import { EXIT, devHubOrgIdFlag } from '../../lib/flags.js';
+import { EXIT, asCannotRun, devHubOrgIdFlag } from '../../lib/flags.js';
 import { printCheckResult } from '../../lib/output.js';
 import { ChangeSummary, applyPlan, catalogAfter, planDiff, summarize } from '../../lib/plan.js';
 import { PrepareConflict, planPrepare } from '../../lib/prepare.js';
@@ -118,7 +118,6 @@ export default class EcaPrepare extends SfCommand<EcaPrepareResult> {
   }
 
   protected catch(error: Error | SfError): Promise<never> {
-    (error as SfError).exitCode = EXIT.cannotRun;
-    return super.catch(error);
+    return super.catch(asCannotRun(error));
   }
 }

@@ -136,14 +136,17 @@ export const forceIgnoreExcludes: Rule = {
   },
 };
 
-/** The opposite mistake: a .forceignore line so broad that the app itself would be left out of the package. */
+/** The opposite mistake: a .forceignore line so broad that an app meant for the package is left out of it. */
 export const forceIgnoredPackageable: Rule = {
   id: 'forceignored-packageable',
   severity: 'error',
-  check: (catalog) =>
-    catalog.files
-      .filter((f) => f.type && f.type.packageable === true && f.form === 'source' && f.packageDir && f.forceIgnored)
-      .map((f) => finding(forceIgnoredPackageable, 'hidden', { file: f }, [f.type!.name, f.packageDir!.path])),
+  check: (catalog) => {
+    const isPackaged = (h: CatalogFile): boolean => (h.doc && child(h.doc.root, 'distributionState')?.text.trim()) === 'Packaged';
+    const meantForPackage = new Set([...catalog.apps.values()].filter((a) => a.headers.some(isPackaged)).map((a) => a.name));
+    return catalog.files
+      .filter((f) => f.type?.packageable === true && f.form === 'source' && f.packageDir && f.forceIgnored && f.app && meantForPackage.has(f.app))
+      .map((f) => finding(forceIgnoredPackageable, 'hidden', { file: f }, [f.type!.name, f.packageDir!.path]));
+  },
 };
 
 export const nonPackageable: Rule = {

@@ -61,6 +61,8 @@ export type EmulatorOptions = {
   scratchOrgs?: Array<{ orgId: string; username: string }>;
   /** Reject requests whose token is not this org's access token (default true). */
   checkToken?: boolean;
+  /** Usernames of the org's users besides `username` (execution users for the client credentials flow). */
+  users?: string[];
 };
 
 export type RequestLog = {
@@ -301,6 +303,10 @@ export class OrgEmulator {
   }
   public get isScratch(): boolean {
     return this.options.isScratch ?? false;
+  }
+  /** Every username of the org: `username` plus `users`. */
+  public get usernames(): string[] {
+    return [this.options.username, ...(this.options.users ?? [])];
   }
 
   public addFault(f: Fault): void {
@@ -924,6 +930,8 @@ const PLUGIN_LINK_TAG = 'externalClientApplication';
  * - header whose orgScopedExternalApp is not `<00D id>:<its own name>` → format error.
  * - any ExtlClntAppGlobalOauthSettings when the target is a scratch org → rejected.
  * - a plugin file whose `<externalClientApplication>` names no header in the deploy or the org → INVALID_CROSS_REFERENCE_KEY.
+ * - ExtlClntAppOauthConfigurablePolicies whose `<clientCredentialsFlowUser>` is not a username of the org
+ *   → "Enter a valid execution user for the OAuth client credentials flow." (eca-domain.md, clientCredentialsFlowUser).
  */
 export function scratchDeployValidator(hub: OrgEmulator): DeployValidator {
   return (files, emu) => {
@@ -955,6 +963,13 @@ export function scratchDeployValidator(hub: OrgEmulator): DeployValidator {
       }
       if (app !== undefined && !headersInDeploy.has(app) && !emu.getComponent('ExternalClientApplication', app)) {
         problem(d, 'INVALID_CROSS_REFERENCE_KEY: invalid cross reference id');
+        continue;
+      }
+      if (d.type === 'ExtlClntAppOauthConfigurablePolicies') {
+        const runAs = xmlField(d.xml, 'clientCredentialsFlowUser');
+        if (runAs !== undefined && runAs !== '' && !emu.usernames.some((u) => u.toLowerCase() === runAs.toLowerCase())) {
+          problem(d, 'Enter a valid execution user for the OAuth client credentials flow.');
+        }
         continue;
       }
       if (d.type === 'ExtlClntAppGlobalOauthSettings' && emu.isScratch) {
