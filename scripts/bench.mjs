@@ -254,7 +254,7 @@ function ratioRow(name, a, b, aim) {
 // ---------------------------------------------------------------------------------------------------------------
 
 const PREPARE_APPS = ['Bench_App_000', 'Bench_App_001', 'Bench_App_002'];
-const HUB_ORG_ID = `${DEFAULT_DEV_HUB_ORG_ID}EAQ`;
+const HUB_ORG_ID = `${DEFAULT_DEV_HUB_ORG_ID}EA5`;
 
 /** Why the prepare section cannot run, or undefined. */
 function prepareUnavailable(home) {

@@ -25,7 +25,7 @@ import {
   type Component,
 } from './helpers/emulator/org-emulator.js';
 
-const HUB_ID = '00D5g00000ABCDEEAQ';
+const HUB_ID = '00D5g00000ABCDEEA5';
 const HUB_ID15 = HUB_ID.slice(0, 15);
 const SCRATCH_ID = '00D1s0000SCRTCHAAA';
 const PLAIN_ID = '00D3x00000PLAINAAA';

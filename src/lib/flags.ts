@@ -1,6 +1,6 @@
 import { Flags } from '@salesforce/sf-plugins-core';
 import { Messages } from '@salesforce/core/messages';
-import { isOrgId } from './ids.js';
+import { isMistypedId, isOrgId } from './ids.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-eca', 'eca.shared');
@@ -13,9 +13,11 @@ export const EXIT = { passed: 0, gateFailed: 1, cannotRun: 2 } as const;
  * own parse errors carry their code in `oclif.exit`, which sf-plugins-core reads first, and sf sets its default to 1.
  */
 export function asCannotRun<E extends Error>(error: E): E {
-  const e = error as E & { exitCode?: number; oclif?: { exit?: number } };
+  const e = error as E & { exitCode?: number; oclif?: { exit?: number }; actions?: string[] };
   e.exitCode = EXIT.cannotRun;
   if (e.oclif) e.oclif.exit = EXIT.cannotRun;
+  // sf-plugins-core refuses a --target-dev-hub that is not a Dev Hub without saying what to do instead
+  if (e.name === 'NotADevHubError' && !e.actions?.length) e.actions = messages.getMessages('error.NotADevHub.actions');
   return error;
 }
 
@@ -24,6 +26,7 @@ export const devHubOrgIdFlag = Flags.custom<string>({
   parse: async (input) => {
     const value = input.trim();
     if (!isOrgId(value)) throw messages.createError('error.BadOrgId', [value]);
+    if (isMistypedId(value)) throw messages.createError('error.BadIdSuffix', [value, '--dev-hub-org-id']);
     return value;
   },
 });

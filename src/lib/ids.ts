@@ -30,3 +30,21 @@ export function splitPair(value: string): { left: string; right: string } | unde
 export function isPlaceholder(value: string): boolean {
   return /x{4,}|your[_ -]?org|org[_ -]?id|[<>{}$]|^00D-|^00D0{12}(?:[A-Z0-5]{3})?(?![0-9A-Za-z])|placeholder|changeme|todo/i.test(value);
 }
+
+const SUFFIX_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
+
+/** The three characters Salesforce appends to a 15-character id: one bit per upper-case letter, five at a time. */
+export function idSuffix(id15: string): string {
+  let suffix = '';
+  for (let chunk = 0; chunk < 3; chunk++) {
+    let bits = 0;
+    for (let i = 0; i < 5; i++) if (/[A-Z]/.test(id15[chunk * 5 + i])) bits |= 1 << i;
+    suffix += SUFFIX_ALPHABET[bits];
+  }
+  return suffix;
+}
+
+/** An 18-character id whose suffix does not match its first 15 characters was mistyped (most often in letter case). */
+export function isMistypedId(id: string): boolean {
+  return id.length === 18 && id.slice(15).toUpperCase() !== idSuffix(id.slice(0, 15));
+}

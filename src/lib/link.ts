@@ -1,6 +1,6 @@
 import type { Catalog, CatalogFile } from './catalog.js';
 import { HEADER_TYPE, OAUTH_POLICIES_TYPE, OAUTH_SETTINGS_TYPE, ecaType, sourceFileName } from './family.js';
-import { isConsumerId, isOrgId, sameId, splitPair, to15 } from './ids.js';
+import { isConsumerId, isMistypedId, isOrgId, sameId, splitPair, to15 } from './ids.js';
 import type { DeployFile, RetrievedApp } from './org.js';
 import type { PlannedChange } from './plan.js';
 import { catalogAfter } from './plan.js';
@@ -20,33 +20,15 @@ export function hubLink(app: RetrievedApp): { link: string } | LinkProblem {
   return { link };
 }
 
-const SUFFIX_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
-
-/** The three characters Salesforce appends to a 15-character id: one bit per upper-case letter, five at a time. */
-export function idSuffix(id15: string): string {
-  let suffix = '';
-  for (let chunk = 0; chunk < 3; chunk++) {
-    let bits = 0;
-    for (let i = 0; i < 5; i++) if (/[A-Z]/.test(id15[chunk * 5 + i])) bits |= 1 << i;
-    suffix += SUFFIX_ALPHABET[bits];
-  }
-  return suffix;
-}
-
-/** An 18-character id whose suffix does not match its first 15 characters was mistyped (most often in letter case). */
-function suffixMismatch(id: string): boolean {
-  return id.length === 18 && id.slice(15).toUpperCase() !== idSuffix(id.slice(0, 15));
-}
-
 /**
  * `<org id>:<consumer id>` from the flags, both checked, in the 15-character form the Dev Hub itself writes, so an
  * offline link is byte for byte the one `--target-dev-hub` would copy.
  */
 export function builtLink(devHubOrgId: string, consumerId: string): { link: string } | LinkProblem {
   if (!isOrgId(devHubOrgId)) return { key: 'error.BadOrgId', tokens: [devHubOrgId] };
-  if (suffixMismatch(devHubOrgId)) return { key: 'error.BadIdSuffix', tokens: [devHubOrgId, '--dev-hub-org-id'] };
+  if (isMistypedId(devHubOrgId)) return { key: 'error.BadIdSuffix', tokens: [devHubOrgId, '--dev-hub-org-id'] };
   if (!isConsumerId(consumerId)) return { key: 'error.BadConsumerId', tokens: [consumerId] };
-  if (suffixMismatch(consumerId)) return { key: 'error.BadIdSuffix', tokens: [consumerId, '--consumer-id'] };
+  if (isMistypedId(consumerId)) return { key: 'error.BadIdSuffix', tokens: [consumerId, '--consumer-id'] };
   return { link: `${to15(devHubOrgId)}:${to15(consumerId)}` };
 }
 

@@ -54,7 +54,9 @@ export async function retrieveApps(conn: Connection, options: RetrieveOptions): 
   if (options.apiVersion) components.sourceApiVersion = options.apiVersion;
   const scratch = await mkdtemp(join(tmpdir(), 'eca-retrieve-'));
   try {
-    const operation = await components.retrieve({ usernameOrConnection: conn, output: scratch, merge: false });
+    // Metadata format, unzipped as it came: a source-format retrieve would filter the zip through the .forceignore
+    // of the current project, which (rightly) excludes the global settings folder that the rules need to read.
+    const operation = await components.retrieve({ usernameOrConnection: conn, output: scratch, format: 'metadata', unzip: true, zipFileName: 'retrieved.zip' });
     operation.onUpdate((status) => options.onStatus?.(String(status.status)));
     const result = await operation.pollStatus({
       frequency: Duration.milliseconds(options.pollMs ?? 500),
@@ -92,7 +94,7 @@ async function readTree(dir: string): Promise<CatalogFile[]> {
       type: typed.type,
       kind: 'eca',
       fullName: typed.fullName,
-      form: 'source',
+      form: typed.form,
       forceIgnored: false,
       decoded,
       doc,
@@ -165,14 +167,18 @@ export async function deployFiles(conn: Connection, files: DeployFile[], options
       timeout: Duration.seconds(options.timeoutSeconds ?? 600),
     });
     const responses = result.getFileResponses();
+    const response = result.response as typeof result.response & { errorMessage?: string; errorStatusCode?: string };
+    const problems = responses
+      .filter((r) => r.state === 'Failed')
+      .map((r) => ({ type: r.type, fullName: r.fullName, problem: 'error' in r ? String(r.error) : 'failed' }));
+    // a deploy can also fail as a whole, with no component to blame
+    if (response.errorMessage) problems.push({ type: 'deploy', fullName: response.errorStatusCode ?? '', problem: response.errorMessage });
     return {
       id: result.response.id,
       status: String(result.response.status),
       success: result.response.success === true || String(result.response.success) === 'true',
       deployed: files.map((f) => ({ type: f.type, fullName: f.fullName })),
-      problems: responses
-        .filter((r) => r.state === 'Failed')
-        .map((r) => ({ type: r.type, fullName: r.fullName, problem: 'error' in r ? String(r.error) : 'failed' })),
+      problems,
     };
   } catch (error) {
     throw orgError(error, conn);

@@ -21,6 +21,8 @@ export type AppPlanInput = {
   /** oauthLink per app when it does not come from the Dev Hub's files (link-scratch --consumer-id) */
   links?: Map<string, string>;
   outputDir: PackageDir;
+  /** leave out the app's other settings types (link-scratch deploys only the header and OAuth settings) */
+  headerAndOauthOnly?: boolean;
 };
 
 export type PrepareInput = AppPlanInput & {
@@ -120,7 +122,7 @@ function planApp(input: AppPlanInput, name: string, changes: PlannedChange[], no
   }
 
   // other settings types travel with the app when they carry no secret; global settings never leave memory
-  for (const file of hub?.files ?? []) {
+  for (const file of input.headerAndOauthOnly ? [] : hub?.files ?? []) {
     const type = file.type!;
     if (type.role !== 'settings' || type.name === OAUTH_SETTINGS_TYPE || local(type.name)) continue;
     if (type.packageable === false || hasSecretValues(file)) {

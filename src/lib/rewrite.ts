@@ -1,6 +1,6 @@
 import type { CatalogFile } from './catalog.js';
 import { HEADER_TYPE, OAUTH_SETTINGS_TYPE } from './family.js';
-import { isOrgId, isPlaceholder, sameId, splitPair } from './ids.js';
+import { isOrgId, isPlaceholder, sameId, splitPair, to15 } from './ids.js';
 import { insertionAnchor } from './schema.js';
 import { XmlEdit, applyEdits, child, encodeFile, insertChild, replaceText } from './xml.js';
 
@@ -28,7 +28,7 @@ function finish(file: CatalogFile, edits: XmlEdit[], changed: string[]): Rewrite
 export function wantedOrgScopedApp(current: string | undefined, devHubOrgId: string, appName: string): string | undefined {
   const pair = current ? splitPair(current) : undefined;
   const right = pair && !isPlaceholder(current!) && isOrgId(pair.left) && pair.right === appName && sameId(pair.left, devHubOrgId);
-  return right ? undefined : `${devHubOrgId}:${appName}`;
+  return right ? undefined : `${to15(devHubOrgId)}:${appName}`;
 }
 
 /** distributionState Packaged, and orgScopedExternalApp <Dev Hub>:<app> when missing, a placeholder or another org's. */

@@ -5,7 +5,7 @@ import { linkOauthSettings, packageHeader } from '../../src/lib/rewrite.js';
 import { xmllintValidate } from '../helpers/xmllint.js';
 
 const project: Project = { root: '/p', projectFile: '/p/sfdx-project.json', packageDirs: [{ path: 'force-app', fullPath: '/p/force-app', default: true }], acknowledgements: [] };
-const HUB = '00D5g00000ABCDEEAQ';
+const HUB = '00D5g00000ABCDEEA5';
 const NS = 'xmlns="http://soap.sforce.com/2006/04/metadata"';
 
 function file(name: string, text: string | Buffer) {
@@ -18,7 +18,7 @@ describe('packageHeader', () => {
     const out = packageHeader(file('App.eca-meta.xml', text), HUB);
     expect(out.changed).toEqual(['distributionState', 'orgScopedExternalApp']);
     expect(out.bytes.toString()).toBe(
-      text.replace('>Local<', '>Packaged<').replace('\t<label>App</label>', `\t<label>App</label>\r\n\t<orgScopedExternalApp>${HUB}:App</orgScopedExternalApp>`)
+      text.replace('>Local<', '>Packaged<').replace('\t<label>App</label>', `\t<label>App</label>\r\n\t<orgScopedExternalApp>${HUB.slice(0, 15)}:App</orgScopedExternalApp>`)
     );
     expect(xmllintValidate(out.bytes.toString(), 'ExternalClientApplication').valid).toBe(true);
   });
@@ -36,7 +36,7 @@ describe('packageHeader', () => {
     const header = (value: string): string =>
       `<?xml version="1.0" encoding="UTF-8"?>\n<ExternalClientApplication ${NS}>\n    <distributionState>Packaged</distributionState>\n    <label>App</label>\n    <orgScopedExternalApp>${value}</orgScopedExternalApp>\n</ExternalClientApplication>\n`;
     expect(packageHeader(file('App.eca-meta.xml', header('00D-XXXXXXXXXXXXXX:App')), HUB).changed).toEqual(['orgScopedExternalApp']);
-    expect(packageHeader(file('App.eca-meta.xml', header('00D000000000001:App')), HUB).bytes.toString()).toContain(`<orgScopedExternalApp>${HUB}:App<`);
+    expect(packageHeader(file('App.eca-meta.xml', header('00D000000000001:App')), HUB).bytes.toString()).toContain(`<orgScopedExternalApp>${HUB.slice(0, 15)}:App<`);
     const same = packageHeader(file('App.eca-meta.xml', header(`${HUB.slice(0, 15)}:App`)), HUB);
     expect(same.changed).toEqual([]);
     expect(same.bytes.toString()).toBe(header(`${HUB.slice(0, 15)}:App`));

@@ -101,7 +101,7 @@ describe('sf eca prepare --target-dev-hub', () => {
     expect(readFileSync(join(project, 'pkg/externalClientApps/Acme_Connector.eca-meta.xml'), 'utf8')).toBe(
       crlfHeader
         .replace('<distributionState>Local<', '<distributionState>Packaged<')
-        .replace('\t<label>Acme Connector</label>', `\t<label>Acme Connector</label>\r\n\t<orgScopedExternalApp>${HUB_ID}:Acme_Connector</orgScopedExternalApp>`)
+        .replace('\t<label>Acme Connector</label>', `\t<label>Acme Connector</label>\r\n\t<orgScopedExternalApp>${HUB_ID15}:Acme_Connector</orgScopedExternalApp>`)
     );
     // OAuth settings land beside the header, in the project's flat layout
     expect(existsSync(join(project, 'pkg/extlClntAppOauthSettings/Acme_Connector_oauth.ecaOauth-meta.xml'))).toBe(true);
@@ -126,6 +126,9 @@ describe('sf eca prepare --target-dev-hub', () => {
     expect(finding.file).toMatch(/^Dev Hub: extlClntAppGlobalOauthSets\/Risky_glbloauth/);
     expect(run.code).toBe(1);
     expect(run.stdout).not.toContain(SECRET);
+    // the first run added **/extlClntAppGlobalOauthSets/** to .forceignore: the Dev Hub's copy is still read
+    const again = await runCli(['eca', 'check', '-v', 'hub', '--json'], { cwd: project, home });
+    expect(again.json?.result.findings.map((f: { rule: string }) => f.rule)).toContain('device-flow');
   });
 });
 

@@ -10,7 +10,7 @@ import { SF_TEST_ENV } from '../helpers/emulator/auth.js';
 /** What the org tests share: the built CLI run as a user runs it, app fixtures, and byte-exact tree snapshots. */
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
-export const HUB_ID = '00D5g00000ABCDEEAQ';
+export const HUB_ID = '00D5g00000ABCDEEA5';
 export const HUB_ID15 = HUB_ID.slice(0, 15);
 
 export type CliRun = { code: number; stdout: string; stderr: string; /** the run's own TMPDIR: empty afterwards unless the CLI left something behind */ tmp: string; json?: { status: number; result?: any; message?: string; name?: string } };

@@ -1,11 +1,10 @@
-import { basename } from 'node:path';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { Messages, Org, SfError } from '@salesforce/core';
 import { loadCatalog } from '../../lib/check.js';
-import { EXIT, devHubOrgIdFlag } from '../../lib/flags.js';
+import { asCannotRun, devHubOrgIdFlag } from '../../lib/flags.js';
 import { sameId } from '../../lib/ids.js';
 import { LinkProblem, builtLink, deployFilesFor, hubLink, knownDeployError, linksNotHeld } from '../../lib/link.js';
-import { HEADER_TYPE, OAUTH_SETTINGS_TYPE, typeOfFile } from '../../lib/family.js';
+import { OAUTH_SETTINGS_TYPE } from '../../lib/family.js';
 import { ChangeSummary, PlannedChange, applyPlan, planDiff, summarize } from '../../lib/plan.js';
 import { planAppChanges } from '../../lib/prepare.js';
 import { defaultPackageDir } from '../../lib/project.js';
@@ -13,7 +12,6 @@ import { ScratchDefGap, scratchDefinitionGaps } from '../../lib/scratch-def.js';
 import { child } from '../../lib/xml.js';
 import type { DeployFile, RetrievedApp } from '../../lib/org.js';
 
-const LINKED_TYPES = new Set([HEADER_TYPE, OAUTH_SETTINGS_TYPE]);
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-eca', 'eca.link-scratch');
@@ -68,9 +66,9 @@ export default class EcaLinkScratch extends SfCommand<EcaLinkScratchResult> {
       for (const name of names) links.set(name, this.linkOrThrow(hubLink(hubApps.get(name) ?? { name, files: [] })));
     }
 
-    const input = { catalog, devHubOrgId, hubApps, links, outputDir: defaultPackageDir(catalog.project) };
-    // prepare's planning also brings in the Dev Hub's other settings types; linking writes only what it deploys
-    const changes: PlannedChange[] = names.flatMap((name) => planAppChanges(input, name).changes).filter((c) => LINKED_TYPES.has(typeOfFile(basename(c.fullPath))?.type.name ?? ''));
+    // linking writes only what it deploys: the header and the OAuth settings
+    const input = { catalog, devHubOrgId, hubApps, links, outputDir: defaultPackageDir(catalog.project), headerAndOauthOnly: true };
+    const changes: PlannedChange[] = names.flatMap((name) => planAppChanges(input, name).changes);
     const deployFiles = names.flatMap((name) => {
       const files = deployFilesFor(catalog, changes, name, flags['run-as']);
       if (!files.some((f) => f.type === OAUTH_SETTINGS_TYPE)) throw messages.createError('error.NoOauthSettingsFile', [name]);
@@ -105,11 +103,7 @@ export default class EcaLinkScratch extends SfCommand<EcaLinkScratchResult> {
   }
 
   protected catch(error: Error | SfError): Promise<never> {
-    const sfError = error as SfError;
-    sfError.exitCode = EXIT.cannotRun;
-    // sf-plugins-core refuses a --target-dev-hub that is not a Dev Hub without saying what to do instead
-    if (sfError.name === 'NotADevHubError' && !sfError.actions?.length) sfError.actions = messages.getMessages('error.NotADevHub.actions');
-    return super.catch(sfError);
+    return super.catch(asCannotRun(error));
   }
 
   private linkOrThrow(found: { link: string } | LinkProblem): string {
