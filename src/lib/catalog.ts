@@ -52,38 +52,34 @@ const MAX_KEY_FILE_BYTES = 256 * 1024;
 
 type Candidate = { fullPath: string; name: string };
 
-async function walk(dir: string, visited: Set<string>, out: Candidate[]): Promise<void> {
-  let real: string;
-  try {
-    real = await realpath(dir);
-  } catch {
-    return;
-  }
-  if (visited.has(real)) return;
-  visited.add(real);
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  const subdirs: string[] = [];
-  for (const entry of entries) {
-    const fullPath = join(dir, entry.name);
-    let isDir = entry.isDirectory();
-    let isFile = entry.isFile();
-    if (entry.isSymbolicLink()) {
-      const target = await stat(fullPath).catch(() => undefined);
-      isDir = target?.isDirectory() ?? false;
-      isFile = target?.isFile() ?? false;
-    }
-    if (isDir) {
-      if (!entry.name.startsWith('.') && !SKIPPED_DIRS.has(entry.name)) subdirs.push(fullPath);
-    } else if (isFile && (typeOfFile(entry.name) || isConnectedAppFile(entry.name) || KEY_FILE.test(entry.name))) {
-      out.push({ fullPath, name: entry.name });
+/**
+ * Depth first, one folder listing at a time: a project of tens of thousands of files is walked without holding
+ * all its listings in memory at once. Symbolic links are followed once (loops end at a folder already seen).
+ */
+async function walk(root: string, visited: Set<string>, out: Candidate[]): Promise<void> {
+  const pending = [root];
+  while (pending.length) {
+    const dir = pending.pop()!;
+    const real = await realpath(dir).catch(() => undefined);
+    if (!real || visited.has(real)) continue;
+    visited.add(real);
+    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+      const fullPath = join(dir, entry.name);
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        const target = await stat(fullPath).catch(() => undefined);
+        isDir = target?.isDirectory() ?? false;
+        isFile = target?.isFile() ?? false;
+      }
+      if (isDir) {
+        if (!entry.name.startsWith('.') && !SKIPPED_DIRS.has(entry.name)) pending.push(fullPath);
+      } else if (isFile && (typeOfFile(entry.name) || isConnectedAppFile(entry.name) || KEY_FILE.test(entry.name))) {
+        out.push({ fullPath, name: entry.name });
+      }
     }
   }
-  await Promise.all(subdirs.map((d) => walk(d, visited, out)));
 }
 
 async function readCandidate(project: Project, candidate: Candidate, options: CatalogOptions): Promise<CatalogFile> {
@@ -136,9 +132,25 @@ export async function buildCatalog(project: Project, options: CatalogOptions): P
   const candidates: Candidate[] = [];
   const visited = new Set<string>();
   for (const root of roots) await walk(root, visited, candidates);
-  const files = await Promise.all(candidates.map((c) => readCandidate(project, c, options)));
+  const files = await mapLimited(candidates, READ_CONCURRENCY, (c) => readCandidate(project, c, options));
   files.sort((a, b) => a.path.localeCompare(b.path));
   return { project, files, apps: groupIntoApps(files), denies: options.denies };
+}
+
+/** A few files in flight at a time: enough to overlap disk waits, few enough to keep peak memory flat. */
+const READ_CONCURRENCY = 8;
+
+async function mapLimited<T, R>(items: T[], limit: number, map: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await map(items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 export function groupIntoApps(files: CatalogFile[]): Map<string, App> {

@@ -32,10 +32,12 @@ export type ForceIgnoreJudge = { exists: boolean; text?: string; denies: (fullPa
 export async function readForceIgnore(projectRoot: string): Promise<ForceIgnoreJudge> {
   const path = join(projectRoot, FORCEIGNORE);
   const text = await readFile(path, 'utf8').catch(() => undefined);
-  return { exists: text !== undefined, text, denies: judge(projectRoot, text) };
+  if (text === undefined) return { exists: false, denies: () => false };
+  const parsed = new (loadForceIgnoreClass())(path);
+  return { exists: true, text, denies: (fullPath) => parsed.denies(fullPath) };
 }
 
-/** SDR's verdict for a .forceignore with the given text at the project root (the text need not be on disk). */
+/** SDR's verdict for a .forceignore with the given text at the project root, before that text is written. */
 export function judge(projectRoot: string, text: string | undefined): (fullPath: string) => boolean {
   if (text === undefined) return () => false;
   const ForceIgnore = loadForceIgnoreClass();

@@ -1,10 +1,10 @@
 import { CheckResult, rowsByApp } from './report.js';
+import { renderTable } from './table.js';
 
 /** The parts of SfCommand that printing needs, so the same report serves every command. */
 export type Printer = {
   log(message?: string): void;
   styledHeader(text: string): void;
-  table(options: { data: Array<Record<string, unknown>>; columns?: Array<{ key: string; name: string }>; overflow?: 'wrap' }): void;
 };
 
 export function summaryLine(result: CheckResult): string {
@@ -22,16 +22,14 @@ export function summaryLine(result: CheckResult): string {
 export function printCheckResult(out: Printer, result: CheckResult): void {
   for (const group of rowsByApp(result)) {
     out.styledHeader(group.app ? `App ${group.app}` : 'Project');
-    out.table({
-      data: group.rows,
-      columns: [
+    out.log(
+      renderTable(group.rows, [
         { key: 'severity', name: 'Severity' },
         { key: 'rule', name: 'Rule' },
         { key: 'location', name: 'Location' },
-        { key: 'message', name: 'Problem and fix' },
-      ],
-      overflow: 'wrap',
-    });
+        { key: 'message', name: 'Problem and fix', wrap: true },
+      ]) + '\n'
+    );
   }
   out.log(summaryLine(result));
 }

@@ -1,4 +1,8 @@
-import { XMLValidator } from 'fast-xml-parser';
+import { createRequire } from 'node:module';
+import type { XMLValidator as Validator } from 'fast-xml-parser';
+
+// The package's single-file CommonJS build loads in a fraction of the time and memory of its ESM module graph.
+const { XMLValidator } = createRequire(import.meta.url)('fast-xml-parser') as { XMLValidator: typeof Validator };
 
 /**
  * Reading and byte-exact editing of metadata XML.

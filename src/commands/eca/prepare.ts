@@ -4,6 +4,7 @@ import { Messages, SfError } from '@salesforce/core';
 import { check, loadCatalog } from '../../lib/check.js';
 import { EXIT, asCannotRun, devHubOrgIdFlag } from '../../lib/flags.js';
 import { printCheckResult } from '../../lib/output.js';
+import { renderTable } from '../../lib/table.js';
 import { ChangeSummary, applyPlan, catalogAfter, planDiff, summarize } from '../../lib/plan.js';
 import { PrepareConflict, planPrepare } from '../../lib/prepare.js';
 import { judge } from '../../lib/forceignore.js';
@@ -103,12 +104,17 @@ export default class EcaPrepare extends SfCommand<EcaPrepareResult> {
       await applyPlan(plan.changes).finally(() => this.spinner.stop());
     }
     if (plan.changes.length) {
-      this.table({ data: changes.map((c) => ({ ...c, from: c.from ?? '' })), columns: [
-        { key: 'action', name: flags['dry-run'] ? 'Would' : 'Done' },
-        { key: 'path', name: 'File' },
-        { key: 'from', name: 'From' },
-        { key: 'detail', name: 'What' },
-      ], overflow: 'wrap' });
+      this.log(
+        renderTable(
+          changes.map((c) => ({ ...c, from: c.from ?? '' })),
+          [
+            { key: 'action', name: flags['dry-run'] ? 'Would' : 'Done' },
+            { key: 'path', name: 'File' },
+            { key: 'from', name: 'From' },
+            { key: 'detail', name: 'What', wrap: true },
+          ]
+        ) + '\n'
+      );
     }
 
     const result = check(after, { failOn: flags['fail-on'] as FailOn, context: { devHubOrgId, hubApps } });
