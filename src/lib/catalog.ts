@@ -1,4 +1,4 @@
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { opendir, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { APP_LINK_ELEMENT, EcaType, FileForm, isConnectedAppFile, typeOfFile } from './family.js';
 import { PackageDir, Project, packageDirOf, projectPath } from './project.js';
@@ -63,8 +63,10 @@ async function walk(root: string, visited: Set<string>, out: Candidate[]): Promi
     const real = await realpath(dir).catch(() => undefined);
     if (!real || visited.has(real)) continue;
     visited.add(real);
-    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-    for (const entry of entries) {
+    // a streamed listing: a folder of thousands of files never sits in memory as one array
+    const listing = await opendir(dir).catch(() => undefined);
+    if (!listing) continue;
+    for await (const entry of listing) {
       const fullPath = join(dir, entry.name);
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();

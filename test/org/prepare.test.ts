@@ -110,6 +110,17 @@ describe('sf eca prepare --target-dev-hub', () => {
     expect(existsSync(join(project, 'pkg/extlClntAppPolicies'))).toBe(false);
   });
 
+  it('--output-dir places a new app in the standard folders of another package directory', async () => {
+    const project = writeProject({
+      'sfdx-project.json': JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }, { path: 'connector-pkg' }] }),
+    });
+    const run = await runCli(['eca', 'prepare', '-v', 'hub', '-n', 'Acme_Connector', '--output-dir', 'connector-pkg'], { cwd: project, home });
+    expect(run.code, run.stderr).toBe(0);
+    expect(existsSync(join(project, 'connector-pkg/main/default/externalClientApps/Acme_Connector.eca-meta.xml'))).toBe(true);
+    expect(existsSync(join(project, 'connector-pkg/main/default/extlClntAppOauthSettings/Acme_Connector_oauth.ecaOauth-meta.xml'))).toBe(true);
+    expect(existsSync(join(project, 'force-app/main/default/externalClientApps'))).toBe(false);
+  });
+
   it('--dry-run prints the plan as a diff and writes nothing', async () => {
     const project = writeProject({});
     const before = snapshot(project);
