@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 /**
@@ -50,10 +51,9 @@ function roleOf(name: string): Pick<EcaType, 'role' | 'packageable' | 'secretEle
 }
 
 function loadFamily(): EcaType[] {
-  const require = createRequire(import.meta.url);
-  const registry = require('@salesforce/source-deploy-retrieve/lib/src/registry/metadataRegistry.json') as {
-    types: Record<string, RegistryType>;
-  };
+  // read, not required: require() would keep the whole registry cached for the run, and only 17 entries are used
+  const path = createRequire(import.meta.url).resolve('@salesforce/source-deploy-retrieve/lib/src/registry/metadataRegistry.json');
+  const registry = JSON.parse(readFileSync(path, 'utf8')) as { types: Record<string, RegistryType> };
   return Object.values(registry.types)
     .filter((t) => t.name === HEADER_TYPE || t.name.startsWith('ExtlClntApp'))
     .map((t) => ({ name: t.name, directoryName: t.directoryName, suffix: t.suffix, ...roleOf(t.name) }))
