@@ -1,5 +1,6 @@
 import { Flags } from '@salesforce/sf-plugins-core';
 import { Messages } from '@salesforce/core/messages';
+import type { Org } from '@salesforce/core';
 import { isMistypedId, isOrgId } from './ids.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -30,3 +31,11 @@ export const devHubOrgIdFlag = Flags.custom<string>({
     return value;
   },
 });
+
+/** The org named by the user, which must be a Dev Hub: what Flags.requiredHub checks, without its config fallback. */
+export async function requiredDevHub(aliasOrUsername: string): Promise<Org> {
+  const { Org: OrgClass } = await import('@salesforce/core');
+  const org = await OrgClass.create({ aliasOrUsername, isDevHub: true });
+  if (!(await org.determineIfDevHubOrg())) throw messages.createError('error.NotADevHub', [aliasOrUsername]);
+  return org;
+}

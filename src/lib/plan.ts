@@ -2,8 +2,12 @@ import { mkdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/pro
 import { basename, dirname, join } from 'node:path';
 import { Catalog, CatalogFile, catalogFile, groupIntoApps } from './catalog.js';
 import { unifiedDiff } from './diff.js';
+import { Messages } from '@salesforce/core/messages';
 import { projectPath } from './project.js';
 import { encodeFile } from './xml.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-plugin-eca', 'eca.shared');
 
 /**
  * Every write is planned first, as data, then applied so that a failure at any step leaves the project as it
@@ -116,7 +120,7 @@ export async function applyPlan(changes: PlannedChange[], io: ApplyIo = realIo):
       }
       const temp = stagedFor.get(change);
       if (temp) {
-        if (change.action !== 'update' && (await exists(change.fullPath))) throw new Error(`${change.fullPath} already exists`);
+        if (change.action !== 'update' && (await exists(change.fullPath))) throw new Error(`${change.path} already exists`);
         await io.rename(temp, change.fullPath);
         staged.splice(staged.indexOf(temp), 1);
         undo.push(() => rm(change.fullPath, { force: true }));
@@ -126,7 +130,7 @@ export async function applyPlan(changes: PlannedChange[], io: ApplyIo = realIo):
     for (const step of undo.reverse()) await step().catch(() => undefined);
     for (const temp of staged) await rm(temp, { force: true });
     for (const dir of createdDirs.sort((a, b) => b.length - a.length)) await rmdir(dir).catch(() => undefined);
-    throw error;
+    throw messages.createError('error.ApplyFailed', [(error as Error).message], [], error as Error);
   }
   for (const aside of setAside) await rm(aside, { force: true });
   // a folder that a move or delete emptied goes too, as git would show it

@@ -92,6 +92,18 @@ describe('sf eca prepare --no-retrieve', () => {
     expect(run.stdout).not.toContain(SECRET);
   });
 
+  it('--source-dir limits the files it considers; --fail-on warning makes a warning fail the final check', async () => {
+    const dir = project({ 'force-app/main/default/extlClntAppOauthSettings/Acme_Connector_oauth.ecaOauth-meta.xml': oauth.replace('Api, RefreshToken', 'Api, Web') });
+    const run = await runCli(['eca', 'prepare', '--no-retrieve', '--dev-hub-org-id', HUB_ID15, '--source-dir', 'second-pkg', '--json'], { cwd: dir, home });
+    expect(run.code, run.stdout).toBe(0);
+    // only second-pkg was looked at: its policy moved, force-app's files are untouched
+    expect(run.json?.result.changes.map((c: { path: string }) => c.path)).toEqual(['eca-source-org/extlClntAppPolicies/Acme_Connector_plcy.ecaPlcy-meta.xml', '.forceignore']);
+    expect(readFileSync(join(dir, 'force-app/main/default/externalClientApps/Acme_Connector.eca-meta.xml'), 'utf8')).toBe(header);
+    const strict = await runCli(['eca', 'prepare', '--no-retrieve', '--dev-hub-org-id', HUB_ID15, '--fail-on', 'warning', '--json'], { cwd: dir, home });
+    expect(strict.json?.result.check.findings.map((f: { rule: string }) => f.rule)).toContain('scope-web');
+    expect(strict.code).toBe(1);
+  });
+
   it('--output-dir must be a package directory', async () => {
     const dir = project();
     const run = await runCli(['eca', 'prepare', '--no-retrieve', '--dev-hub-org-id', HUB_ID15, '--output-dir', 'eca-source-org'], { cwd: dir, home });

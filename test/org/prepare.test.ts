@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OrgEmulator } from '../helpers/emulator/org-emulator.js';
@@ -121,6 +121,13 @@ describe('sf eca prepare --target-dev-hub', () => {
     expect(existsSync(join(project, 'force-app/main/default/externalClientApps'))).toBe(false);
   });
 
+  it('--api-version sets the Metadata API version of the retrieve', async () => {
+    const project = writeProject({});
+    const run = await runCli(['eca', 'prepare', '-v', 'hub', '-n', 'Acme_Connector', '--api-version', '62.0', '--dry-run'], { cwd: project, home });
+    expect(run.code, run.stderr).toBe(0);
+    expect(hub.soapCalls('retrieve').at(-1)!.path).toMatch(/\/services\/Soap\/m\/62\.0/);
+  });
+
   it('--dry-run prints the plan as a diff and writes nothing', async () => {
     const project = writeProject({});
     const before = snapshot(project);
@@ -169,14 +176,45 @@ describe('faults leave the project byte for byte as it was', () => {
     mkdirSync(join(project, 'force-app/main/default/extlClntAppOauthSettings/Acme_Connector_oauth.ecaOauth-meta.xml'), { recursive: true });
     writeFileSync(join(project, '.forceignore'), '# mine\n');
     const before = snapshot(project);
-    const run = await runCli(['eca', 'prepare', '-v', 'hub', '-n', 'Acme_Connector'], { cwd: project, home });
+    const run = await runCli(['eca', 'prepare', '-v', 'hub', '-n', 'Acme_Connector', '--json'], { cwd: project, home });
     expect(run.code).toBe(2);
+    expect(run.json?.message).toBe(
+      'Writing the changes failed (force-app/main/default/extlClntAppOauthSettings/Acme_Connector_oauth.ecaOauth-meta.xml already exists); every file was put back, so the project is as it was.'
+    );
     expect(snapshot(project)).toEqual(before);
     expect(existsSync(join(project, 'force-app/main/default/externalClientApps'))).toBe(false);
   });
 });
 
 describe('sf eca check --target-dev-hub', () => {
+  it('refuses an org that is not a Dev Hub, with what to do instead (exit 2)', async () => {
+    const plain = await OrgEmulator.start({ orgId: '00D5g00000PLAINEA5', username: 'admin@plain.example', isDevHub: false });
+    try {
+      await registerOrg(plain, { home, alias: 'plain', cacheIsDevHub: false });
+      const run = await runCli(['eca', 'check', '--target-dev-hub', 'plain', '--json'], { cwd: writeProject({}), home });
+      expect(run.code).toBe(2);
+      expect(run.json?.message).toBe('plain is not a Dev Hub.');
+      expect((run.json as { actions?: string[] }).actions?.[0]).toContain('--dev-hub-org-id');
+    } finally {
+      await plain.stop();
+    }
+  });
+
+  it('stays offline without the flag, even when a default Dev Hub is configured', async () => {
+    const project = writeProject({ 'force-app/main/default/externalClientApps/Acme_Connector.eca-meta.xml': hubApp({ name: 'Acme_Connector' })[0].xml });
+    const config = join(home, '.sf', 'config.json');
+    mkdirSync(join(home, '.sf'), { recursive: true });
+    writeFileSync(config, JSON.stringify({ 'target-dev-hub': 'hub' }));
+    try {
+      const calls = hub.requests.length;
+      const run = await runCli(['eca', 'check', '--json'], { cwd: project, home });
+      expect(run.json?.result.devHubOrgId).toBeUndefined();
+      expect(hub.requests.length).toBe(calls);
+    } finally {
+      rmSync(config);
+    }
+  });
+
   it('passes when the files agree with the Dev Hub, and names the file and line when they do not', async () => {
     const project = writeProject({});
     await runCli(['eca', 'prepare', '-v', 'hub', '-n', 'Acme_Connector'], { cwd: project, home });

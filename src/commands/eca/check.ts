@@ -6,7 +6,7 @@ import { check, loadCatalog } from '../../lib/check.js';
 import { printCheckResult } from '../../lib/output.js';
 import { CheckResult, FailOn, junitXml } from '../../lib/report.js';
 import { RULES } from '../../lib/rules/index.js';
-import { asCannotRun, devHubOrgIdFlag, EXIT } from '../../lib/flags.js';
+import { asCannotRun, devHubOrgIdFlag, EXIT, requiredDevHub } from '../../lib/flags.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-eca', 'eca.check');
@@ -26,7 +26,8 @@ export default class EcaCheck extends SfCommand<EcaCheckResult> {
   public static readonly flags = {
     'source-dir': Flags.directory({ char: 'd', summary: messages.getMessage('flags.source-dir.summary'), multiple: true, exists: true }),
     'dev-hub-org-id': devHubOrgIdFlag({ exclusive: ['target-dev-hub'] }),
-    'target-dev-hub': Flags.optionalHub({ summary: messages.getMessage('flags.target-dev-hub.summary') }),
+    // a plain value resolved only when given: a default Dev Hub in config must not turn an offline gate into org calls
+    'target-dev-hub': Flags.string({ char: 'v', summary: messages.getMessage('flags.target-dev-hub.summary') }),
     'api-version': Flags.orgApiVersion(),
     'fail-on': Flags.option({ summary: messages.getMessage('flags.fail-on.summary'), options: ['error', 'warning'] as const, default: 'error' })(),
     junit: Flags.file({ summary: messages.getMessage('flags.junit.summary') }),
@@ -35,7 +36,7 @@ export default class EcaCheck extends SfCommand<EcaCheckResult> {
   public async run(): Promise<EcaCheckResult> {
     const { flags } = await this.parse(EcaCheck);
     const catalog = await loadCatalog(process.cwd(), flags['source-dir']);
-    const hub = flags['target-dev-hub'];
+    const hub = flags['target-dev-hub'] ? await requiredDevHub(flags['target-dev-hub']) : undefined;
     const devHubOrgId = flags['dev-hub-org-id'] ?? hub?.getOrgId();
     let hubApps;
     if (hub) {
