@@ -32,7 +32,7 @@ export type ForceIgnoreJudge = { exists: boolean; text?: string; denies: (fullPa
 export async function readForceIgnore(projectRoot: string): Promise<ForceIgnoreJudge> {
   const path = join(projectRoot, FORCEIGNORE);
   const text = await readFile(path, 'utf8').catch(() => undefined);
-  if (text === undefined) return { exists: false, denies: () => false };
+  if (text === undefined) return { exists: false, text, denies: () => false };
   const parsed = new (loadForceIgnoreClass())(path);
   return { exists: true, text, denies: (fullPath) => parsed.denies(fullPath) };
 }
