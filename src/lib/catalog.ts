@@ -117,13 +117,17 @@ export function catalogFile(project: Project, fullPath: string, bytes: Uint8Arra
     packageDir: packageDirOf(project, fullPath),
     forceIgnored: denies(fullPath),
   };
-  if (!bytes) return file;
+  return bytes ? readContent(file, bytes) : file;
+}
+
+/** Decodes and parses a file's bytes into it and finds its app; content that cannot be used becomes `readError`. */
+export function readContent(file: CatalogFile, bytes: Uint8Array): CatalogFile {
   try {
     file.decoded = decodeFile(bytes);
-    if (kind === 'key') return file;
+    if (file.kind === 'key') return file;
     file.doc = parseXml(file.decoded.text);
   } catch (error) {
-    if (kind === 'key') return file;
+    if (file.kind === 'key') return file;
     const e = error as XmlReadError;
     file.readError = { message: e.message, line: e.line, column: e.column };
     return file;
@@ -132,6 +136,11 @@ export function catalogFile(project: Project, fullPath: string, bytes: Uint8Arra
     file.app = file.type.role === 'header' ? file.fullName : childText(file.doc.root, APP_LINK_ELEMENT) || undefined;
   }
   return file;
+}
+
+/** The apps whose header is in a package directory, readable, in source format: what the commands work on by default. */
+export function appsInPackageDirs(catalog: Catalog): string[] {
+  return [...catalog.apps.values()].filter((a) => a.headers.some((h) => h.packageDir && h.doc && h.form === 'source')).map((a) => a.name);
 }
 
 export async function buildCatalog(project: Project, options: CatalogOptions): Promise<Catalog> {

@@ -7,8 +7,6 @@ import { RuleContext, runRules } from './rules/index.js';
 /** The shared front of every command: the project, its .forceignore, the catalog, and the rules over it. */
 
 export type CheckOptions = {
-  cwd: string;
-  sourceDirs?: string[];
   failOn: FailOn;
   context: RuleContext;
 };
@@ -19,6 +17,6 @@ export async function loadCatalog(cwd: string, sourceDirs?: string[]): Promise<C
   return buildCatalog(project, { sourceDirs, denies: forceIgnore.denies });
 }
 
-export function check(catalog: Catalog, options: Pick<CheckOptions, 'failOn' | 'context'>): CheckResult {
+export function check(catalog: Catalog, options: CheckOptions): CheckResult {
   return checkResult(catalog, runRules(catalog, options.context), options.failOn, options.context.devHubOrgId);
 }

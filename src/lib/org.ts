@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Connection } from '@salesforce/core';
 import { Messages, SfError } from '@salesforce/core';
-import type { Catalog, CatalogFile } from './catalog.js';
-import { ECA_TYPES, HEADER_TYPE, GLOBAL_OAUTH_TYPE, OAUTH_SETTINGS_TYPE, APP_LINK_ELEMENT, typeOfFile } from './family.js';
+import { appsInPackageDirs, readContent, type Catalog, type CatalogFile } from './catalog.js';
+import { ECA_TYPES, HEADER_TYPE, GLOBAL_OAUTH_TYPE, OAUTH_SETTINGS_TYPE, typeOfFile } from './family.js';
 import type { HubApp } from './rules/rule.js';
-import { childText, decodeFile, parseXml } from './xml.js';
 
 /**
  * Everything that talks to an org. SDR is imported here only, and lazily, so commands that stay offline never
@@ -82,24 +81,15 @@ export async function retrieveApps(conn: Connection, options: RetrieveOptions): 
 async function readTree(dir: string): Promise<CatalogFile[]> {
   const files: CatalogFile[] = [];
   for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const typed = typeOfFile(entry.name);
+    const typed = entry.isFile() ? typeOfFile(entry.name) : undefined;
     if (!typed) continue;
-    const decoded = decodeFile(await readFile(join(entry.parentPath, entry.name)));
-    const doc = parseXml(decoded.text);
-    const app = typed.type.role === 'header' ? typed.fullName : childText(doc.root, APP_LINK_ELEMENT);
-    files.push({
-      fullPath: '',
-      path: `${HUB_PREFIX} ${typed.type.directoryName}/${entry.name}`,
-      type: typed.type,
-      kind: 'eca',
-      fullName: typed.fullName,
-      form: typed.form,
-      forceIgnored: false,
-      decoded,
-      doc,
-      app,
-    });
+    const path = `${HUB_PREFIX} ${typed.type.directoryName}/${entry.name}`;
+    const file = readContent(
+      { fullPath: '', path, type: typed.type, kind: 'eca', fullName: typed.fullName, form: typed.form, forceIgnored: false },
+      await readFile(join(entry.parentPath, entry.name))
+    );
+    if (file.readError) throw new Error(`${path}: ${file.readError.message}`);
+    files.push(file);
   }
   return files;
 }
@@ -119,7 +109,7 @@ function groupRetrieved(files: CatalogFile[], names: string[]): Map<string, Retr
 
 /** The Dev Hub's copy of the apps the project holds, for the rules that compare files with the org. */
 export async function readHubApps(conn: Connection, catalog: Catalog, options: Omit<RetrieveOptions, 'apps'>): Promise<Map<string, RetrievedApp>> {
-  const names = [...catalog.apps.values()].filter((a) => a.headers.length).map((a) => a.name);
+  const names = appsInPackageDirs(catalog);
   if (names.length === 0) return new Map();
   const existing = new Set(await listApps(conn));
   const present = names.filter((n) => existing.has(n));

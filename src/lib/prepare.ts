@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { App, Catalog, CatalogFile } from './catalog.js';
+import { appsInPackageDirs, type App, type Catalog, type CatalogFile } from './catalog.js';
 import { EcaType, HEADER_TYPE, OAUTH_SETTINGS_TYPE, ecaType, sourceFileName } from './family.js';
 import { FORCEIGNORE, excludedFolderLines, judge, withExclusions } from './forceignore.js';
 import type { RetrievedApp } from './org.js';
@@ -169,7 +169,7 @@ export async function planPrepare(input: PrepareInput): Promise<PreparePlan> {
     ? input.names
     : input.hubApps
       ? [...input.hubApps.keys()]
-      : [...catalog.apps.values()].filter((a) => inPackage(a.headers).length).map((a) => a.name);
+      : appsInPackageDirs(catalog);
   const changes: PlannedChange[] = [];
   const notes: PrepareNote[] = [];
   for (const name of apps) planApp(input, name, changes, notes);

@@ -1,5 +1,6 @@
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { Messages, Org, SfError } from '@salesforce/core';
+import { appsInPackageDirs } from '../../lib/catalog.js';
 import { loadCatalog } from '../../lib/check.js';
 import { asCannotRun, devHubOrgIdFlag } from '../../lib/flags.js';
 import { sameId } from '../../lib/ids.js';
@@ -51,7 +52,7 @@ export default class EcaLinkScratch extends SfCommand<EcaLinkScratchResult> {
     if (offline && !flags.name?.length) throw messages.createError('error.NameRequired');
     if (offline && new Set(flags.name).size > 1) throw messages.createError('error.OneAppOffline', [String(new Set(flags.name).size), [...new Set(flags.name)].join(', ')]);
     const catalog = await loadCatalog(process.cwd());
-    const names = flags.name?.length ? [...new Set(flags.name)] : [...catalog.apps.values()].filter((a) => a.headers.some((h) => h.packageDir)).map((a) => a.name);
+    const names = flags.name?.length ? [...new Set(flags.name)] : appsInPackageDirs(catalog);
     if (names.length === 0) throw messages.createError('error.NoApps');
 
     const devHubOrgId = flags['dev-hub-org-id'] ?? hub!.getOrgId();
