@@ -3,7 +3,18 @@ import { fixupPluginRules } from '@eslint/compat';
 import sfPlugin from 'eslint-plugin-sf-plugin';
 
 export default tseslint.config(
-  { ignores: ['lib/**', 'node_modules/**', 'test_session*/**', '**/*.mjs', '**/*.js', 'vitest*.ts', 'test/fixtures/**', 'examples/**'] },
+  {
+    ignores: [
+      'lib/**',
+      'node_modules/**',
+      'test_session*/**',
+      '**/*.mjs',
+      '**/*.js',
+      'vitest*.ts',
+      'test/fixtures/**',
+      'examples/**',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     files: ['src/**/*.ts', 'test/**/*.ts'],
@@ -22,5 +33,5 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/no-explicit-any': 'off',
     },
-  }
+  },
 );

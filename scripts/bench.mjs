@@ -73,7 +73,8 @@ function childEnv(home) {
   const env = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (v === undefined) continue;
-    if (/^(https?|all)_proxy$/i.test(k) || /^(SF|SFDX|XDG|OCLIF)_/.test(k) || /^npm_/i.test(k) || k === 'NODE_ENV') continue;
+    if (/^(https?|all)_proxy$/i.test(k) || /^(SF|SFDX|XDG|OCLIF)_/.test(k) || /^npm_/i.test(k) || k === 'NODE_ENV')
+      continue;
     env[k] = v;
   }
   env.HOME = home;
@@ -91,7 +92,11 @@ const fmtMb = (kb) => (kb === undefined ? '?' : (kb / 1024).toFixed(0));
 
 function table(rows, headers) {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
-  const line = (cells) => cells.map((c, i) => String(c).padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells) =>
+    cells
+      .map((c, i) => String(c).padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
@@ -153,7 +158,9 @@ async function measure(args, { cwd, home, env = {} }) {
 
 async function setup() {
   if (!existsSync(SF_BIN)) {
-    console.error(`sf not found at ${SF_BIN}: install it with npm install --prefix "$HOME/.cache/sf-cli" @salesforce/cli@2.150.6 (or set SF_BIN)`);
+    console.error(
+      `sf not found at ${SF_BIN}: install it with npm install --prefix "$HOME/.cache/sf-cli" @salesforce/cli@2.150.6 (or set SF_BIN)`,
+    );
     process.exit(2);
   }
   await mkdir(BENCH, { recursive: true });
@@ -175,7 +182,11 @@ async function setup() {
   await rm(example, { recursive: true, force: true });
   await cp(exampleSource, example, { recursive: true });
 
-  const big = await makeBigProject(join(BENCH, 'big-project'), { files: 20000, apps: 200, devHubOrgId: DEFAULT_DEV_HUB_ORG_ID });
+  const big = await makeBigProject(join(BENCH, 'big-project'), {
+    files: 20000,
+    apps: 200,
+    devHubOrgId: DEFAULT_DEV_HUB_ORG_ID,
+  });
   const sfVersion = run(SF_BIN, ['--version'], { env: childEnv(home) }).stdout.trim();
   const outRoot = await mkdtemp(join(os.tmpdir(), 'eca-bench-out-'));
   return { home, example, exampleSource, big, sfVersion, outRoot };
@@ -197,7 +208,9 @@ async function runCases(cases, ctx, reps) {
     const r = await measure(args, { cwd: c.cwd, home: ctx.home, env: c.env });
     await cleanup?.();
     if (!c.okCodes.includes(r.code)) {
-      throw new Error(`${c.label}: sf ${args.join(' ')} exited ${r.code}\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`);
+      throw new Error(
+        `${c.label}: sf ${args.join(' ')} exited ${r.code}\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`,
+      );
     }
     return r;
   };
@@ -240,7 +253,20 @@ function printSamples(cases, samples) {
       [...new Set(s.codes)].join(','),
     ];
   });
-  console.log(table(rows, ['id', 'command', 'n', 'median ms', 'min', 'max', 'samples ms', 'median MB', 'samples peak RSS MB', 'exit']));
+  console.log(
+    table(rows, [
+      'id',
+      'command',
+      'n',
+      'median ms',
+      'min',
+      'max',
+      'samples ms',
+      'median MB',
+      'samples peak RSS MB',
+      'exit',
+    ]),
+  );
 }
 
 function ratioRow(name, a, b, aim) {
@@ -267,8 +293,10 @@ function prepareUnavailable(home) {
     env: childEnv(home),
     encoding: 'utf8',
   });
-  if (help.status !== 0) return `\`node bin/run.js eca prepare --help\` exits ${help.status}: sf eca prepare is not available yet`;
-  if (!/--target-dev-hub/.test(help.stdout) || !/--name/.test(help.stdout)) return 'sf eca prepare has no --target-dev-hub/--name flags';
+  if (help.status !== 0)
+    return `\`node bin/run.js eca prepare --help\` exits ${help.status}: sf eca prepare is not available yet`;
+  if (!/--target-dev-hub/.test(help.stdout) || !/--name/.test(help.stdout))
+    return 'sf eca prepare has no --target-dev-hub/--name flags';
   return undefined;
 }
 
@@ -278,9 +306,26 @@ async function compileEmulator() {
   const files = ['org-emulator.ts', 'auth.ts'].map((f) => join(ROOT, 'test', 'helpers', 'emulator', f));
   run(
     join(ROOT, 'node_modules', '.bin', 'tsc'),
-    ['--outDir', out, '--rootDir', join(ROOT, 'test', 'helpers', 'emulator'), '--module', 'NodeNext', '--moduleResolution', 'NodeNext',
-      '--target', 'ES2022', '--lib', 'ES2023', '--skipLibCheck', '--esModuleInterop', '--declaration', 'false', ...files],
-    { cwd: ROOT, env: { ...process.env, PATH: [dirname(process.execPath), process.env.PATH].join(':') } }
+    [
+      '--outDir',
+      out,
+      '--rootDir',
+      join(ROOT, 'test', 'helpers', 'emulator'),
+      '--module',
+      'NodeNext',
+      '--moduleResolution',
+      'NodeNext',
+      '--target',
+      'ES2022',
+      '--lib',
+      'ES2023',
+      '--skipLibCheck',
+      '--esModuleInterop',
+      '--declaration',
+      'false',
+      ...files,
+    ],
+    { cwd: ROOT, env: { ...process.env, PATH: [dirname(process.execPath), process.env.PATH].join(':') } },
   );
   // .bench/emulator/*.js resolve their packages from /work/main/node_modules and are ESM through package.json "type"
   return {
@@ -341,7 +386,9 @@ async function prepareSection(ctx) {
   try {
     mods = await compileEmulator();
   } catch (error) {
-    console.log(`SKIPPED: the emulator does not compile with tsc (module NodeNext, target ES2022):\n${error.message.slice(0, 2000)}`);
+    console.log(
+      `SKIPPED: the emulator does not compile with tsc (module NodeNext, target ES2022):\n${error.message.slice(0, 2000)}`,
+    );
     return [];
   }
   // The members prepare asks for: the named headers, and every settings / global settings type with '*'
@@ -365,7 +412,11 @@ async function prepareSection(ctx) {
     await mkdir(join(template, 'force-app', 'main', 'default'), { recursive: true });
     await writeFile(
       join(template, 'sfdx-project.json'),
-      JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], name: 'bench-prepare', sourceApiVersion: '64.0' }, null, 2)
+      JSON.stringify(
+        { packageDirectories: [{ path: 'force-app', default: true }], name: 'bench-prepare', sourceApiVersion: '64.0' },
+        null,
+        2,
+      ),
     );
     const runs = join(BENCH, 'prepare-runs');
     await rm(runs, { recursive: true, force: true });
@@ -375,7 +426,10 @@ async function prepareSection(ctx) {
       const dir = join(runs, `${id}-${label}`);
       await cp(template, dir, { recursive: true });
       cases.find((c) => c.id === id).cwd = dir;
-      return { args: cases.find((c) => c.id === id).args, cleanup: KEEP ? undefined : () => rm(dir, { recursive: true, force: true }) };
+      return {
+        args: cases.find((c) => c.id === id).args,
+        cleanup: KEEP ? undefined : () => rm(dir, { recursive: true, force: true }),
+      };
     };
     const cases = [
       {
@@ -387,23 +441,46 @@ async function prepareSection(ctx) {
       {
         id: 'retrieve',
         label: `sf project retrieve start -o benchhub (${members.length} -m members)`,
-        args: ['project', 'retrieve', 'start', '--target-org', 'benchhub', ...members.flatMap((m) => ['--metadata', m])],
+        args: [
+          'project',
+          'retrieve',
+          'start',
+          '--target-org',
+          'benchhub',
+          ...members.flatMap((m) => ['--metadata', m]),
+        ],
         okCodes: [0],
       },
     ];
     for (const c of cases) c.prepare = fresh(c.id);
-    console.log(`emulated Dev Hub ${HUB_ORG_ID} at ${hub.instanceUrl}; ${PREPARE_APPS.length} apps (header, OAuth settings, global OAuth settings)`);
+    console.log(
+      `emulated Dev Hub ${HUB_ORG_ID} at ${hub.instanceUrl}; ${PREPARE_APPS.length} apps (header, OAuth settings, global OAuth settings)`,
+    );
     console.log(`members: ${members.join(' ')}`);
     const before = hub.requests.length;
     const samples = await runCases(cases, ctx, REPS);
-    const ops = hub.requests.slice(before).reduce((m, r) => m.set(r.soapOp ?? `${r.method} ${r.path.split('?')[0]}`, (m.get(r.soapOp ?? `${r.method} ${r.path.split('?')[0]}`) ?? 0) + 1), new Map());
+    const ops = hub.requests
+      .slice(before)
+      .reduce(
+        (m, r) =>
+          m.set(
+            r.soapOp ?? `${r.method} ${r.path.split('?')[0]}`,
+            (m.get(r.soapOp ?? `${r.method} ${r.path.split('?')[0]}`) ?? 0) + 1,
+          ),
+        new Map(),
+      );
     console.log(`emulator requests during the section: ${[...ops].map(([k, v]) => `${k} ×${v}`).join(', ')}`);
     printSamples(cases, samples);
     const p = median(samples.get('prepare').ms);
     const r = median(samples.get('retrieve').ms);
     return [
       ratioRow('prepare / project retrieve start (time)', p, r, 1.2),
-      ratioRow('prepare / project retrieve start (peak RSS)', median(samples.get('prepare').kb), median(samples.get('retrieve').kb), undefined),
+      ratioRow(
+        'prepare / project retrieve start (peak RSS)',
+        median(samples.get('prepare').kb),
+        median(samples.get('retrieve').kb),
+        undefined,
+      ),
     ];
   } catch (error) {
     console.log(`FAILED: ${error.message.slice(0, 4000)}`);
@@ -448,8 +525,20 @@ async function profile(ctx) {
   const sfRun = join(dirname(SF_BIN), '..', '@salesforce', 'cli', 'bin', 'run.js');
   const r = spawnSync(
     process.execPath,
-    ['--no-deprecation', '--import', pathToFileURL(preload).href, '--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-interval', '500', sfRun, 'eca', 'check'],
-    { cwd: ctx.example, env: { ...childEnv(ctx.home), BENCH_PLUGIN_ROOT: ROOT }, encoding: 'utf8' }
+    [
+      '--no-deprecation',
+      '--import',
+      pathToFileURL(preload).href,
+      '--cpu-prof',
+      '--cpu-prof-dir',
+      dir,
+      '--cpu-prof-interval',
+      '500',
+      sfRun,
+      'eca',
+      'check',
+    ],
+    { cwd: ctx.example, env: { ...childEnv(ctx.home), BENCH_PLUGIN_ROOT: ROOT }, encoding: 'utf8' },
   );
   const marks = JSON.parse(/BENCH-MARKS (.*)/.exec(r.stderr)?.[1] ?? '{}');
   const file = (await readdir(dir)).find((f) => f.endsWith('.cpuprofile'));
@@ -475,7 +564,9 @@ async function profile(ctx) {
       const { url, functionName } = byId.get(cur).callFrame;
       if (url.endsWith(pluginCommand) && functionName === '_run') inPluginRun = true;
       if (!owner && url.startsWith('file:')) {
-        owner = url.includes('/.bench/prof/') ? 'the profiler\'s resolve hook (bench only)' : `${url.includes(ROOT + '/') ? 'plugin' : 'sf'}: ${packageOf(url)}`;
+        owner = url.includes('/.bench/prof/')
+          ? "the profiler's resolve hook (bench only)"
+          : `${url.includes(ROOT + '/') ? 'plugin' : 'sf'}: ${packageOf(url)}`;
       }
     }
     return { key: owner ?? 'node internals (ESM loading, compiling, fs)', inPluginRun };
@@ -502,29 +593,49 @@ async function profile(ctx) {
   }
   const total = samples.reduce((a, s) => a + s.dt, 0);
   console.log(`exit ${r.status}; ${file}: ${fmtMs(total)} ms sampled (profiling slows it down)`);
-  console.log(`phases: ${[...phases].map(([p, ms]) => `${p.slice(2)} ${fmtMs(ms)} ms (${((ms / total) * 100).toFixed(0)} %)`).join('; ')}`);
+  console.log(
+    `phases: ${[...phases].map(([p, ms]) => `${p.slice(2)} ${fmtMs(ms)} ms (${((ms / total) * 100).toFixed(0)} %)`).join('; ')}`,
+  );
   const rows = [];
   for (const phase of [...phases.keys()].sort()) {
     const inPhase = [...buckets].filter(([k]) => k.startsWith(phase + '|')).sort((a, b) => b[1] - a[1]);
-    for (const [k, ms] of inPhase.slice(0, 8)) rows.push([phase.slice(2), k.split('|')[1], fmtMs(ms), `${((ms / total) * 100).toFixed(1)} %`]);
+    for (const [k, ms] of inPhase.slice(0, 8))
+      rows.push([phase.slice(2), k.split('|')[1], fmtMs(ms), `${((ms / total) * 100).toFixed(1)} %`]);
   }
   console.log(table(rows, ['phase', 'where (nearest package frame)', 'ms', 'share']));
 
   // import cost, step by step in one fresh node: each line is what that import adds to the ones above it
-  const chain = ['@oclif/core', '@salesforce/core', '@oclif/table', '@salesforce/sf-plugins-core', join(ROOT, 'lib', 'lib', 'check.js'), join(ROOT, 'lib', 'commands', 'eca', 'check.js')];
+  const chain = [
+    '@oclif/core',
+    '@salesforce/core',
+    '@oclif/table',
+    '@salesforce/sf-plugins-core',
+    join(ROOT, 'lib', 'lib', 'check.js'),
+    join(ROOT, 'lib', 'commands', 'eca', 'check.js'),
+  ];
   const script = `const out = []; for (const m of ${JSON.stringify(chain.map((m) => (m.startsWith('/') ? pathToFileURL(m).href : m)))}) { const t = performance.now(); await import(m); out.push(performance.now() - t); } console.log(JSON.stringify(out));`;
   const runsMs = [];
   for (let i = 0; i < 5; i++) {
-    const x = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, env: childEnv(ctx.home), encoding: 'utf8' });
+    const x = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: ROOT,
+      env: childEnv(ctx.home),
+      encoding: 'utf8',
+    });
     runsMs.push(JSON.parse(x.stdout));
   }
   console.log(
     table(
-      chain.map((m, i) => [m.replace(ROOT + '/', ''), fmtMs(median(runsMs.map((r) => r[i]))), runsMs.map((r) => fmtMs(r[i])).join(' ')]),
-      ['import, in this order, in a fresh node (adds)', 'median ms', 'samples (5)']
-    )
+      chain.map((m, i) => [
+        m.replace(ROOT + '/', ''),
+        fmtMs(median(runsMs.map((r) => r[i]))),
+        runsMs.map((r) => fmtMs(r[i])).join(' '),
+      ]),
+      ['import, in this order, in a fresh node (adds)', 'median ms', 'samples (5)'],
+    ),
   );
-  console.log(`total import of the command module: median ${fmtMs(median(runsMs.map((r) => r.reduce((a, b) => a + b, 0))))} ms`);
+  console.log(
+    `total import of the command module: median ${fmtMs(median(runsMs.map((r) => r.reduce((a, b) => a + b, 0))))} ms`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -534,25 +645,49 @@ async function main() {
   const ctx = await setup();
   const exampleFiles = await countFiles(join(ctx.example));
   console.log(`sf: ${ctx.sfVersion.split('\n')[0]} (${SF_BIN})`);
-  console.log(`node ${process.version}, ${os.cpus().length} CPUs, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  console.log(`peak memory: ${HAVE_TIME ? `${TIME_BIN} -f %M (max RSS, KB)` : '/proc/<pid>/status VmHWM poller (10 ms)'}`);
-  console.log(`example project: ${ctx.exampleSource.replace(ROOT + '/', '')} (${exampleFiles} files), copied to .bench/example`);
+  console.log(
+    `node ${process.version}, ${os.cpus().length} CPUs, load ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  console.log(
+    `peak memory: ${HAVE_TIME ? `${TIME_BIN} -f %M (max RSS, KB)` : '/proc/<pid>/status VmHWM poller (10 ms)'}`,
+  );
+  console.log(
+    `example project: ${ctx.exampleSource.replace(ROOT + '/', '')} (${exampleFiles} files), copied to .bench/example`,
+  );
   console.log(
     `big project: .bench/big-project (${ctx.big.cached ? 'cached' : `generated in ${ctx.big.ms} ms`}): ` +
-      `${ctx.big.counts.ordinaryFiles} ordinary metadata files + ${ctx.big.counts.ecaApps} ECAs (${ctx.big.counts.ecaFiles} files), dev hub ${ctx.big.devHubOrgId}`
+      `${ctx.big.counts.ordinaryFiles} ordinary metadata files + ${ctx.big.counts.ecaApps} ECAs (${ctx.big.counts.ecaFiles} files), dev hub ${ctx.big.devHubOrgId}`,
   );
   console.log(`repetitions: ${REPS} per command, interleaved, after one warm-up run each\n`);
 
   let outN = 0;
   const convert = (project) => async () => {
     const out = join(ctx.outRoot, `out-${outN++}`);
-    return { args: ['project', 'convert', 'source', '--output-dir', out], cleanup: () => rm(out, { recursive: true, force: true }) };
+    return {
+      args: ['project', 'convert', 'source', '--output-dir', out],
+      cleanup: () => rm(out, { recursive: true, force: true }),
+    };
   };
   const fixed = (args) => async () => ({ args });
   const cases = [
     { id: 'version', label: 'sf --version', cwd: ctx.example, prepare: fixed(['--version']), okCodes: [0] },
-    { id: 'check-ex', label: 'sf eca check (example)', cwd: ctx.example, prepare: fixed(['eca', 'check']), okCodes: [0, 1] },
-    { id: 'convert-ex', label: 'sf project convert source (example)', cwd: ctx.example, prepare: convert(ctx.example), okCodes: [0] },
+    {
+      id: 'check-ex',
+      label: 'sf eca check (example)',
+      cwd: ctx.example,
+      prepare: fixed(['eca', 'check']),
+      okCodes: [0, 1],
+    },
+    {
+      id: 'convert-ex',
+      label: 'sf project convert source (example)',
+      cwd: ctx.example,
+      prepare: convert(ctx.example),
+      okCodes: [0],
+    },
     {
       id: 'check-big',
       label: `sf eca check --dev-hub-org-id ${ctx.big.devHubOrgId} (big)`,
@@ -560,7 +695,13 @@ async function main() {
       prepare: fixed(['eca', 'check', '--dev-hub-org-id', ctx.big.devHubOrgId]),
       okCodes: [0],
     },
-    { id: 'convert-big', label: 'sf project convert source (big)', cwd: ctx.big.dir, prepare: convert(ctx.big.dir), okCodes: [0] },
+    {
+      id: 'convert-big',
+      label: 'sf project convert source (big)',
+      cwd: ctx.big.dir,
+      prepare: convert(ctx.big.dir),
+      okCodes: [0],
+    },
   ];
   const samples = await runCases(cases, ctx, REPS);
   console.log('');
@@ -581,9 +722,14 @@ async function main() {
   console.log('\n=== ratios (medians) ===');
   console.log(
     table(
-      ratios.map((r) => [r.name, r.value.toFixed(2), r.aim === undefined ? 'report' : `≤ ${r.aim.toFixed(1)}`, r.verdict]),
-      ['ratio', 'value', 'aim', 'verdict']
-    )
+      ratios.map((r) => [
+        r.name,
+        r.value.toFixed(2),
+        r.aim === undefined ? 'report' : `≤ ${r.aim.toFixed(1)}`,
+        r.verdict,
+      ]),
+      ['ratio', 'value', 'aim', 'verdict'],
+    ),
   );
   console.log(`\nbench took ${(Math.round(performance.now() - t0) / 1000).toFixed(1)} s`);
   if (!KEEP) {

@@ -203,7 +203,10 @@ export async function makeBigProject(dirArg, options = {}) {
   const wanted = { generator: GENERATOR_VERSION, files: o.files, apps: o.apps, devHubOrgId: o.devHubOrgId };
   if (!o.force && existsSync(stampFile)) {
     const stamp = JSON.parse(await readFile(stampFile, 'utf8'));
-    if (JSON.stringify({ ...stamp, counts: undefined, ms: undefined }) === JSON.stringify({ ...wanted, counts: undefined, ms: undefined })) {
+    if (
+      JSON.stringify({ ...stamp, counts: undefined, ms: undefined }) ===
+      JSON.stringify({ ...wanted, counts: undefined, ms: undefined })
+    ) {
       return { dir, cached: true, ...stamp };
     }
   }
@@ -237,7 +240,10 @@ export async function makeBigProject(dirArg, options = {}) {
       put(`objects/${object}/fields/${name}.field-meta.xml`, customField(name, field));
     }
     put(`layouts/${object}-${label} Layout.layout-meta.xml`, layout(label));
-    put(`permissionsets/Bench_Access_${pad(i, 3)}.permissionset-meta.xml`, permissionSet(`Bench_Access_${pad(i, 3)}`, object));
+    put(
+      `permissionsets/Bench_Access_${pad(i, 3)}.permissionset-meta.xml`,
+      permissionSet(`Bench_Access_${pad(i, 3)}`, object),
+    );
   }
   const ordinary = writes.length;
   if (ordinary !== o.files) throw new Error(`internal: planned ${ordinary} files, wanted ${o.files}`);
@@ -256,7 +262,16 @@ export async function makeBigProject(dirArg, options = {}) {
   }
   await writeFile(
     join(dir, 'sfdx-project.json'),
-    JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], name: 'bench-big', namespace: '', sourceApiVersion: API }, null, 2) + '\n'
+    JSON.stringify(
+      {
+        packageDirectories: [{ path: 'force-app', default: true }],
+        name: 'bench-big',
+        namespace: '',
+        sourceApiVersion: API,
+      },
+      null,
+      2,
+    ) + '\n',
   );
   await writeFile(join(dir, '.forceignore'), FORCEIGNORE);
   const counts = { ...p, ordinaryFiles: ordinary, ecaApps: o.apps, ecaFiles: 2 * o.apps, totalFiles: writes.length };
@@ -268,7 +283,9 @@ export async function makeBigProject(dirArg, options = {}) {
 if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
   const opts = parseArgs(process.argv.slice(2));
   if (opts.help || !opts.dir) {
-    console.error('usage: node scripts/make-big-project.mjs <dir> [--files 20000] [--apps 200] [--dev-hub-org-id 00D…] [--force]');
+    console.error(
+      'usage: node scripts/make-big-project.mjs <dir> [--files 20000] [--apps 200] [--dev-hub-org-id 00D…] [--force]',
+    );
     process.exit(opts.help ? 0 : 2);
   }
   const result = await makeBigProject(opts.dir, opts);

@@ -15,7 +15,10 @@ export function rulesTable() {
 
 const readmePath = `${root}/README.md`;
 const readme = readFileSync(readmePath, 'utf8');
-const updated = readme.replace(/<!-- rules -->[\s\S]*<!-- rulesstop -->/, `<!-- rules -->\n${rulesTable()}\n<!-- rulesstop -->`);
+const updated = readme.replace(
+  /<!-- rules -->[\s\S]*<!-- rulesstop -->/,
+  `<!-- rules -->\n${rulesTable()}\n<!-- rulesstop -->`,
+);
 if (process.argv.includes('--check')) {
   if (updated !== readme) {
     console.error('README.md rules table is stale: run npm run readme');

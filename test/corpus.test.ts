@@ -16,8 +16,22 @@ const REPO = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(REPO, 'bin', 'run.js');
 const SKIPPED = new Set(['node_modules', '.git']);
 
-type Finding = { rule: string; severity: string; app?: string; file?: string; line?: number; message: string; fix: string };
-type Outcome = { status: number | null; stdout: string; stderr: string; findings: Finding[]; summary?: Record<string, number> };
+type Finding = {
+  rule: string;
+  severity: string;
+  app?: string;
+  file?: string;
+  line?: number;
+  message: string;
+  fix: string;
+};
+type Outcome = {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  findings: Finding[];
+  summary?: Record<string, number>;
+};
 
 /** The folders of the corpus that hold sfdx-project.json, relative to the corpus, sorted. */
 function projects(): string[] {
@@ -40,7 +54,8 @@ function elementValues(dir: string, element: string): string[] {
       const path = join(d, e.name);
       if (e.isDirectory()) walk(path);
       else if (statSync(path).size < 1_000_000) {
-        for (const m of readFileSync(path, 'latin1').matchAll(new RegExp(`<${element}>([^<]{6,})</${element}>`, 'g'))) values.push(m[1].trim());
+        for (const m of readFileSync(path, 'latin1').matchAll(new RegExp(`<${element}>([^<]{6,})</${element}>`, 'g')))
+          values.push(m[1].trim());
       }
     }
   };
@@ -131,13 +146,28 @@ const EXPECTED: Record<string, Expectation> = {
   'N-P-N-P__Jenkins-SFDX': { exit: 0, found: {} },
   'N-P-N-P__SFDX-SFDX': {
     exit: 1,
-    found: { forceignore: 2, 'distribution-state': 1, 'non-packageable': 3, 'refresh-token-rotation': 1, 'scope-full': 1 },
+    found: {
+      forceignore: 2,
+      'distribution-state': 1,
+      'non-packageable': 3,
+      'refresh-token-rotation': 1,
+      'scope-full': 1,
+    },
     // consumer key only (no secret); oauthLink and orgScopedExternalApp name the same org
     absent: ['secret-in-source', 'oauth-link', 'org-scoped-app'],
   },
   RamiroHernandez__CICD: {
     exit: 1,
-    found: { forceignore: 2, 'org-scoped-app': 1, 'distribution-state': 1, 'non-packageable': 3, pkce: 1, 'oauth-link': 1, 'refresh-token-rotation': 1, 'scope-web': 1 },
+    found: {
+      forceignore: 2,
+      'org-scoped-app': 1,
+      'distribution-state': 1,
+      'non-packageable': 3,
+      pkce: 1,
+      'oauth-link': 1,
+      'refresh-token-rotation': 1,
+      'scope-web': 1,
+    },
     absent: ['secret-in-source'],
     more: (o) => {
       expect(byRule(o, 'org-scoped-app')[0].message).toMatch(/has no orgScopedExternalApp/);
@@ -146,22 +176,50 @@ const EXPECTED: Record<string, Expectation> = {
   },
   'Sanpelegrino1__AnalyticsSECommandCenter/salesforce': {
     exit: 1,
-    found: { forceignore: 2, 'org-scoped-app': 1, 'distribution-state': 1, 'non-packageable': 2, 'oauth-link': 1, 'refresh-token-rotation': 1, 'scope-web': 1 },
+    found: {
+      forceignore: 2,
+      'org-scoped-app': 1,
+      'distribution-state': 1,
+      'non-packageable': 2,
+      'oauth-link': 1,
+      'refresh-token-rotation': 1,
+      'scope-web': 1,
+    },
     // CDPIngest and OfflineAccess are metadata scope names; the human-chosen consumer key is not a secret
     absent: ['oauth-scopes', 'secret-in-source'],
   },
   'bstaubersalesforce__h360-sf-workshop/sfdx': {
     exit: 1,
-    found: { forceignore: 2, 'distribution-state': 1, 'org-scoped-app': 1, 'non-packageable': 2, 'oauth-link': 1, 'callback-localhost': 1 },
-    tolerated: {
-      'schema-unknown-element': 'isDPopEnabled and isEnforceRefreshTokenTTL are in the WSDL types (API 67 project) but not in the v66 XSD excerpt',
+    found: {
+      forceignore: 2,
+      'distribution-state': 1,
+      'org-scoped-app': 1,
+      'non-packageable': 2,
+      'oauth-link': 1,
+      'callback-localhost': 1,
     },
-    more: (o) => expect(byRule(o, 'org-scoped-app')[0].message).toContain('placeholder "00D-XXXXXXXXXXXXXX:Headless360_MCP_Client"'),
+    tolerated: {
+      'schema-unknown-element':
+        'isDPopEnabled and isEnforceRefreshTokenTTL are in the WSDL types (API 67 project) but not in the v66 XSD excerpt',
+    },
+    more: (o) =>
+      expect(byRule(o, 'org-scoped-app')[0].message).toContain(
+        'placeholder "00D-XXXXXXXXXXXXXX:Headless360_MCP_Client"',
+      ),
   },
   'chrzasz__sf-th-eca-via-metadata': {
     exit: 1,
-    found: { forceignore: 2, 'distribution-state': 1, 'non-packageable': 2, pkce: 1, 'refresh-token-rotation': 1, 'scope-web': 1 },
-    tolerated: { 'schema-unknown-element': 'isNamedUserJwtEnabled in OAuth policies: deprecated there, still written by orgs' },
+    found: {
+      forceignore: 2,
+      'distribution-state': 1,
+      'non-packageable': 2,
+      pkce: 1,
+      'refresh-token-rotation': 1,
+      'scope-web': 1,
+    },
+    tolerated: {
+      'schema-unknown-element': 'isNamedUserJwtEnabled in OAuth policies: deprecated there, still written by orgs',
+    },
   },
   'jblakey-google__oss-agent-assist': {
     exit: 1,
@@ -178,8 +236,12 @@ const EXPECTED: Record<string, Expectation> = {
     },
     more: (o) => {
       // the policy sits in the non-standard folder extlClntAppOauthConfigurablePolicies/, which the finding names
-      expect(byRule(o, 'forceignore').map((f) => f.message)).toContainEqual(expect.stringContaining('exclude extlClntAppOauthConfigurablePolicies/ in'));
-      expect(byRule(o, 'non-packageable').some((f) => f.file?.includes('/extlClntAppOauthConfigurablePolicies/'))).toBe(true);
+      expect(byRule(o, 'forceignore').map((f) => f.message)).toContainEqual(
+        expect.stringContaining('exclude extlClntAppOauthConfigurablePolicies/ in'),
+      );
+      expect(byRule(o, 'non-packageable').some((f) => f.file?.includes('/extlClntAppOauthConfigurablePolicies/'))).toBe(
+        true,
+      );
     },
   },
   michaelmuse__Flowdometer: {
@@ -193,14 +255,27 @@ const EXPECTED: Record<string, Expectation> = {
         'Use <commaSeparatedOauthScopes>Api, RefreshToken, OfflineAccess</commaSeparatedOauthScopes>.',
         'Use <commaSeparatedOauthScopes>Api, RefreshToken, OfflineAccess</commaSeparatedOauthScopes>.',
       ]);
-      expect(byRule(o, 'outside-package').every((f) => /^(eca-source|eca_deploy\.zip\.d)\//.test(f.file ?? ''))).toBe(true);
+      expect(byRule(o, 'outside-package').every((f) => /^(eca-source|eca_deploy\.zip\.d)\//.test(f.file ?? ''))).toBe(
+        true,
+      );
     },
   },
-  'michaelmuse__Flowdometer/Salesforce Example JWT code': { exit: 0, found: {}, absent: ['secret-in-source', 'private-key'] },
+  'michaelmuse__Flowdometer/Salesforce Example JWT code': {
+    exit: 0,
+    found: {},
+    absent: ['secret-in-source', 'private-key'],
+  },
   'prasanth-personal__salesforce-agentforce': {
     exit: 1,
     // the metadata-format twins are mdapi-copy warnings (not duplicates); they also repeat the scope findings
-    found: { forceignore: 2, 'distribution-state': 1, 'non-packageable': 2, 'mdapi-copy': 2, 'scope-full': 2, 'scope-web': 2 },
+    found: {
+      forceignore: 2,
+      'distribution-state': 1,
+      'non-packageable': 2,
+      'mdapi-copy': 2,
+      'scope-full': 2,
+      'scope-web': 2,
+    },
     absent: ['duplicate'],
   },
   ramsayp__consultant_project: {
@@ -213,8 +288,17 @@ const EXPECTED: Record<string, Expectation> = {
     exit: 1,
     // its .forceignore is "**": nothing enters a package, so the packaging checklist is silent
     found: { pkce: 1, 'refresh-token-rotation': 2, 'refresh-token-policy': 2 },
-    tolerated: { 'schema-unknown-element': 'isNamedUserJwtEnabled in OAuth policies: deprecated there, still written by orgs' },
-    absent: ['distribution-state', 'non-packageable', 'forceignore', 'secret-in-source', 'orphan-plugin', 'forceignored-packageable'],
+    tolerated: {
+      'schema-unknown-element': 'isNamedUserJwtEnabled in OAuth policies: deprecated there, still written by orgs',
+    },
+    absent: [
+      'distribution-state',
+      'non-packageable',
+      'forceignore',
+      'secret-in-source',
+      'orphan-plugin',
+      'forceignored-packageable',
+    ],
   },
   'shakthi-sfdc__External-Client-App-For-2G-Package': {
     exit: 1,
@@ -266,35 +350,44 @@ describe.skipIf(!existsSync(CORPUS))('sf eca check over the corpus', () => {
     expect(PROJECTS.length).toBeGreaterThanOrEqual(17);
   });
 
-  it.each(PROJECTS)('%s', async (project) => {
-    const o = await outcomes.get(project)!;
-    const counts: Record<string, number> = {};
-    for (const f of o.findings) counts[f.rule] = (counts[f.rule] ?? 0) + 1;
-    const listed = Object.entries(counts).map(([rule, n]) => `${rule}×${n}`).join(', ') || 'no findings';
-    console.log(`corpus ${project}: exit ${o.status}; ${listed}`);
+  it.each(PROJECTS)(
+    '%s',
+    async (project) => {
+      const o = await outcomes.get(project)!;
+      const counts: Record<string, number> = {};
+      for (const f of o.findings) counts[f.rule] = (counts[f.rule] ?? 0) + 1;
+      const listed =
+        Object.entries(counts)
+          .map(([rule, n]) => `${rule}×${n}`)
+          .join(', ') || 'no findings';
+      console.log(`corpus ${project}: exit ${o.status}; ${listed}`);
 
-    // no crash: a JSON result, exit 0 or 1, no stack trace
-    expect(o.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
-    expect(() => JSON.parse(o.stdout), o.stdout + o.stderr).not.toThrow();
-    expect([0, 1]).toContain(o.status);
-    const ruleIds = new Set(RULES.map((r) => r.id));
-    for (const f of o.findings) {
-      expect(ruleIds.has(f.rule)).toBe(true);
-      expect(f.message).not.toMatch(/%s|undefined/);
-    }
+      // no crash: a JSON result, exit 0 or 1, no stack trace
+      expect(o.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+      expect(() => JSON.parse(o.stdout), o.stdout + o.stderr).not.toThrow();
+      expect([0, 1]).toContain(o.status);
+      const ruleIds = new Set(RULES.map((r) => r.id));
+      for (const f of o.findings) {
+        expect(ruleIds.has(f.rule)).toBe(true);
+        expect(f.message).not.toMatch(/%s|undefined/);
+      }
 
-    // no consumer key is reported as a secret, and no key or secret value is ever printed
-    const dir = join(CORPUS, project);
-    for (const value of [...elementValues(dir, 'consumerKey'), ...elementValues(dir, 'consumerSecret')]) expect(o.stdout).not.toContain(value);
-    for (const f of byRule(o, 'secret-in-source')) expect(f.message).not.toMatch(/consumerKey/);
+      // no consumer key is reported as a secret, and no key or secret value is ever printed
+      const dir = join(CORPUS, project);
+      for (const value of [...elementValues(dir, 'consumerKey'), ...elementValues(dir, 'consumerSecret')])
+        expect(o.stdout).not.toContain(value);
+      for (const f of byRule(o, 'secret-in-source')) expect(f.message).not.toMatch(/consumerKey/);
 
-    const expected = EXPECTED[project];
-    if (!expected) return; // a project added to the corpus later: the generic checks only
-    expect(o.status).toBe(expected.exit);
-    const asserted = Object.fromEntries(Object.entries(counts).filter(([rule]) => !expected.tolerated?.[rule]));
-    expect(asserted).toEqual(expected.found);
-    for (const rule of expected.absent ?? []) expect(counts[rule], rule).toBeUndefined();
-    for (const [rule, why] of Object.entries(expected.tolerated ?? {})) if (counts[rule]) console.log(`corpus ${project}: tolerated ${rule}×${counts[rule]}: ${why}`);
-    expected.more?.(o);
-  }, 300_000);
+      const expected = EXPECTED[project];
+      if (!expected) return; // a project added to the corpus later: the generic checks only
+      expect(o.status).toBe(expected.exit);
+      const asserted = Object.fromEntries(Object.entries(counts).filter(([rule]) => !expected.tolerated?.[rule]));
+      expect(asserted).toEqual(expected.found);
+      for (const rule of expected.absent ?? []) expect(counts[rule], rule).toBeUndefined();
+      for (const [rule, why] of Object.entries(expected.tolerated ?? {}))
+        if (counts[rule]) console.log(`corpus ${project}: tolerated ${rule}×${counts[rule]}: ${why}`);
+      expected.more?.(o);
+    },
+    300_000,
+  );
 });

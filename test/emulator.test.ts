@@ -10,12 +10,7 @@ import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import { Org } from '@salesforce/core';
 import { Duration } from '@salesforce/kit';
-import {
-  ComponentSet,
-  RegistryAccess,
-  type DeployResult,
-  type FileResponse,
-} from '@salesforce/source-deploy-retrieve';
+import { ComponentSet, RegistryAccess, type DeployResult, type FileResponse } from '@salesforce/source-deploy-retrieve';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerOrg, sfEnv } from './helpers/emulator/auth.js';
 import {
@@ -38,25 +33,25 @@ const header = (name: string, state: 'Packaged' | 'Local', scoped = `${HUB_ID15}
   xml(
     'ExternalClientApplication',
     `    <contactEmail>dev@acme.example</contactEmail>\n    <distributionState>${state}</distributionState>\n` +
-      `    <isProtected>false</isProtected>\n    <label>${name}</label>\n    <orgScopedExternalApp>${scoped}</orgScopedExternalApp>\n`
+      `    <isProtected>false</isProtected>\n    <label>${name}</label>\n    <orgScopedExternalApp>${scoped}</orgScopedExternalApp>\n`,
   );
 const oauth = (app: string, link?: string): string =>
   xml(
     'ExtlClntAppOauthSettings',
     `    <commaSeparatedOauthScopes>Api, RefreshToken</commaSeparatedOauthScopes>\n    <externalClientApplication>${app}</externalClientApplication>\n` +
-      `    <label>${app} OAuth</label>\n${link ? `    <oauthLink>${link}</oauthLink>\n` : ''}`
+      `    <label>${app} OAuth</label>\n${link ? `    <oauthLink>${link}</oauthLink>\n` : ''}`,
   );
 const global = (app: string): string =>
   xml(
     'ExtlClntAppGlobalOauthSettings',
     `    <callbackUrl>https://app.acme.example/cb</callbackUrl>\n    <consumerKey>3MVG9FAKEKEY</consumerKey>\n` +
-      `    <consumerSecret>FAKESECRET0123456789</consumerSecret>\n    <externalClientApplication>${app}</externalClientApplication>\n    <label>${app}</label>\n`
+      `    <consumerSecret>FAKESECRET0123456789</consumerSecret>\n    <externalClientApplication>${app}</externalClientApplication>\n    <label>${app}</label>\n`,
   );
 const policy = (app: string): string =>
   xml(
     'ExtlClntAppOauthConfigurablePolicies',
     `    <externalClientApplication>${app}</externalClientApplication>\n    <label>${app} policy</label>\n` +
-      '    <permittedUsersPolicyType>AdminApprovedPreAuthorized</permittedUsersPolicyType>\n'
+      '    <permittedUsersPolicyType>AdminApprovedPreAuthorized</permittedUsersPolicyType>\n',
   );
 
 const HUB_COMPONENTS: Component[] = [
@@ -161,15 +156,19 @@ describe('auth + Org', () => {
     const res = await org
       .getConnection()
       .query<{ ScratchOrg: string; SignupUsername: string; Status: string }>(
-        `SELECT Id, ScratchOrg, SignupUsername FROM ScratchOrgInfo WHERE ScratchOrg = '${SCRATCH_ID.slice(0, 15)}'`
+        `SELECT Id, ScratchOrg, SignupUsername FROM ScratchOrgInfo WHERE ScratchOrg = '${SCRATCH_ID.slice(0, 15)}'`,
       );
     expect(res.records).toHaveLength(1);
-    expect(res.records[0]).toMatchObject({ ScratchOrg: SCRATCH_ID.slice(0, 15), SignupUsername: 'test@scratch.emu', Status: 'Active' });
+    expect(res.records[0]).toMatchObject({
+      ScratchOrg: SCRATCH_ID.slice(0, 15),
+      SignupUsername: 'test@scratch.emu',
+      Status: 'Active',
+    });
     // the query core itself sends when it identifies a scratch org's hub
     const active = await org
       .getConnection()
       .query<{ ScratchOrg: string }>(
-        `select Id, ExpirationDate, ScratchOrg from ScratchOrgInfo where ScratchOrg = '${SCRATCH_ID.slice(0, 15)}' and Status = 'Active'`
+        `select Id, ExpirationDate, ScratchOrg from ScratchOrgInfo where ScratchOrg = '${SCRATCH_ID.slice(0, 15)}' and Status = 'Active'`,
       );
     expect(active.records.map((r) => r.ScratchOrg)).toEqual([SCRATCH_ID.slice(0, 15)]);
     const none = await org.getConnection().query("SELECT Id FROM ScratchOrgInfo WHERE ScratchOrg = '00D000000000000'");
@@ -208,13 +207,18 @@ describe('metadata API through jsforce + SDR', () => {
     const base = join(output, 'main', 'default');
     expect(await readFile(join(base, 'externalClientApps', 'Acme.eca-meta.xml'), 'utf8')).toBe(HUB_COMPONENTS[0].xml);
     expect(await readFile(join(base, 'extlClntAppOauthSettings', 'Acme_oauth.ecaOauth-meta.xml'), 'utf8')).toBe(
-      HUB_COMPONENTS[1].xml
+      HUB_COMPONENTS[1].xml,
     );
     expect(await readFile(join(base, 'extlClntAppOauthSettings', 'Loc_oauth.ecaOauth-meta.xml'), 'utf8')).toBe(
-      HUB_COMPONENTS[5].xml
+      HUB_COMPONENTS[5].xml,
     );
     const responses = result.getFileResponses();
-    expect(responses.filter((r) => r.state !== 'Failed').map((r) => `${r.type}:${r.fullName}`).sort()).toEqual([
+    expect(
+      responses
+        .filter((r) => r.state !== 'Failed')
+        .map((r) => `${r.type}:${r.fullName}`)
+        .sort(),
+    ).toEqual([
       'ExternalClientApplication:Acme',
       'ExtlClntAppOauthSettings:Acme_oauth',
       'ExtlClntAppOauthSettings:Loc_oauth',
@@ -273,7 +277,13 @@ describe('metadata API through jsforce + SDR', () => {
     const cases: Array<{ name: string; files: Component[]; expected: string }> = [
       {
         name: 'bad-link',
-        files: [{ type: 'ExtlClntAppOauthSettings', fullName: 'Acme_oauth', xml: oauth('Acme', `${HUB_ID15}:888000000000BAD`) }],
+        files: [
+          {
+            type: 'ExtlClntAppOauthSettings',
+            fullName: 'Acme_oauth',
+            xml: oauth('Acme', `${HUB_ID15}:888000000000BAD`),
+          },
+        ],
         expected: 'Deployment failed because the OAuth link field has incorrect information.',
       },
       {
@@ -282,12 +292,20 @@ describe('metadata API through jsforce + SDR', () => {
           { type: 'ExternalClientApplication', fullName: 'Loc', xml: header('Loc', 'Packaged') },
           { type: 'ExtlClntAppOauthSettings', fullName: 'Loc_oauth', xml: HUB_COMPONENTS[5].xml },
         ],
-        expected: "We couldn't update your OAuth link because the source external client app doesn't have distribution state PACKAGED.",
+        expected:
+          "We couldn't update your OAuth link because the source external client app doesn't have distribution state PACKAGED.",
       },
       {
         name: 'bad-scope',
-        files: [{ type: 'ExternalClientApplication', fullName: 'Acme', xml: header('Acme', 'Packaged', '00D-XXXXXXXXXXXXXX:Acme') }],
-        expected: 'The Org Scoped External Client App must be in the format DeveloperOrganizationId:ExternalClientAppDeveloperName',
+        files: [
+          {
+            type: 'ExternalClientApplication',
+            fullName: 'Acme',
+            xml: header('Acme', 'Packaged', '00D-XXXXXXXXXXXXXX:Acme'),
+          },
+        ],
+        expected:
+          'The Org Scoped External Client App must be in the format DeveloperOrganizationId:ExternalClientAppDeveloperName',
       },
       {
         name: 'global',
@@ -364,12 +382,28 @@ describe.skipIf(SF_BIN === undefined)('the real sf CLI with sfEnv()', () => {
       await mkdir(join(project, 'force-app'), { recursive: true });
       await writeFile(
         join(project, 'sfdx-project.json'),
-        JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: '66.0' })
+        JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: '66.0' }),
       );
-      await sf(['org', 'login', 'access-token', '--instance-url', cli.instanceUrl, '--no-prompt', '--alias', 'clihub', '--json'], project, {
-        SF_ACCESS_TOKEN: cli.accessToken,
-      });
-      expect(cli.requests.map((r) => `${r.rawUrl.startsWith('//') ? '//' : '/'} ${r.path.split('?')[0]} ${r.status}`)).toEqual([
+      await sf(
+        [
+          'org',
+          'login',
+          'access-token',
+          '--instance-url',
+          cli.instanceUrl,
+          '--no-prompt',
+          '--alias',
+          'clihub',
+          '--json',
+        ],
+        project,
+        {
+          SF_ACCESS_TOKEN: cli.accessToken,
+        },
+      );
+      expect(
+        cli.requests.map((r) => `${r.rawUrl.startsWith('//') ? '//' : '/'} ${r.path.split('?')[0]} ${r.status}`),
+      ).toEqual([
         '/ /services/oauth2/userinfo 200',
         `/ /services/data/v51.0/sobjects/User/${cli.userId} 200`,
         '/ /services/data/v51.0/query 200',
@@ -379,11 +413,14 @@ describe.skipIf(SF_BIN === undefined)('the real sf CLI with sfEnv()', () => {
       const login = cli.requests.length;
       const { stdout } = await sf(
         ['project', 'retrieve', 'start', '-m', 'ExternalClientApplication:Acme', '-o', 'clihub', '--json'],
-        project
+        project,
       );
       expect((JSON.parse(stdout) as { status: number }).status).toBe(0);
       expect(
-        await readFile(join(project, 'force-app', 'main', 'default', 'externalClientApps', 'Acme.eca-meta.xml'), 'utf8')
+        await readFile(
+          join(project, 'force-app', 'main', 'default', 'externalClientApps', 'Acme.eca-meta.xml'),
+          'utf8',
+        ),
       ).toBe(HUB_COMPONENTS[0].xml);
       expect(cli.requests.slice(login).map((r) => `${r.method} ${r.soapOp ?? r.path} ${r.status}`)).toEqual([
         'GET /services/data/v66.0/tooling/sobjects/SourceMember/describe 404',
@@ -407,7 +444,13 @@ describe('faults', () => {
   };
 
   it('soapFault on retrieve surfaces the fault code', async () => {
-    hub.addFault({ op: 'retrieve', kind: 'soapFault', faultCode: 'REQUEST_LIMIT_EXCEEDED', message: 'too many', times: 1 });
+    hub.addFault({
+      op: 'retrieve',
+      kind: 'soapFault',
+      faultCode: 'REQUEST_LIMIT_EXCEEDED',
+      message: 'too many',
+      times: 1,
+    });
     await expect(retrieveAcme()).rejects.toMatchObject({ errorCode: 'sf:REQUEST_LIMIT_EXCEEDED' });
     await expect(retrieveAcme()).resolves.toBeDefined(); // times: 1
   });
@@ -488,7 +531,13 @@ describe('faults', () => {
     const org = await Org.create({ aliasOrUsername: 'admin@temp.emu' });
     temp.addFault({ op: 'listMetadata', kind: 'timeout' });
     const pending = org.getConnection().metadata.list([{ type: 'ExternalClientApplication' }]);
-    const raced = await Promise.race([pending.then(() => 'answered', () => 'failed'), delay(300).then(() => 'held')]);
+    const raced = await Promise.race([
+      pending.then(
+        () => 'answered',
+        () => 'failed',
+      ),
+      delay(300).then(() => 'held'),
+    ]);
     expect(raced).toBe('held');
     await temp.stop();
     await expect(pending).rejects.toThrow();

@@ -10,7 +10,9 @@ const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
 
 describe('README', () => {
   it('lists every rule with its severity and summary (npm run readme keeps it current)', () => {
-    expect(() => execFileSync(process.execPath, [join(REPO, 'scripts/readme-rules.mjs'), '--check'], { cwd: REPO, stdio: 'pipe' })).not.toThrow();
+    expect(() =>
+      execFileSync(process.execPath, [join(REPO, 'scripts/readme-rules.mjs'), '--check'], { cwd: REPO, stdio: 'pipe' }),
+    ).not.toThrow();
   });
 
   it('documents every command and every flag of the built plugin', () => {

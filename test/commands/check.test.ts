@@ -19,9 +19,17 @@ const cleanups: Array<() => void> = [() => rmSync(HOME, { recursive: true, force
 afterAll(() => cleanups.forEach((c) => c()));
 
 beforeAll(() => {
-  if (existsSync(join(REPO, 'lib', 'commands', 'eca', 'check.js')) && existsSync(join(REPO, 'oclif.manifest.json'))) return;
-  for (const args of [['tsc', '-p', '.'], ['oclif', 'manifest']]) {
-    const built = spawnSync('npx', args, { cwd: REPO, encoding: 'utf8', env: { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH}` } });
+  if (existsSync(join(REPO, 'lib', 'commands', 'eca', 'check.js')) && existsSync(join(REPO, 'oclif.manifest.json')))
+    return;
+  for (const args of [
+    ['tsc', '-p', '.'],
+    ['oclif', 'manifest'],
+  ]) {
+    const built = spawnSync('npx', args, {
+      cwd: REPO,
+      encoding: 'utf8',
+      env: { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH}` },
+    });
     if (built.status !== 0) throw new Error(`npx ${args.join(' ')} failed: ${built.stdout}${built.stderr}`);
   }
 }, 300_000);
@@ -62,10 +70,12 @@ function runIn(dir: string, ...args: string[]): Run {
 }
 
 const lines = (text: string): string[] => text.split('\n');
-const SUMMARY = /^\d+ errors?, \d+ warnings?, \d+ info, \d+ acknowledged in \d+ apps? \(\d+ files\): gate (passed|FAILED \(--fail-on (error|warning)\))$/;
+const SUMMARY =
+  /^\d+ errors?, \d+ warnings?, \d+ info, \d+ acknowledged in \d+ apps? \(\d+ files\): gate (passed|FAILED \(--fail-on (error|warning)\))$/;
 const summaryOf = (r: Run): string | undefined => lines(r.stdout).find((l) => SUMMARY.test(l));
 /** the table row of a rule at a location */
-const row = (r: Run, rule: string, location: string): string | undefined => lines(r.stdout).find((l) => l.includes(` ${rule} `) && l.includes(` ${location} `));
+const row = (r: Run, rule: string, location: string): string | undefined =>
+  lines(r.stdout).find((l) => l.includes(` ${rule} `) && l.includes(` ${location} `));
 const STACK = /^\s+at .+:\d+:\d+\)?$/m;
 
 function expectNoStackTrace(r: Run): void {
@@ -81,7 +91,16 @@ type JsonEnvelope = {
     devHubOrgId?: string;
     summary: Record<string, number>;
     apps: Array<{ name: string; files: string[] }>;
-    findings: Array<{ rule: string; severity: string; app?: string; file?: string; line?: number; message: string; fix: string; acknowledged?: string }>;
+    findings: Array<{
+      rule: string;
+      severity: string;
+      app?: string;
+      file?: string;
+      line?: number;
+      message: string;
+      fix: string;
+      acknowledged?: string;
+    }>;
   };
   warnings: unknown[];
 };
@@ -93,11 +112,22 @@ describe('sf eca check: the report', () => {
     expect(r.status).toBe(1);
     expectNoStackTrace(r);
     const titles = lines(r.stdout).filter((l) => l.startsWith('=== '));
-    expect(titles).toEqual(['=== App Beta_Local', '=== App Delta_Unlinked', '=== App Epsilon_Malformed', '=== App Gamma_Renamed']);
+    expect(titles).toEqual([
+      '=== App Beta_Local',
+      '=== App Delta_Unlinked',
+      '=== App Epsilon_Malformed',
+      '=== App Gamma_Renamed',
+    ]);
     expect(r.stdout).toMatch(/Severity .*Rule .*Location .*Problem and fix/);
-    expect(row(r, 'distribution-state', `${MD}/externalClientApps/Beta_Local.eca-meta.xml:5`)).toMatch(/error .*distributionState is Local; .*\. Fix: Set distributionState to Packaged/);
-    expect(row(r, 'org-scoped-app', `${MD}/externalClientApps/Gamma_Renamed.eca-meta.xml:8`)).toContain('orgScopedExternalApp names the app Gamma_Old');
-    expect(summaryOf(r)).toBe('6 errors, 0 warnings, 0 info, 0 acknowledged in 5 apps (8 files): gate FAILED (--fail-on error)');
+    expect(row(r, 'distribution-state', `${MD}/externalClientApps/Beta_Local.eca-meta.xml:5`)).toMatch(
+      /error .*distributionState is Local; .*\. Fix: Set distributionState to Packaged/,
+    );
+    expect(row(r, 'org-scoped-app', `${MD}/externalClientApps/Gamma_Renamed.eca-meta.xml:8`)).toContain(
+      'orgScopedExternalApp names the app Gamma_Old',
+    );
+    expect(summaryOf(r)).toBe(
+      '6 errors, 0 warnings, 0 info, 0 acknowledged in 5 apps (8 files): gate FAILED (--fail-on error)',
+    );
     expect(r.stdout).toContain('JUnit report written to eca-check.xml.');
 
     const xml = readFileSync(join(r.dir, 'eca-check.xml'), 'utf8');
@@ -112,7 +142,11 @@ describe('sf eca check: the report', () => {
       ['Epsilon_Malformed', '2'],
       ['Gamma_Renamed', '1'],
     ]);
-    const failures = suites.flatMap((s) => s.children.filter((c) => c.children.some((x) => x.name === 'failure')).map((c) => `${s.attributes.name}:${c.attributes.name}`));
+    const failures = suites.flatMap((s) =>
+      s.children
+        .filter((c) => c.children.some((x) => x.name === 'failure'))
+        .map((c) => `${s.attributes.name}:${c.attributes.name}`),
+    );
     expect(failures).toEqual([
       'Beta_Local:distribution-state',
       'Delta_Unlinked:org-scoped-app',
@@ -131,7 +165,13 @@ describe('sf eca check: the report', () => {
     expect(out.result.passed).toBe(false);
     expect(out.result.failOn).toBe('error');
     expect(out.result.summary).toEqual({ errors: 6, warnings: 0, infos: 0, acknowledged: 0, apps: 5, files: 8 });
-    expect(out.result.apps.map((a) => a.name)).toEqual(['Alpha_Sync', 'Beta_Local', 'Delta_Unlinked', 'Epsilon_Malformed', 'Gamma_Renamed']);
+    expect(out.result.apps.map((a) => a.name)).toEqual([
+      'Alpha_Sync',
+      'Beta_Local',
+      'Delta_Unlinked',
+      'Epsilon_Malformed',
+      'Gamma_Renamed',
+    ]);
     expect(out.result.findings).toHaveLength(6);
     expect(out.result.findings[0]).toEqual({
       rule: 'distribution-state',
@@ -142,14 +182,23 @@ describe('sf eca check: the report', () => {
       message: 'distributionState is Local; only Packaged apps can go in a 2GP managed package',
       fix: 'Set distributionState to Packaged (sf eca prepare does it), or move the app out of the package directory.',
     });
-    for (const f of out.result.findings) expect(Object.keys(f)).toEqual(expect.arrayContaining(['rule', 'severity', 'app', 'file', 'line', 'message', 'fix']));
+    for (const f of out.result.findings)
+      expect(Object.keys(f)).toEqual(
+        expect.arrayContaining(['rule', 'severity', 'app', 'file', 'line', 'message', 'fix']),
+      );
   });
 
   it('exit 0 when the gate passes; infos are shown but do not fail it', () => {
     const r = run('packaged-2gp');
     expect(r.status).toBe(0);
     expect(lines(r.stdout).filter((l) => l.startsWith('=== '))).toEqual(['=== App Contoso_Sync']);
-    expect(row(r, 'outside-package', 'eca-source-org/extlClntAppGlobalOauthSets/Contoso_Sync_glbloauth.ecaGlblOauth-meta.xml:1')).toMatch(/info/);
+    expect(
+      row(
+        r,
+        'outside-package',
+        'eca-source-org/extlClntAppGlobalOauthSets/Contoso_Sync_glbloauth.ecaGlblOauth-meta.xml:1',
+      ),
+    ).toMatch(/info/);
     expect(summaryOf(r)).toBe('0 errors, 0 warnings, 3 info, 0 acknowledged in 1 app (5 files): gate passed');
     expect(r.stderr).toBe('');
   });
@@ -175,12 +224,20 @@ describe('sf eca check: the report', () => {
     expectNoStackTrace(r);
     expect(r.stderr).toBe('');
     expect(lines(r.stdout).filter((l) => l.startsWith('=== '))[0]).toBe('=== Project');
-    expect(row(r, 'xml-malformed', `${MD}/externalClientApps/Binary.eca-meta.xml:1`)).toContain('the file is binary, not XML');
+    expect(row(r, 'xml-malformed', `${MD}/externalClientApps/Binary.eca-meta.xml:1`)).toContain(
+      'the file is binary, not XML',
+    );
     expect(row(r, 'xml-malformed', `${MD}/externalClientApps/Empty.eca-meta.xml:1`)).toContain('the file is empty');
     expect(row(r, 'xml-malformed', `${MD}/externalClientApps/Utf16.eca-meta.xml:1`)).toContain('UTF-16');
-    expect(row(r, 'xml-malformed', `${MD}/externalClientApps/Broken_Xml.eca-meta.xml:4`)).toContain("Expected closing tag 'label'");
-    expect(row(r, 'xml-root', `${MD}/externalClientApps/Wrong_Root.eca-meta.xml:2`)).toContain('The root element is <ExtlClntAppOauthSettings>');
-    expect(row(r, 'xml-root', `${MD}/externalClientApps/Wrong_Ns.eca-meta.xml:2`)).toContain("namespace is http://soap.sforce.com/2006/04/metadata/wrong");
+    expect(row(r, 'xml-malformed', `${MD}/externalClientApps/Broken_Xml.eca-meta.xml:4`)).toContain(
+      "Expected closing tag 'label'",
+    );
+    expect(row(r, 'xml-root', `${MD}/externalClientApps/Wrong_Root.eca-meta.xml:2`)).toContain(
+      'The root element is <ExtlClntAppOauthSettings>',
+    );
+    expect(row(r, 'xml-root', `${MD}/externalClientApps/Wrong_Ns.eca-meta.xml:2`)).toContain(
+      'namespace is http://soap.sforce.com/2006/04/metadata/wrong',
+    );
     expect(XMLValidator.validate(readFileSync(join(r.dir, 'report.xml'), 'utf8'))).toBe(true);
   });
 
@@ -188,7 +245,7 @@ describe('sf eca check: the report', () => {
     const r = run('examples/acme-isv');
     expect(r.status).toBe(0);
     expect(row(r, 'scope-full', `${MD}/extlClntAppOauthSettings/Acme_Connector_oauth.ecaOauth-meta.xml:3`)).toMatch(
-      /warning \(ack\) .*\[acknowledged: The connector deploys and retrieves metadata for the subscriber admin/
+      /warning \(ack\) .*\[acknowledged: The connector deploys and retrieves metadata for the subscriber admin/,
     );
     expect(summaryOf(r)).toBe('0 errors, 0 warnings, 3 info, 1 acknowledged in 1 app (5 files): gate passed');
   });
@@ -199,11 +256,13 @@ describe('sf eca check: acknowledgements', () => {
     const r = run('acknowledged');
     expect(r.status).toBe(0);
     expect(row(r, 'scope-full', `${MD}/extlClntAppOauthSettings/Ack_App_oauth.ecaOauth-meta.xml:3`)).toMatch(
-      /warning \(ack\) .*\[acknowledged: The connector administers metadata on behalf of the subscriber admin\.\]/
+      /warning \(ack\) .*\[acknowledged: The connector administers metadata on behalf of the subscriber admin\.\]/,
     );
     const titles = lines(r.stdout).filter((l) => l.startsWith('=== '));
     expect(titles).toEqual(['=== Project', '=== App Ack_App']);
-    expect(row(r, 'ack-unmatched', 'sfdx-project.json:21')).toContain('The acknowledgement of scope-web (app Ack_App) matches no finding');
+    expect(row(r, 'ack-unmatched', 'sfdx-project.json:21')).toContain(
+      'The acknowledgement of scope-web (app Ack_App) matches no finding',
+    );
     expect(summaryOf(r)).toBe('0 errors, 1 warning, 0 info, 1 acknowledged in 1 app (2 files): gate passed');
   });
 
@@ -226,7 +285,9 @@ describe('sf eca check: flags', () => {
     expect(summaryOf(byDefault)).toBe('0 errors, 1 warning, 0 info, 0 acknowledged in 1 app (3 files): gate passed');
     const strict = run('mdapi-copies', '--fail-on', 'warning');
     expect(strict.status).toBe(1);
-    expect(summaryOf(strict)).toBe('0 errors, 1 warning, 0 info, 0 acknowledged in 1 app (3 files): gate FAILED (--fail-on warning)');
+    expect(summaryOf(strict)).toBe(
+      '0 errors, 1 warning, 0 info, 0 acknowledged in 1 app (3 files): gate FAILED (--fail-on warning)',
+    );
   });
 
   it('--source-dir limits the check to the folders given, and may be repeated', () => {
@@ -250,19 +311,26 @@ describe('sf eca check: flags', () => {
     expect(json(long).result.devHubOrgId).toBe(IDS.ORG_A18);
     const other = runIn(dir, '--dev-hub-org-id', IDS.ORG_B);
     expect(other.status).toBe(1);
-    expect(row(other, 'org-scoped-app', `${MD}/externalClientApps/Contoso_Sync.eca-meta.xml:8`)).toContain(`orgScopedExternalApp names org ${IDS.ORG_A}, not the Dev Hub ${IDS.ORG_B}`);
-    expect(row(other, 'oauth-link', `${MD}/extlClntAppOauthSettings/Contoso_Sync_oauth.ecaOauth-meta.xml:7`)).toContain(`oauthLink points at org ${IDS.ORG_A}, not the Dev Hub ${IDS.ORG_B}`);
+    expect(row(other, 'org-scoped-app', `${MD}/externalClientApps/Contoso_Sync.eca-meta.xml:8`)).toContain(
+      `orgScopedExternalApp names org ${IDS.ORG_A}, not the Dev Hub ${IDS.ORG_B}`,
+    );
+    expect(row(other, 'oauth-link', `${MD}/extlClntAppOauthSettings/Contoso_Sync_oauth.ecaOauth-meta.xml:7`)).toContain(
+      `oauthLink points at org ${IDS.ORG_A}, not the Dev Hub ${IDS.ORG_B}`,
+    );
   });
 
   it('no secret value reaches the table, --json or --junit', () => {
     const table = run('secrets', '--junit', 'junit.xml');
     expect(table.status).toBe(1);
-    expect(row(table, 'secret-in-source', `${MD}/connectedApps/Legacy_Api.connectedApp-meta.xml:9`)).toContain('consumerSecret holds a secret value (not shown)');
+    expect(row(table, 'secret-in-source', `${MD}/connectedApps/Legacy_Api.connectedApp-meta.xml:9`)).toContain(
+      'consumerSecret holds a secret value (not shown)',
+    );
     expect(row(table, 'private-key', 'certs/vault-jwt.key:2')).toContain('The file holds a private key (not shown)');
     const asJson = runIn(table.dir, '--json');
     const junit = readFileSync(join(table.dir, 'junit.xml'), 'utf8');
     for (const secret of SECRET_VALUES) {
-      for (const text of [table.stdout, table.stderr, asJson.stdout, asJson.stderr, junit]) expect(text).not.toContain(secret);
+      for (const text of [table.stdout, table.stderr, asJson.stdout, asJson.stderr, junit])
+        expect(text).not.toContain(secret);
     }
     expect(json(asJson).result.findings.filter((f) => f.rule === 'secret-in-source')).toHaveLength(3);
   });
@@ -289,7 +357,9 @@ describe('sf eca check: exit code 2 when it cannot run', () => {
   it.each([['00D5g00000Xk9A'], ['005000000000000AAA']])('with a bad --dev-hub-org-id %s', (id) => {
     const r = run('header-only-2gp', '--dev-hub-org-id', id);
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain(`"${id}" is not an org id: it must start with 00D and have 15 or 18 letters and digits.`);
+    expect(r.stderr).toContain(
+      `"${id}" is not an org id: it must start with 00D and have 15 or 18 letters and digits.`,
+    );
     expectNoStackTrace(r);
   });
 

@@ -39,7 +39,15 @@ type Envelope = {
     devHubOrgId?: string;
     summary: { errors: number; warnings: number; infos: number; acknowledged: number; apps: number; files: number };
     apps: Array<{ name: string; files: string[] }>;
-    findings: Array<{ rule: string; severity: string; app?: string; file?: string; line?: number; message: string; fix: string }>;
+    findings: Array<{
+      rule: string;
+      severity: string;
+      app?: string;
+      file?: string;
+      line?: number;
+      message: string;
+      fix: string;
+    }>;
   };
   warnings?: unknown[];
   name?: string;
@@ -77,7 +85,12 @@ describe.skipIf(missing !== undefined)(suite('sf eca check in the real sf, plugi
   it('sf plugins lists sf-plugin-eca as a link to the checkout', async () => {
     const r = await runSf(['plugins'], { home });
     expectExit(r, 0);
-    expect(r.stdout).toMatch(new RegExp(`^sf-plugin-eca \\d+\\.\\d+\\.\\d+\\S* \\(link\\) ${PLUGIN_ROOT.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `^sf-plugin-eca \\d+\\.\\d+\\.\\d+\\S* \\(link\\) ${PLUGIN_ROOT.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`,
+        'm',
+      ),
+    );
   });
 
   it('passes a ready project: exit 0, the summary line, nothing on stderr', async () => {
@@ -113,7 +126,9 @@ describe.skipIf(missing !== undefined)(suite('sf eca check in the real sf, plugi
     }
     expect(r.stdout).toContain('force-app/main/default/externalClientApps/Billing.eca-meta.xml:4');
     expect(r.stdout).toContain('distributionState is Local');
-    expect(r.stdout).toContain('6 errors, 0 warnings, 0 info, 0 acknowledged in 1 app (3 files): gate FAILED (--fail-on error)');
+    expect(r.stdout).toContain(
+      '6 errors, 0 warnings, 0 info, 0 acknowledged in 1 app (3 files): gate FAILED (--fail-on error)',
+    );
     expect(r.stdout + r.stderr).not.toContain(SECRET);
     expect(r.stderr).not.toMatch(STACK_LINE);
   });
@@ -141,7 +156,7 @@ describe.skipIf(missing !== undefined)(suite('sf eca check in the real sf, plugi
     });
     const findings = env.result!.findings;
     expect(findings.map((f) => f.rule).sort()).toEqual(
-      ['distribution-state', 'forceignore', 'forceignore', 'non-packageable', 'oauth-link', 'secret-in-source'].sort()
+      ['distribution-state', 'forceignore', 'forceignore', 'non-packageable', 'oauth-link', 'secret-in-source'].sort(),
     );
     for (const f of findings) {
       expect(f.severity).toBe('error');
@@ -161,7 +176,12 @@ describe.skipIf(missing !== undefined)(suite('sf eca check in the real sf, plugi
     expectExit(r, 0);
     const env = envelope(r);
     expect(env.status).toBe(0);
-    expect(env.result).toMatchObject({ passed: true, devHubOrgId: HUB, summary: { errors: 0, apps: 1, files: 2 }, findings: [] });
+    expect(env.result).toMatchObject({
+      passed: true,
+      devHubOrgId: HUB,
+      summary: { errors: 0, apps: 1, files: 2 },
+      findings: [],
+    });
   });
 
   it('--junit writes a JUnit report with one failing case per failing rule', async () => {
@@ -169,7 +189,9 @@ describe.skipIf(missing !== undefined)(suite('sf eca check in the real sf, plugi
     expectExit(flat, 1);
     expect(flat.stdout).toContain('JUnit report written to eca-check.xml');
     const xml = await readFile(join(failing, 'eca-check.xml'), 'utf8');
-    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="sf eca check" tests="\d+" failures="5">/);
+    expect(xml).toMatch(
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="sf eca check" tests="\d+" failures="5">/,
+    );
     expect(xml).toContain('<testsuite name="Billing"');
     for (const rule of ['forceignore', 'distribution-state', 'non-packageable', 'secret-in-source', 'oauth-link']) {
       expect(xml, rule).toMatch(new RegExp(`<testcase classname="eca.Billing" name="${rule}"><failure `));
@@ -194,7 +216,16 @@ describe.skipIf(missing !== undefined)(suite('sf eca check in the real sf, plugi
   it('--help shows every flag and the EXIT CODES section', async () => {
     const r = await runSf(['eca', 'check', '--help'], { home });
     expectExit(r, 0);
-    for (const flag of ['-d, --source-dir', '--dev-hub-org-id', '-v, --target-dev-hub', '--api-version', '--fail-on', '--junit', '--json', '--flags-dir']) {
+    for (const flag of [
+      '-d, --source-dir',
+      '--dev-hub-org-id',
+      '-v, --target-dev-hub',
+      '--api-version',
+      '--fail-on',
+      '--junit',
+      '--json',
+      '--flags-dir',
+    ]) {
       expect(r.stdout, flag).toContain(flag);
     }
     expect(r.stdout).toContain('<options: error|warning>');
@@ -255,45 +286,48 @@ describe.skipIf(missing !== undefined)(suite('sf eca check in the real sf, plugi
   });
 });
 
-describe.skipIf(missing !== undefined)(suite('sf eca check in the real sf, plugin installed from its npm pack tarball'), () => {
-  let home: string;
-  let packDir: string;
-  let passing: string;
-  let installMs = 0;
+describe.skipIf(missing !== undefined)(
+  suite('sf eca check in the real sf, plugin installed from its npm pack tarball'),
+  () => {
+    let home: string;
+    let packDir: string;
+    let passing: string;
+    let installMs = 0;
 
-  // Measured here: npm pack 0.9 s, `sf plugins install file:…tgz` 30 s with an empty npm cache (deps from the registry).
-  beforeAll(async () => {
-    home = await makeHome();
-    packDir = await mkdtemp(join(os.tmpdir(), 'eca-e2e-pack-'));
-    passing = await copyProject('passing');
-    const tgz = await packPlugin(packDir);
-    const install = await installTarballInto(home, tgz);
-    installMs = install.ms;
-    console.log(`[e2e] sf plugins install file:${tgz} took ${installMs} ms`);
-  }, 300_000);
+    // Measured here: npm pack 0.9 s, `sf plugins install file:…tgz` 30 s with an empty npm cache (deps from the registry).
+    beforeAll(async () => {
+      home = await makeHome();
+      packDir = await mkdtemp(join(os.tmpdir(), 'eca-e2e-pack-'));
+      passing = await copyProject('passing');
+      const tgz = await packPlugin(packDir);
+      const install = await installTarballInto(home, tgz);
+      installMs = install.ms;
+      console.log(`[e2e] sf plugins install file:${tgz} took ${installMs} ms`);
+    }, 300_000);
 
-  afterAll(async () => {
-    for (const dir of [home, packDir, passing]) if (dir) await rm(dir, { recursive: true, force: true });
-  });
+    afterAll(async () => {
+      for (const dir of [home, packDir, passing]) if (dir) await rm(dir, { recursive: true, force: true });
+    });
 
-  it('sf plugins lists sf-plugin-eca as an installed (not linked) plugin', async () => {
-    const r = await runSf(['plugins'], { home });
-    expectExit(r, 0);
-    expect(r.stdout).toMatch(/^sf-plugin-eca \d+\.\d+\.\d+\S*$/m);
-    expect(r.stdout).not.toContain('(link)');
-  });
+    it('sf plugins lists sf-plugin-eca as an installed (not linked) plugin', async () => {
+      const r = await runSf(['plugins'], { home });
+      expectExit(r, 0);
+      expect(r.stdout).toMatch(/^sf-plugin-eca \d+\.\d+\.\d+\S*$/m);
+      expect(r.stdout).not.toContain('(link)');
+    });
 
-  it('the installed plugin runs sf eca check: exit 0 and --json', async () => {
-    const r = await runSf(['eca', 'check', '--dev-hub-org-id', HUB, '--json'], { cwd: passing, home });
-    expectExit(r, 0);
-    expect(envelope(r)).toMatchObject({ status: 0, result: { passed: true, summary: { apps: 1, files: 2 } } });
-    expect(r.stderr.trim()).toBe('');
-  });
+    it('the installed plugin runs sf eca check: exit 0 and --json', async () => {
+      const r = await runSf(['eca', 'check', '--dev-hub-org-id', HUB, '--json'], { cwd: passing, home });
+      expectExit(r, 0);
+      expect(envelope(r)).toMatchObject({ status: 0, result: { passed: true, summary: { apps: 1, files: 2 } } });
+      expect(r.stderr.trim()).toBe('');
+    });
 
-  it('the installed plugin shows the EXIT CODES section in --help', async () => {
-    const r = await runSf(['eca', 'check', '--help'], { home });
-    expectExit(r, 0);
-    expect(r.stdout).toContain('EXIT CODES');
-    expect(r.stdout).toContain('--dev-hub-org-id');
-  });
-});
+    it('the installed plugin shows the EXIT CODES section in --help', async () => {
+      const r = await runSf(['eca', 'check', '--help'], { home });
+      expectExit(r, 0);
+      expect(r.stdout).toContain('EXIT CODES');
+      expect(r.stdout).toContain('--dev-hub-org-id');
+    });
+  },
+);

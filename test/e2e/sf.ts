@@ -128,7 +128,11 @@ export async function outsideAnyProject(): Promise<string> {
 export async function runSf(args: string[], options: SfRunOptions): Promise<SfRunResult> {
   const cwd = options.cwd ?? (await outsideAnyProject());
   const started = performance.now();
-  const child = spawn(SF_BIN, args, { cwd, env: sfChildEnv(options.home, options.env), stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(SF_BIN, args, {
+    cwd,
+    env: sfChildEnv(options.home, options.env),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -168,14 +172,19 @@ let built: Promise<void> | undefined;
  * command gets slower). Once per test process; set ECA_E2E_NO_BUILD=1 to use lib/ as it is.
  */
 export function buildPlugin(): Promise<void> {
-  if (process.env.ECA_E2E_NO_BUILD === '1' && existsSync(join(PLUGIN_ROOT, 'oclif.manifest.json'))) return Promise.resolve();
+  if (process.env.ECA_E2E_NO_BUILD === '1' && existsSync(join(PLUGIN_ROOT, 'oclif.manifest.json')))
+    return Promise.resolve();
   built ??= (async () => {
     const env = { ...process.env, PATH: [dirname(process.execPath), process.env.PATH ?? ''].join(':') };
     for (const [bin, args] of [
       ['tsc', ['-p', '.']],
       ['oclif', ['manifest']],
     ] as const) {
-      const r = spawnSync(join(PLUGIN_ROOT, 'node_modules', '.bin', bin), [...args], { cwd: PLUGIN_ROOT, env, encoding: 'utf8' });
+      const r = spawnSync(join(PLUGIN_ROOT, 'node_modules', '.bin', bin), [...args], {
+        cwd: PLUGIN_ROOT,
+        env,
+        encoding: 'utf8',
+      });
       if (r.status !== 0) throw new Error(`${bin} ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
     }
   })();
@@ -213,7 +222,11 @@ export async function installTarballInto(home: string, tgz: string, timeoutMs = 
   await writeFile(join(configDir, 'unsignedPluginAllowList.json'), JSON.stringify([url]));
   // The user's npm cache (not the throwaway HOME's empty one), so a second install does not download again.
   const npmCache = process.env.npm_config_cache ?? join(REAL_HOME, '.npm');
-  return runOrThrow(['plugins', 'install', url], { home, timeoutMs, env: { npm_config_cache: npmCache, npm_config_update_notifier: 'false' } });
+  return runOrThrow(['plugins', 'install', url], {
+    home,
+    timeoutMs,
+    env: { npm_config_cache: npmCache, npm_config_update_notifier: 'false' },
+  });
 }
 
 /** Copies a fixture project (test/e2e/fixtures/<name>, or any absolute folder) into a new temp folder. */

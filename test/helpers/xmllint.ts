@@ -39,4 +39,3 @@ export function xmllintValidate(xml: string, typeName: string): { valid: boolean
 export function xmllintErrorLines(output: string): number[] {
   return [...output.matchAll(/file\.xml:(\d+): .*validity error/g)].map((m) => Number(m[1]));
 }
-

@@ -41,7 +41,8 @@ let stray: OrgEmulator;
 let plain: OrgEmulator;
 const home = tempDir('eca-home-');
 
-const hubAcme = (): ReturnType<typeof hubApp> => hubApp({ name: 'Acme_Connector', distributionState: 'Packaged', consumerId: CONSUMER });
+const hubAcme = (): ReturnType<typeof hubApp> =>
+  hubApp({ name: 'Acme_Connector', distributionState: 'Packaged', consumerId: CONSUMER });
 
 /** The header as the hub holds it (Packaged, orgScopedExternalApp 15-char) and OAuth settings without a link yet. */
 function acmeProject(extra: Record<string, string | Buffer> = {}, settings?: string): string {
@@ -69,7 +70,13 @@ beforeAll(async () => {
     isDevHub: true,
     components: [
       ...hubAcme(),
-      ...hubApp({ name: 'Billing', distributionState: 'Packaged', oauthName: 'BillingOAuthSettings', globalName: 'BillingGlblOAuth', consumerId: '8885g000000BILL' }),
+      ...hubApp({
+        name: 'Billing',
+        distributionState: 'Packaged',
+        oauthName: 'BillingOAuthSettings',
+        globalName: 'BillingGlblOAuth',
+        consumerId: '8885g000000BILL',
+      }),
       ...hubApp({ name: 'LocalApp', distributionState: 'Local', consumerId: '8885g000000LOCL' }),
       ...hubApp({ name: 'NoConsumer', distributionState: 'Packaged', withLink: false }),
       ...hubApp({ name: 'Mobile', distributionState: 'Packaged', consumerId: '8885g000000MOBL' }),
@@ -90,7 +97,13 @@ beforeAll(async () => {
     deployValidator: scratchDeployValidator(hub),
     users: ['integration@scratch.example'],
   });
-  stray = await OrgEmulator.start({ orgId: STRAY_ID, username: 'admin@stray.example', isDevHub: false, isScratch: true, deployValidator: scratchDeployValidator(hub) });
+  stray = await OrgEmulator.start({
+    orgId: STRAY_ID,
+    username: 'admin@stray.example',
+    isDevHub: false,
+    isScratch: true,
+    deployValidator: scratchDeployValidator(hub),
+  });
   plain = await OrgEmulator.start({ orgId: PLAIN_ID, username: 'admin@plain.example', isDevHub: false });
   await registerOrg(hub, { home, alias: 'hub' });
   await registerOrg(scratch, { home, alias: 'scratch' });
@@ -124,7 +137,10 @@ describe('link from the Dev Hub and deploy to its scratch org', () => {
     const headerBefore = readFileSync(join(project, HEADER_PATH));
     const settingsBefore = read(project, SETTINGS_PATH);
     const retrievesBefore = scratch.soapCalls('retrieve').length;
-    const run = await runCli([...LS, '--target-dev-hub', 'hub', '--target-org', 'scratch', '--json'], { cwd: project, home });
+    const run = await runCli([...LS, '--target-dev-hub', 'hub', '--target-org', 'scratch', '--json'], {
+      cwd: project,
+      home,
+    });
     expect(run.code, out(run)).toBe(0);
 
     // the link is the Dev Hub's own text, in its 15-character form; only <oauthLink> was added to the file
@@ -137,8 +153,12 @@ describe('link from the Dev Hub and deploy to its scratch org', () => {
     expect(Object.keys(deployed()).sort()).toEqual([HEADER_ZIP, SETTINGS_ZIP].sort());
     expect(deployed()[SETTINGS_ZIP]).toBe(settingsAfter);
     expect(deployed()[HEADER_ZIP]).toBe(headerBefore.toString('utf8'));
-    expect(scratch.lastDeployFiles!.get('package.xml')).toMatch(/<members>Acme_Connector<\/members>\s*<name>ExternalClientApplication<\/name>/);
-    expect(xmlOf(scratch, 'ExtlClntAppOauthSettings', 'Acme_Connector_oauth')).toContain(`<oauthLink>${LINK}</oauthLink>`);
+    expect(scratch.lastDeployFiles!.get('package.xml')).toMatch(
+      /<members>Acme_Connector<\/members>\s*<name>ExternalClientApplication<\/name>/,
+    );
+    expect(xmlOf(scratch, 'ExtlClntAppOauthSettings', 'Acme_Connector_oauth')).toContain(
+      `<oauthLink>${LINK}</oauthLink>`,
+    );
     // then read back from the scratch org to confirm the link holds there
     expect(scratch.soapCalls('retrieve').length).toBe(retrievesBefore + 1);
     expect(leftovers(run)).toEqual([]);
@@ -189,7 +209,9 @@ describe('link from the Dev Hub and deploy to its scratch org', () => {
     const project = acmeProject({}, crlf);
     const run = await runCli([...LS, '-v', 'hub', '-n', 'Acme_Connector'], { cwd: project, home });
     expect(run.code, out(run)).toBe(0);
-    expect(read(project, SETTINGS_PATH)).toBe(crlf.replace('</label>\r\n', `</label>\r\n\t<oauthLink>${LINK}</oauthLink>\r\n`));
+    expect(read(project, SETTINGS_PATH)).toBe(
+      crlf.replace('</label>\r\n', `</label>\r\n\t<oauthLink>${LINK}</oauthLink>\r\n`),
+    );
   });
 
   it('a second run changes nothing', async () => {
@@ -211,7 +233,10 @@ describe('link from the Dev Hub and deploy to its scratch org', () => {
     const billing = hubApp({ name: 'Billing', distributionState: 'Packaged', oauthName: 'BillingOAuthSettings' });
     const project = acmeProject({
       'force-app/main/default/externalClientApps/Billing.eca-meta.xml': billing[0].xml,
-      'force-app/main/default/extlClntAppOauthSettings/BillingOAuthSettings.ecaOauth-meta.xml': billing[1].xml.replace(/ {4}<oauthLink>.*\n/, ''),
+      'force-app/main/default/extlClntAppOauthSettings/BillingOAuthSettings.ecaOauth-meta.xml': billing[1].xml.replace(
+        / {4}<oauthLink>.*\n/,
+        '',
+      ),
     });
     const run = await runCli([...LS, '-v', 'hub', '-o', 'scratch', '--json'], { cwd: project, home });
     expect(run.code, out(run)).toBe(0);
@@ -220,12 +245,19 @@ describe('link from the Dev Hub and deploy to its scratch org', () => {
       { app: 'Billing', oauthLink: `${HUB_ID15}:8885g000000BILL` },
     ]);
     expect(Object.keys(deployed()).sort()).toEqual(
-      [HEADER_ZIP, SETTINGS_ZIP, 'externalClientApps/Billing.eca', 'extlClntAppOauthSettings/BillingOAuthSettings.ecaOauth'].sort()
+      [
+        HEADER_ZIP,
+        SETTINGS_ZIP,
+        'externalClientApps/Billing.eca',
+        'extlClntAppOauthSettings/BillingOAuthSettings.ecaOauth',
+      ].sort(),
     );
   });
 
   it('makes the header Packaged with an orgScopedExternalApp naming the Dev Hub before it deploys it', async () => {
-    const header = hubAcme()[0].xml.replace('Packaged', 'Local').replace(`${HUB_ID15}:Acme_Connector`, '00D-XXXXXXXXXXXXXX:Acme_Connector');
+    const header = hubAcme()[0]
+      .xml.replace('Packaged', 'Local')
+      .replace(`${HUB_ID15}:Acme_Connector`, '00D-XXXXXXXXXXXXXX:Acme_Connector');
     const project = acmeProject({ [HEADER_PATH]: header });
     const run = await runCli([...LS, '-v', 'hub', '-o', 'scratch', '--json'], { cwd: project, home });
     expect(run.code, out(run)).toBe(0);
@@ -242,11 +274,16 @@ describe('link from the Dev Hub and deploy to its scratch org', () => {
     const [header, settings] = hubApp({ name: 'Mobile', distributionState: 'Packaged', consumerId: '8885g000000MOBL' });
     const project = writeProject({
       'force-app/main/default/externalClientApps/Mobile.eca-meta.xml': header.xml,
-      'force-app/main/default/extlClntAppOauthSettings/Mobile_oauth.ecaOauth-meta.xml': settings.xml.replace(/ {4}<oauthLink>.*\n/, ''),
+      'force-app/main/default/extlClntAppOauthSettings/Mobile_oauth.ecaOauth-meta.xml': settings.xml.replace(
+        / {4}<oauthLink>.*\n/,
+        '',
+      ),
     });
     const run = await runCli([...LS, '-v', 'hub', '-o', 'scratch', '--json'], { cwd: project, home });
     expect(run.code, out(run)).toBe(0);
-    expect(run.json?.result.changes.map((c: { path: string }) => c.path)).toEqual(['force-app/main/default/extlClntAppOauthSettings/Mobile_oauth.ecaOauth-meta.xml']);
+    expect(run.json?.result.changes.map((c: { path: string }) => c.path)).toEqual([
+      'force-app/main/default/extlClntAppOauthSettings/Mobile_oauth.ecaOauth-meta.xml',
+    ]);
     expect([...snapshot(project).keys()].sort()).toEqual([
       'force-app/main/default/externalClientApps/Mobile.eca-meta.xml',
       'force-app/main/default/extlClntAppOauthSettings/Mobile_oauth.ecaOauth-meta.xml',
@@ -258,20 +295,26 @@ describe('link from the Dev Hub and deploy to its scratch org', () => {
     const [, , global, oauthPolicies, policies] = hubAcme();
     const project = acmeProject({
       'force-app/main/default/extlClntAppGlobalOauthSets/Acme_Connector_glbloauth.ecaGlblOauth-meta.xml': global.xml,
-      'force-app/main/default/extlClntAppOauthPolicies/Acme_Connector_oauthPlcy.ecaOauthPlcy-meta.xml': oauthPolicies.xml,
+      'force-app/main/default/extlClntAppOauthPolicies/Acme_Connector_oauthPlcy.ecaOauthPlcy-meta.xml':
+        oauthPolicies.xml,
       'force-app/main/default/extlClntAppPolicies/Acme_Connector_plcy.ecaPlcy-meta.xml': policies.xml,
     });
     const run = await runCli([...LS, '-v', 'hub', '-o', 'scratch'], { cwd: project, home });
     expect(run.code, out(run)).toBe(0);
     expect(Object.keys(deployed()).sort()).toEqual([HEADER_ZIP, SETTINGS_ZIP].sort());
     expect([...scratch.lastDeployFiles!.values()].join('\n')).not.toContain(SECRET);
-    expect([...scratch.lastDeployFiles!.values()].join('\n')).not.toMatch(/consumerSecret|consumerKey|ExtlClntAppGlobalOauthSettings|ConfigurablePolicies/);
+    expect([...scratch.lastDeployFiles!.values()].join('\n')).not.toMatch(
+      /consumerSecret|consumerKey|ExtlClntAppGlobalOauthSettings|ConfigurablePolicies/,
+    );
     expect(out(run)).not.toContain(SECRET);
   });
 
   it('--run-as adds exactly one OAuth policies file with the execution user, valid against the schema, and writes none', async () => {
     const project = acmeProject();
-    const run = await runCli([...LS, '-v', 'hub', '-o', 'scratch', '--run-as', 'integration@scratch.example', '--json'], { cwd: project, home });
+    const run = await runCli(
+      [...LS, '-v', 'hub', '-o', 'scratch', '--run-as', 'integration@scratch.example', '--json'],
+      { cwd: project, home },
+    );
     expect(run.code, out(run)).toBe(0);
     const files = deployed();
     expect(Object.keys(files).sort()).toEqual([HEADER_ZIP, SETTINGS_ZIP, POLICIES_ZIP].sort());
@@ -281,7 +324,10 @@ describe('link from the Dev Hub and deploy to its scratch org', () => {
     expect(policy).toContain('<externalClientApplication>Acme_Connector</externalClientApplication>');
     const lint = xmllintValidate(policy, 'ExtlClntAppOauthConfigurablePolicies');
     expect(lint.valid, lint.output).toBe(true);
-    expect(run.json?.result.deploy.components).toContainEqual({ type: 'ExtlClntAppOauthConfigurablePolicies', fullName: 'Acme_Connector_oauthPlcy' });
+    expect(run.json?.result.deploy.components).toContainEqual({
+      type: 'ExtlClntAppOauthConfigurablePolicies',
+      fullName: 'Acme_Connector_oauthPlcy',
+    });
     expect(xmlOf(scratch, 'ExtlClntAppOauthConfigurablePolicies', 'Acme_Connector_oauthPlcy')).toBe(policy);
     // the policies belong to the scratch org's admin, not to the project
     expect([...snapshot(project).keys()].filter((p) => /Plcy|Policies/i.test(p))).toEqual([]);
@@ -295,22 +341,46 @@ describe('link from the Dev Hub and deploy to its scratch org', () => {
   // SDR would filter a source-format retrieve through the project's .forceignore; the metadata-format retrieve
   // reads the Dev Hub's global settings whatever the project excludes.
   it('--run-as reads the Dev Hub global settings even when the project .forceignore excludes their folder', async () => {
-    const project = acmeProject({ '.forceignore': '**/extlClntAppGlobalOauthSets/**\n**/extlClntAppOauthPolicies/**\n' });
-    const run = await runCli([...LS, '-v', 'hub', '-n', 'Acme_Connector', '--run-as', 'integration@scratch.example', '-o', 'scratch', '--dry-run', '--json'], { cwd: project, home });
+    const project = acmeProject({
+      '.forceignore': '**/extlClntAppGlobalOauthSets/**\n**/extlClntAppOauthPolicies/**\n',
+    });
+    const run = await runCli(
+      [
+        ...LS,
+        '-v',
+        'hub',
+        '-n',
+        'Acme_Connector',
+        '--run-as',
+        'integration@scratch.example',
+        '-o',
+        'scratch',
+        '--dry-run',
+        '--json',
+      ],
+      { cwd: project, home },
+    );
     expect(run.code, out(run)).toBe(0);
-    expect(((run.json as { warnings?: string[] }).warnings ?? []).join('\n')).toContain('do not enable the client credentials flow');
+    expect(((run.json as { warnings?: string[] }).warnings ?? []).join('\n')).toContain(
+      'do not enable the client credentials flow',
+    );
   });
 
   it('--run-as with a user the scratch org does not have: the org refuses, the message says what to pass, nothing is written', async () => {
     const project = acmeProject();
     const before = snapshot(project);
     const deploys = scratch.deploys.length;
-    const run = await runCli([...LS, '-v', 'hub', '-o', 'scratch', '--run-as', 'nobody@scratch.example', '--json'], { cwd: project, home });
+    const run = await runCli([...LS, '-v', 'hub', '-o', 'scratch', '--run-as', 'nobody@scratch.example', '--json'], {
+      cwd: project,
+      home,
+    });
     expect(run.code).toBe(2);
     expect(run.json?.message).toBe(
-      'The scratch org admin@scratch.example refused the execution user: ExtlClntAppOauthConfigurablePolicies:Acme_Connector_oauthPlcy: Enter a valid execution user for the OAuth client credentials flow.'
+      'The scratch org admin@scratch.example refused the execution user: ExtlClntAppOauthConfigurablePolicies:Acme_Connector_oauthPlcy: Enter a valid execution user for the OAuth client credentials flow.',
     );
-    expect((run.json as { actions?: string[] }).actions).toEqual(['Pass the username (not the email) of an existing user of the scratch org: sf org display user --target-org <scratch>']);
+    expect((run.json as { actions?: string[] }).actions).toEqual([
+      'Pass the username (not the email) of an existing user of the scratch org: sf org display user --target-org <scratch>',
+    ]);
     expect(snapshot(project)).toEqual(before);
     expect(scratch.deploys.length).toBe(deploys);
   });
@@ -319,18 +389,25 @@ describe('link from the Dev Hub and deploy to its scratch org', () => {
     const project = acmeProject();
     const before = snapshot(project);
     const deploys = deployCount(scratch);
-    const run = await runCli([...LS, '-v', 'hub', '-o', 'scratch', '--run-as', 'integration@scratch.example', '--dry-run'], { cwd: project, home });
+    const run = await runCli(
+      [...LS, '-v', 'hub', '-o', 'scratch', '--run-as', 'integration@scratch.example', '--dry-run'],
+      { cwd: project, home },
+    );
     expect(run.code, out(run)).toBe(0);
     expect(run.stdout).toContain(`+++ b/${SETTINGS_PATH}`);
     expect(run.stdout).toContain(`+    <oauthLink>${LINK}</oauthLink>`);
     expect(run.stdout).toContain(
-      'Would deploy to admin@scratch.example: ExternalClientApplication:Acme_Connector, ExtlClntAppOauthSettings:Acme_Connector_oauth, ExtlClntAppOauthConfigurablePolicies:Acme_Connector_oauthPlcy'
+      'Would deploy to admin@scratch.example: ExternalClientApplication:Acme_Connector, ExtlClntAppOauthSettings:Acme_Connector_oauth, ExtlClntAppOauthConfigurablePolicies:Acme_Connector_oauthPlcy',
     );
     expect(snapshot(project)).toEqual(before);
     expect(deployCount(scratch)).toBe(deploys);
 
     const json = await runCli([...LS, '-v', 'hub', '-o', 'scratch', '--dry-run', '--json'], { cwd: project, home });
-    expect(json.json?.result).toMatchObject({ dryRun: true, links: [{ app: 'Acme_Connector', oauthLink: LINK }], changes: [{ path: SETTINGS_PATH }] });
+    expect(json.json?.result).toMatchObject({
+      dryRun: true,
+      links: [{ app: 'Acme_Connector', oauthLink: LINK }],
+      changes: [{ path: SETTINGS_PATH }],
+    });
     expect(json.json?.result.diff).toContain(`+    <oauthLink>${LINK}</oauthLink>`);
     expect(json.json?.result.deploy).toBeUndefined();
     expect(snapshot(project)).toEqual(before);
@@ -342,7 +419,10 @@ describe('offline: the link built from --dev-hub-org-id and --consumer-id', () =
   it('writes <org>:<consumer> from 15-character ids without a single request to any org', async () => {
     const project = acmeProject();
     const requests = [hub, scratch].map((e) => e.requests.length);
-    const run = await runCli([...LS, '--dev-hub-org-id', HUB_ID15, '--consumer-id', CONSUMER, '--name', 'Acme_Connector', '--json'], { cwd: project, home });
+    const run = await runCli(
+      [...LS, '--dev-hub-org-id', HUB_ID15, '--consumer-id', CONSUMER, '--name', 'Acme_Connector', '--json'],
+      { cwd: project, home },
+    );
     expect(run.code, out(run)).toBe(0);
     expect(run.json?.result.links).toEqual([{ app: 'Acme_Connector', oauthLink: LINK }]);
     expect(read(project, SETTINGS_PATH)).toBe(hubAcme()[1].xml);
@@ -351,7 +431,10 @@ describe('offline: the link built from --dev-hub-org-id and --consumer-id', () =
 
   it('takes 18-character ids and writes the 15-character form the Dev Hub itself holds', async () => {
     const project = acmeProject();
-    const run = await runCli([...LS, '--dev-hub-org-id', to18(HUB_ID15), '--consumer-id', to18(CONSUMER), '-n', 'Acme_Connector', '--json'], { cwd: project, home });
+    const run = await runCli(
+      [...LS, '--dev-hub-org-id', to18(HUB_ID15), '--consumer-id', to18(CONSUMER), '-n', 'Acme_Connector', '--json'],
+      { cwd: project, home },
+    );
     expect(run.code, out(run)).toBe(0);
     expect(run.json?.result.links).toEqual([{ app: 'Acme_Connector', oauthLink: LINK }]);
     expect(read(project, SETTINGS_PATH)).toContain(`<oauthLink>${LINK}</oauthLink>`);
@@ -363,17 +446,45 @@ describe('offline: the link built from --dev-hub-org-id and --consumer-id', () =
   const bad: Array<{ label: string; org?: string; consumer?: string; message: string }> = [
     { label: 'an org id with another prefix', org: '00X5g00000ABCDE', message: '"00X5g00000ABCDE" is not an org id' },
     { label: 'an org id of 16 characters', org: '00D5g00000ABCDEF', message: '"00D5g00000ABCDEF" is not an org id' },
-    { label: 'an 18-character org id whose suffix does not match', org: `${HUB_ID15}AAA`, message: `"${HUB_ID15}AAA" (--dev-hub-org-id) is not a valid 18-character id` },
-    { label: 'a consumer id with another prefix', consumer: '0Ha5g000000WXYZ', message: '"0Ha5g000000WXYZ" is not an OAuth consumer id' },
-    { label: 'a consumer id of 14 characters', consumer: '8885g000000WXY', message: '"8885g000000WXY" is not an OAuth consumer id' },
-    { label: 'an 18-character consumer id whose suffix does not match', consumer: `${CONSUMER.toLowerCase()}${to18(CONSUMER).slice(15)}`, message: `"${CONSUMER.toLowerCase()}${to18(CONSUMER).slice(15)}" (--consumer-id) is not a valid 18-character id` },
+    {
+      label: 'an 18-character org id whose suffix does not match',
+      org: `${HUB_ID15}AAA`,
+      message: `"${HUB_ID15}AAA" (--dev-hub-org-id) is not a valid 18-character id`,
+    },
+    {
+      label: 'a consumer id with another prefix',
+      consumer: '0Ha5g000000WXYZ',
+      message: '"0Ha5g000000WXYZ" is not an OAuth consumer id',
+    },
+    {
+      label: 'a consumer id of 14 characters',
+      consumer: '8885g000000WXY',
+      message: '"8885g000000WXY" is not an OAuth consumer id',
+    },
+    {
+      label: 'an 18-character consumer id whose suffix does not match',
+      consumer: `${CONSUMER.toLowerCase()}${to18(CONSUMER).slice(15)}`,
+      message: `"${CONSUMER.toLowerCase()}${to18(CONSUMER).slice(15)}" (--consumer-id) is not a valid 18-character id`,
+    },
   ];
   // these never reach an org, so they may run side by side
   for (const c of bad) {
     it.concurrent(`refuses ${c.label} (exit 2, naming the value), and writes nothing`, async () => {
       const project = acmeProject();
       const before = snapshot(project);
-      const run = await runCli([...LS, '--dev-hub-org-id', c.org ?? HUB_ID15, '--consumer-id', c.consumer ?? CONSUMER, '-n', 'Acme_Connector', '--json'], { cwd: project, home });
+      const run = await runCli(
+        [
+          ...LS,
+          '--dev-hub-org-id',
+          c.org ?? HUB_ID15,
+          '--consumer-id',
+          c.consumer ?? CONSUMER,
+          '-n',
+          'Acme_Connector',
+          '--json',
+        ],
+        { cwd: project, home },
+      );
       expect(run.code, out(run)).toBe(2);
       expect(run.json?.message).toContain(c.message);
       expect(snapshot(project)).toEqual(before);
@@ -382,13 +493,33 @@ describe('offline: the link built from --dev-hub-org-id and --consumer-id', () =
 
   it('needs exactly one --name: a consumer id belongs to one app', async () => {
     const project = acmeProject();
-    const none = await runCli([...LS, '--dev-hub-org-id', HUB_ID15, '--consumer-id', CONSUMER, '--json'], { cwd: project, home });
+    const none = await runCli([...LS, '--dev-hub-org-id', HUB_ID15, '--consumer-id', CONSUMER, '--json'], {
+      cwd: project,
+      home,
+    });
     expect(none.code).toBe(2);
     expect(none.json?.message).toBe('--consumer-id needs --name: the consumer id belongs to one app.');
-    const two = await runCli([...LS, '--dev-hub-org-id', HUB_ID15, '--consumer-id', CONSUMER, '-n', 'Acme_Connector', '-n', 'Billing', '--json'], { cwd: project, home });
+    const two = await runCli(
+      [
+        ...LS,
+        '--dev-hub-org-id',
+        HUB_ID15,
+        '--consumer-id',
+        CONSUMER,
+        '-n',
+        'Acme_Connector',
+        '-n',
+        'Billing',
+        '--json',
+      ],
+      { cwd: project, home },
+    );
     expect(two.code).toBe(2);
     expect(two.json?.message).toBe('--consumer-id belongs to one app, but 2 apps were named: Acme_Connector, Billing.');
-    const half = await runCli([...LS, '--consumer-id', CONSUMER, '-n', 'Acme_Connector', '--json'], { cwd: project, home });
+    const half = await runCli([...LS, '--consumer-id', CONSUMER, '-n', 'Acme_Connector', '--json'], {
+      cwd: project,
+      home,
+    });
     expect(half.code).toBe(2);
     expect(half.json?.message).toMatch(/--dev-hub-org-id/);
   });
@@ -400,7 +531,21 @@ describe('offline: the link built from --dev-hub-org-id and --consumer-id', () =
     const project = acmeProject();
     const retrieves = hub.soapCalls('retrieve').length;
     const queries = hub.requests.filter((r) => /ScratchOrgInfo/.test(r.query ?? '')).length;
-    const run = await runCli([...LS, '--dev-hub-org-id', HUB_ID15, '--consumer-id', CONSUMER, '-n', 'Acme_Connector', '-o', 'scratch', '--json'], { cwd: project, home: home2 });
+    const run = await runCli(
+      [
+        ...LS,
+        '--dev-hub-org-id',
+        HUB_ID15,
+        '--consumer-id',
+        CONSUMER,
+        '-n',
+        'Acme_Connector',
+        '-o',
+        'scratch',
+        '--json',
+      ],
+      { cwd: project, home: home2 },
+    );
     expect(run.code, out(run)).toBe(0);
     expect(run.json?.result.deploy.verified).toBe(true);
     expect(hub.soapCalls('retrieve').length).toBe(retrieves);
@@ -417,7 +562,14 @@ describe('refusals, each with the reason and the fix; the project stays byte for
     });
   }
 
-  const cases: Array<{ label: string; project: () => string; args: string[]; name: string; message: string; action: RegExp }> = [
+  const cases: Array<{
+    label: string;
+    project: () => string;
+    args: string[];
+    name: string;
+    message: string;
+    action: RegExp;
+  }> = [
     {
       label: 'the Dev Hub’s app is Local',
       project: () => localAppProject('LocalApp'),
@@ -448,7 +600,8 @@ describe('refusals, each with the reason and the fix; the project stays byte for
       args: ['-v', 'plain'],
       name: 'NotADevHubError',
       // sf-plugins-core's own error, wrapped by oclif's flag parser
-      message: 'Parsing --target-dev-hub \n\tThe specified org admin@plain.example is not a Dev Hub.\nSee more help with --help',
+      message:
+        'Parsing --target-dev-hub \n\tThe specified org admin@plain.example is not a Dev Hub.\nSee more help with --help',
       action: /^Pass --target-dev-hub the org that owns the apps and has Dev Hub enabled/,
     },
     {
@@ -497,7 +650,9 @@ describe('refusals, each with the reason and the fix; the project stays byte for
     const run = await runCli([...LS, '-v', 'hub', '-o', 'scratch'], { cwd: project, home });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("The Dev Hub's app LocalApp is Local: a scratch org can only link to a Packaged app.");
-    expect(run.stderr).toContain('sf project deploy start --metadata ExternalClientApplication:<app> --target-org <dev hub>');
+    expect(run.stderr).toContain(
+      'sf project deploy start --metadata ExternalClientApplication:<app> --target-org <dev hub>',
+    );
   });
 });
 
@@ -516,11 +671,20 @@ describe('the scratch org refuses a wrong deploy: the user learns what to do, an
 
   it('a link to a consumer the Dev Hub does not have', async () => {
     const deploysBefore = deployCount(scratch);
-    const { run } = await refused(['--dev-hub-org-id', HUB_ID15, '--consumer-id', '8885g000000ZZZZ', '-n', 'Acme_Connector', '-o', 'scratch']);
+    const { run } = await refused([
+      '--dev-hub-org-id',
+      HUB_ID15,
+      '--consumer-id',
+      '8885g000000ZZZZ',
+      '-n',
+      'Acme_Connector',
+      '-o',
+      'scratch',
+    ]);
     expect(deployCount(scratch)).toBe(deploysBefore + 1);
     expect(run.json?.name).toBe('DeployBadLinkError');
     expect(run.json?.message).toBe(
-      'The scratch org admin@scratch.example refused the OAuth link: ExtlClntAppOauthSettings:Acme_Connector_oauth: Deployment failed because the OAuth link field has incorrect information.'
+      'The scratch org admin@scratch.example refused the OAuth link: ExtlClntAppOauthSettings:Acme_Connector_oauth: Deployment failed because the OAuth link field has incorrect information.',
     );
     expect((run.json as { actions?: string[] }).actions).toEqual([
       "Run this command with --target-dev-hub so the link is the Dev Hub's own, not a hand-written one. The project's files were not changed.",
@@ -531,12 +695,23 @@ describe('the scratch org refuses a wrong deploy: the user learns what to do, an
     const original = hub.getComponent('ExternalClientApplication', 'Acme_Connector')!;
     hub.putComponent({ ...original, xml: original.xml.replace('Packaged', 'Local') });
     try {
-      const { run } = await refused(['--dev-hub-org-id', HUB_ID15, '--consumer-id', CONSUMER, '-n', 'Acme_Connector', '-o', 'scratch']);
+      const { run } = await refused([
+        '--dev-hub-org-id',
+        HUB_ID15,
+        '--consumer-id',
+        CONSUMER,
+        '-n',
+        'Acme_Connector',
+        '-o',
+        'scratch',
+      ]);
       expect(run.json?.name).toBe('DeploySourceLocalError');
       expect(run.json?.message).toBe(
-        "The scratch org admin@scratch.example refused the link: ExtlClntAppOauthSettings:Acme_Connector_oauth: We couldn't update your OAuth link because the source external client app doesn't have distribution state PACKAGED."
+        "The scratch org admin@scratch.example refused the link: ExtlClntAppOauthSettings:Acme_Connector_oauth: We couldn't update your OAuth link because the source external client app doesn't have distribution state PACKAGED.",
       );
-      expect((run.json as { actions?: string[] }).actions?.[0]).toMatch(/^The Dev Hub's app must be Packaged: run "sf eca prepare", deploy the header to the Dev Hub/);
+      expect((run.json as { actions?: string[] }).actions?.[0]).toMatch(
+        /^The Dev Hub's app must be Packaged: run "sf eca prepare", deploy the header to the Dev Hub/,
+      );
       // and from the Dev Hub, the same state is caught before anything is deployed
       const deploys = deployCount(scratch);
       const fromHub = await refused(['-v', 'hub', '-o', 'scratch']);
@@ -554,7 +729,8 @@ describe('the scratch org refuses a wrong deploy: the user learns what to do, an
         fileName: HEADER_ZIP,
         fullName: 'Acme_Connector',
         componentType: 'ExternalClientApplication',
-        problem: 'The Org Scoped External Client App must be in the format DeveloperOrganizationId:ExternalClientAppDeveloperName',
+        problem:
+          'The Org Scoped External Client App must be in the format DeveloperOrganizationId:ExternalClientAppDeveloperName',
       },
       ...(validator ? validator(files, scratch) : []),
     ];
@@ -562,7 +738,7 @@ describe('the scratch org refuses a wrong deploy: the user learns what to do, an
       const { run } = await refused(['-v', 'hub', '-o', 'scratch']);
       expect(run.json?.name).toBe('DeployBadOrgScopedError');
       expect(run.json?.message).toBe(
-        'The scratch org admin@scratch.example refused orgScopedExternalApp: ExternalClientApplication:Acme_Connector: The Org Scoped External Client App must be in the format DeveloperOrganizationId:ExternalClientAppDeveloperName'
+        'The scratch org admin@scratch.example refused orgScopedExternalApp: ExternalClientApplication:Acme_Connector: The Org Scoped External Client App must be in the format DeveloperOrganizationId:ExternalClientAppDeveloperName',
       );
     } finally {
       scratch.deployValidator = validator;
@@ -573,7 +749,8 @@ describe('the scratch org refuses a wrong deploy: the user learns what to do, an
     const validator = scratch.deployValidator;
     // an org that drops the element silently: the retrieve back tells
     scratch.deployValidator = (files) => {
-      for (const [path, xml] of files) if (path.endsWith('.ecaOauth')) files.set(path, xml.replace(/\s*<oauthLink>.*<\/oauthLink>/, ''));
+      for (const [path, xml] of files)
+        if (path.endsWith('.ecaOauth')) files.set(path, xml.replace(/\s*<oauthLink>.*<\/oauthLink>/, ''));
       return [];
     };
     try {
@@ -582,7 +759,9 @@ describe('the scratch org refuses a wrong deploy: the user learns what to do, an
       const run = await runCli([...LS, '-v', 'hub', '-o', 'scratch', '--json'], { cwd: project, home });
       expect(run.code).toBe(2);
       expect(run.json?.name).toBe('LinkNotHeldError');
-      expect(run.json?.message).toBe('The deploy to admin@scratch.example succeeded, but the OAuth settings retrieved back do not hold the link.');
+      expect(run.json?.message).toBe(
+        'The deploy to admin@scratch.example succeeded, but the OAuth settings retrieved back do not hold the link.',
+      );
       expect(snapshot(project)).toEqual(before);
       expect(leftovers(run)).toEqual([]);
     } finally {
@@ -611,16 +790,28 @@ describe('scratch org definitions', () => {
     const run = await runCli([...LS, '-v', 'hub', '--json'], { cwd: project, home });
     expect(run.code, out(run)).toBe(0);
     const snippet = JSON.stringify(
-      { features: ['ExternalClientApps', 'ExtlClntAppSecretExposeCtl'], settings: { externalClientAppSettings: { enableExternalClientApps: true } } },
+      {
+        features: ['ExternalClientApps', 'ExtlClntAppSecretExposeCtl'],
+        settings: { externalClientAppSettings: { enableExternalClientApps: true } },
+      },
       null,
-      2
+      2,
     );
     expect(run.json?.result.scratchDefinitions).toEqual([
-      { file: 'config/project-scratch-def.json', missingFeatures: ['ExternalClientApps', 'ExtlClntAppSecretExposeCtl'], missingSetting: true, snippet },
+      {
+        file: 'config/project-scratch-def.json',
+        missingFeatures: ['ExternalClientApps', 'ExtlClntAppSecretExposeCtl'],
+        missingSetting: true,
+        snippet,
+      },
     ]);
-    expect((run.json as { warnings?: string[] }).warnings).toEqual([`config/project-scratch-def.json lacks what External Client Apps need in a scratch org. Add:\n${snippet}`]);
+    expect((run.json as { warnings?: string[] }).warnings).toEqual([
+      `config/project-scratch-def.json lacks what External Client Apps need in a scratch org. Add:\n${snippet}`,
+    ]);
     const human = await runCli([...LS, '-v', 'hub'], { cwd: project, home });
-    expect(human.stderr).toContain('config/project-scratch-def.json lacks what External Client Apps need in a scratch org. Add:');
+    expect(human.stderr).toContain(
+      'config/project-scratch-def.json lacks what External Client Apps need in a scratch org. Add:',
+    );
     expect(human.stderr).toContain('"enableExternalClientApps": true');
   });
 
@@ -639,16 +830,25 @@ describe('scratch org definitions', () => {
         file: 'config/partial-scratch-def.json',
         missingFeatures: [],
         missingSetting: true,
-        snippet: JSON.stringify({ settings: { externalClientAppSettings: { enableExternalClientApps: true } } }, null, 2),
+        snippet: JSON.stringify(
+          { settings: { externalClientAppSettings: { enableExternalClientApps: true } } },
+          null,
+          2,
+        ),
       },
     ]);
     // a definition that sfdx-project.json names outside config/ is read too
     const named = acmeProject({
-      'sfdx-project.json': JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true, definitionFile: 'orgs/dev-def.json' }], namespace: 'acme' }),
+      'sfdx-project.json': JSON.stringify({
+        packageDirectories: [{ path: 'force-app', default: true, definitionFile: 'orgs/dev-def.json' }],
+        namespace: 'acme',
+      }),
       'orgs/dev-def.json': def({}),
     });
     const fromProject = await runCli([...LS, '-v', 'hub', '--json'], { cwd: named, home });
-    expect(fromProject.json?.result.scratchDefinitions.map((g: { file: string }) => g.file)).toEqual(['orgs/dev-def.json']);
+    expect(fromProject.json?.result.scratchDefinitions.map((g: { file: string }) => g.file)).toEqual([
+      'orgs/dev-def.json',
+    ]);
     const complete = acmeProject({
       'config/project-scratch-def.json': def({
         features: ['ExternalClientApps', 'ExtlClntAppSecretExposeCtl'],

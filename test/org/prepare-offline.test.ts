@@ -12,7 +12,9 @@ const global = globalWithSecret.replace(/\n\s*<consumerSecret>[^<]*<\/consumerSe
 
 function project(extra: Record<string, string> = {}): string {
   return writeProject({
-    'sfdx-project.json': JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }, { path: 'second-pkg' }] }),
+    'sfdx-project.json': JSON.stringify({
+      packageDirectories: [{ path: 'force-app', default: true }, { path: 'second-pkg' }],
+    }),
     'force-app/main/default/externalClientApps/Acme_Connector.eca-meta.xml': header,
     'force-app/main/default/extlClntAppOauthSettings/Acme_Connector_oauth.ecaOauth-meta.xml': oauth,
     'force-app/main/default/extlClntAppGlobalOauthSets/Acme_Connector_glbloauth.ecaGlblOauth-meta.xml': global,
@@ -33,11 +35,14 @@ describe('sf eca prepare --no-retrieve', () => {
 
   it('packages the apps already in the project and moves what must not be packaged out of every package directory', async () => {
     const dir = project();
-    const run = await runCli(['eca', 'prepare', '--no-retrieve', '--dev-hub-org-id', HUB_ID15, '--json'], { cwd: dir, home });
+    const run = await runCli(['eca', 'prepare', '--no-retrieve', '--dev-hub-org-id', HUB_ID15, '--json'], {
+      cwd: dir,
+      home,
+    });
     expect(run.code, run.stdout).toBe(0);
-    expect(readFileSync(join(dir, 'force-app/main/default/externalClientApps/Acme_Connector.eca-meta.xml'), 'utf8')).toBe(
-      header.replace('<distributionState>Local<', '<distributionState>Packaged<')
-    );
+    expect(
+      readFileSync(join(dir, 'force-app/main/default/externalClientApps/Acme_Connector.eca-meta.xml'), 'utf8'),
+    ).toBe(header.replace('<distributionState>Local<', '<distributionState>Packaged<'));
     for (const moved of [
       'extlClntAppGlobalOauthSets/Acme_Connector_glbloauth.ecaGlblOauth-meta.xml',
       'extlClntAppOauthPolicies/Acme_Connector_oauthPlcy.ecaOauthPlcy-meta.xml',
@@ -45,7 +50,9 @@ describe('sf eca prepare --no-retrieve', () => {
     ]) {
       expect(existsSync(join(dir, 'eca-source-org', moved)), moved).toBe(true);
     }
-    expect(readFileSync(join(dir, 'eca-source-org/extlClntAppPolicies/Acme_Connector_plcy.ecaPlcy-meta.xml'), 'utf8')).toBe(policy);
+    expect(
+      readFileSync(join(dir, 'eca-source-org/extlClntAppPolicies/Acme_Connector_plcy.ecaPlcy-meta.xml'), 'utf8'),
+    ).toBe(policy);
     expect(existsSync(join(dir, 'second-pkg/extlClntAppPolicies'))).toBe(false);
     expect(existsSync(join(dir, 'second-pkg'))).toBe(true);
     expect(run.json?.result.changes.filter((c: { action: string }) => c.action === 'move')).toHaveLength(3);
@@ -53,60 +60,108 @@ describe('sf eca prepare --no-retrieve', () => {
 
   it('--non-packageable-dir chooses the folder, and refuses one inside a package directory', async () => {
     const dir = project();
-    const inside = await runCli(['eca', 'prepare', '--no-retrieve', '--dev-hub-org-id', HUB_ID15, '--non-packageable-dir', 'force-app/org-only'], { cwd: dir, home });
+    const inside = await runCli(
+      ['eca', 'prepare', '--no-retrieve', '--dev-hub-org-id', HUB_ID15, '--non-packageable-dir', 'force-app/org-only'],
+      { cwd: dir, home },
+    );
     expect(inside.code).toBe(2);
     expect(inside.stderr).toContain('--non-packageable-dir force-app/org-only is inside a package directory');
-    const run = await runCli(['eca', 'prepare', '--no-retrieve', '--dev-hub-org-id', HUB_ID15, '--non-packageable-dir', 'org-only'], { cwd: dir, home });
+    const run = await runCli(
+      ['eca', 'prepare', '--no-retrieve', '--dev-hub-org-id', HUB_ID15, '--non-packageable-dir', 'org-only'],
+      { cwd: dir, home },
+    );
     expect(run.code, run.stderr).toBe(0);
-    expect(existsSync(join(dir, 'org-only/extlClntAppOauthPolicies/Acme_Connector_oauthPlcy.ecaOauthPlcy-meta.xml'))).toBe(true);
+    expect(
+      existsSync(join(dir, 'org-only/extlClntAppOauthPolicies/Acme_Connector_oauthPlcy.ecaOauthPlcy-meta.xml')),
+    ).toBe(true);
   });
 
   it('--delete-non-packageable deletes them instead, and a second run changes nothing', async () => {
     const dir = project();
-    const run = await runCli(['eca', 'prepare', '--no-retrieve', '--dev-hub-org-id', HUB_ID15, '--delete-non-packageable', '--json'], { cwd: dir, home });
+    const run = await runCli(
+      ['eca', 'prepare', '--no-retrieve', '--dev-hub-org-id', HUB_ID15, '--delete-non-packageable', '--json'],
+      { cwd: dir, home },
+    );
     expect(run.code, run.stdout).toBe(0);
     expect(run.json?.result.changes.filter((c: { action: string }) => c.action === 'delete')).toHaveLength(3);
     expect(existsSync(join(dir, 'eca-source-org'))).toBe(false);
     expect(existsSync(join(dir, 'force-app/main/default/extlClntAppGlobalOauthSets'))).toBe(false);
     const after = snapshot(dir);
-    const again = await runCli(['eca', 'prepare', '--no-retrieve', '--dev-hub-org-id', HUB_ID15, '--delete-non-packageable'], { cwd: dir, home });
+    const again = await runCli(
+      ['eca', 'prepare', '--no-retrieve', '--dev-hub-org-id', HUB_ID15, '--delete-non-packageable'],
+      { cwd: dir, home },
+    );
     expect(again.stdout).toContain('Nothing to change: the project is already prepared.');
     expect(snapshot(dir)).toEqual(after);
   });
 
   it('refuses to move a file onto a different one, before writing anything', async () => {
-    const dir = project({ 'eca-source-org/extlClntAppPolicies/Acme_Connector_plcy.ecaPlcy-meta.xml': policy.replace('true', 'false') });
+    const dir = project({
+      'eca-source-org/extlClntAppPolicies/Acme_Connector_plcy.ecaPlcy-meta.xml': policy.replace('true', 'false'),
+    });
     const before = snapshot(dir);
     const run = await runCli(['eca', 'prepare', '--no-retrieve', '--dev-hub-org-id', HUB_ID15], { cwd: dir, home });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('cannot be moved to eca-source-org/extlClntAppPolicies/Acme_Connector_plcy.ecaPlcy-meta.xml: a different file is already there');
+    expect(run.stderr).toContain(
+      'cannot be moved to eca-source-org/extlClntAppPolicies/Acme_Connector_plcy.ecaPlcy-meta.xml: a different file is already there',
+    );
     expect(snapshot(dir)).toEqual(before);
   });
 
   it('moves a committed secret byte for byte, and the check after it still fails on the secret (without showing it)', async () => {
-    const dir = project({ 'force-app/main/default/extlClntAppGlobalOauthSets/Acme_Connector_glbloauth.ecaGlblOauth-meta.xml': globalWithSecret });
-    const run = await runCli(['eca', 'prepare', '--no-retrieve', '--dev-hub-org-id', HUB_ID15, '--json'], { cwd: dir, home });
+    const dir = project({
+      'force-app/main/default/extlClntAppGlobalOauthSets/Acme_Connector_glbloauth.ecaGlblOauth-meta.xml':
+        globalWithSecret,
+    });
+    const run = await runCli(['eca', 'prepare', '--no-retrieve', '--dev-hub-org-id', HUB_ID15, '--json'], {
+      cwd: dir,
+      home,
+    });
     expect(run.code).toBe(1);
-    expect(readFileSync(join(dir, 'eca-source-org/extlClntAppGlobalOauthSets/Acme_Connector_glbloauth.ecaGlblOauth-meta.xml'), 'utf8')).toBe(globalWithSecret);
+    expect(
+      readFileSync(
+        join(dir, 'eca-source-org/extlClntAppGlobalOauthSets/Acme_Connector_glbloauth.ecaGlblOauth-meta.xml'),
+        'utf8',
+      ),
+    ).toBe(globalWithSecret);
     expect(run.json?.result.check.findings.map((f: { rule: string }) => f.rule)).toContain('secret-in-source');
     expect(run.stdout).not.toContain(SECRET);
   });
 
   it('--source-dir limits the files it considers; --fail-on warning makes a warning fail the final check', async () => {
-    const dir = project({ 'force-app/main/default/extlClntAppOauthSettings/Acme_Connector_oauth.ecaOauth-meta.xml': oauth.replace('Api, RefreshToken', 'Api, Web') });
-    const run = await runCli(['eca', 'prepare', '--no-retrieve', '--dev-hub-org-id', HUB_ID15, '--source-dir', 'second-pkg', '--json'], { cwd: dir, home });
+    const dir = project({
+      'force-app/main/default/extlClntAppOauthSettings/Acme_Connector_oauth.ecaOauth-meta.xml': oauth.replace(
+        'Api, RefreshToken',
+        'Api, Web',
+      ),
+    });
+    const run = await runCli(
+      ['eca', 'prepare', '--no-retrieve', '--dev-hub-org-id', HUB_ID15, '--source-dir', 'second-pkg', '--json'],
+      { cwd: dir, home },
+    );
     expect(run.code, run.stdout).toBe(0);
     // only second-pkg was looked at: its policy moved, force-app's files are untouched
-    expect(run.json?.result.changes.map((c: { path: string }) => c.path)).toEqual(['eca-source-org/extlClntAppPolicies/Acme_Connector_plcy.ecaPlcy-meta.xml', '.forceignore']);
-    expect(readFileSync(join(dir, 'force-app/main/default/externalClientApps/Acme_Connector.eca-meta.xml'), 'utf8')).toBe(header);
-    const strict = await runCli(['eca', 'prepare', '--no-retrieve', '--dev-hub-org-id', HUB_ID15, '--fail-on', 'warning', '--json'], { cwd: dir, home });
+    expect(run.json?.result.changes.map((c: { path: string }) => c.path)).toEqual([
+      'eca-source-org/extlClntAppPolicies/Acme_Connector_plcy.ecaPlcy-meta.xml',
+      '.forceignore',
+    ]);
+    expect(
+      readFileSync(join(dir, 'force-app/main/default/externalClientApps/Acme_Connector.eca-meta.xml'), 'utf8'),
+    ).toBe(header);
+    const strict = await runCli(
+      ['eca', 'prepare', '--no-retrieve', '--dev-hub-org-id', HUB_ID15, '--fail-on', 'warning', '--json'],
+      { cwd: dir, home },
+    );
     expect(strict.json?.result.check.findings.map((f: { rule: string }) => f.rule)).toContain('scope-web');
     expect(strict.code).toBe(1);
   });
 
   it('--output-dir must be a package directory', async () => {
     const dir = project();
-    const run = await runCli(['eca', 'prepare', '--no-retrieve', '--dev-hub-org-id', HUB_ID15, '--output-dir', 'eca-source-org'], { cwd: dir, home });
+    const run = await runCli(
+      ['eca', 'prepare', '--no-retrieve', '--dev-hub-org-id', HUB_ID15, '--output-dir', 'eca-source-org'],
+      { cwd: dir, home },
+    );
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('is not a package directory of this project (force-app, second-pkg)');
   });

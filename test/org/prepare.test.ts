@@ -22,7 +22,14 @@ beforeAll(async () => {
     isDevHub: true,
     components: [
       ...hubApp({ name: 'Acme_Connector', distributionState: 'Packaged' }),
-      ...hubApp({ name: 'Billing', oauthName: 'BillingOAuthSettings', globalName: 'BillingGlblOAuth', oauthPolicyName: null, policyName: 'Billing_defaultPolicy', consumerId: '8885g000000BILL' }),
+      ...hubApp({
+        name: 'Billing',
+        oauthName: 'BillingOAuthSettings',
+        globalName: 'BillingGlblOAuth',
+        oauthPolicyName: null,
+        policyName: 'Billing_defaultPolicy',
+        consumerId: '8885g000000BILL',
+      }),
       ...hubApp({ name: 'HeaderOnly', oauthName: null }),
       ...hubApp({ name: 'NoConsumer', withLink: false }),
       ...hubApp({ name: 'Risky', deviceFlow: true, distributionState: 'Packaged', consumerId: '8885g000000RSKY' }),
@@ -37,11 +44,20 @@ afterEach(() => hub.clearFaults());
 describe('sf eca prepare --target-dev-hub', () => {
   it('brings a UI-created app into the standard folders, packaged and linked, and never writes the global settings', async () => {
     const project = writeProject({});
-    const run = await runCli(['eca', 'prepare', '--target-dev-hub', 'hub', '--name', 'Acme_Connector', '--json'], { cwd: project, home });
+    const run = await runCli(['eca', 'prepare', '--target-dev-hub', 'hub', '--name', 'Acme_Connector', '--json'], {
+      cwd: project,
+      home,
+    });
     expect(run.code, run.stdout + run.stderr).toBe(0);
-    const header = readFileSync(join(project, 'force-app/main/default/externalClientApps/Acme_Connector.eca-meta.xml'), 'utf8');
+    const header = readFileSync(
+      join(project, 'force-app/main/default/externalClientApps/Acme_Connector.eca-meta.xml'),
+      'utf8',
+    );
     expect(header).toBe(hub.getComponent('ExternalClientApplication', 'Acme_Connector')!.xml);
-    const settings = readFileSync(join(project, 'force-app/main/default/extlClntAppOauthSettings/Acme_Connector_oauth.ecaOauth-meta.xml'), 'utf8');
+    const settings = readFileSync(
+      join(project, 'force-app/main/default/extlClntAppOauthSettings/Acme_Connector_oauth.ecaOauth-meta.xml'),
+      'utf8',
+    );
     expect(settings).toContain(`<oauthLink>${HUB_ID15}:8885g000000WXYZ</oauthLink>`);
     expect(existsSync(join(project, 'force-app/main/default/extlClntAppGlobalOauthSets'))).toBe(false);
     expect(allText(project)).not.toContain(SECRET);
@@ -66,8 +82,14 @@ describe('sf eca prepare --target-dev-hub', () => {
     expect(first.stdout + first.stderr).toContain('distributionState');
     const path = join(project, 'force-app/main/default/externalClientApps/Billing.eca-meta.xml');
     const original = hub.getComponent('ExternalClientApplication', 'Billing')!.xml;
-    expect(readFileSync(path, 'utf8')).toBe(original.replace('<distributionState>Local<', '<distributionState>Packaged<'));
-    expect(existsSync(join(project, 'force-app/main/default/extlClntAppOauthSettings/BillingOAuthSettings.ecaOauth-meta.xml'))).toBe(true);
+    expect(readFileSync(path, 'utf8')).toBe(
+      original.replace('<distributionState>Local<', '<distributionState>Packaged<'),
+    );
+    expect(
+      existsSync(
+        join(project, 'force-app/main/default/extlClntAppOauthSettings/BillingOAuthSettings.ecaOauth-meta.xml'),
+      ),
+    ).toBe(true);
     const afterFirst = snapshot(project);
     const second = await runCli(['eca', 'prepare', '-v', 'hub', '-n', 'Billing', '--json'], { cwd: project, home });
     expect(second.json?.result.changes).toEqual([]);
@@ -101,29 +123,50 @@ describe('sf eca prepare --target-dev-hub', () => {
     expect(readFileSync(join(project, 'pkg/externalClientApps/Acme_Connector.eca-meta.xml'), 'utf8')).toBe(
       crlfHeader
         .replace('<distributionState>Local<', '<distributionState>Packaged<')
-        .replace('\t<label>Acme Connector</label>', `\t<label>Acme Connector</label>\r\n\t<orgScopedExternalApp>${HUB_ID15}:Acme_Connector</orgScopedExternalApp>`)
+        .replace(
+          '\t<label>Acme Connector</label>',
+          `\t<label>Acme Connector</label>\r\n\t<orgScopedExternalApp>${HUB_ID15}:Acme_Connector</orgScopedExternalApp>`,
+        ),
     );
     // OAuth settings land beside the header, in the project's flat layout
     expect(existsSync(join(project, 'pkg/extlClntAppOauthSettings/Acme_Connector_oauth.ecaOauth-meta.xml'))).toBe(true);
     // the user's own policy file moved out of the package directory byte for byte
-    expect(readFileSync(join(project, 'eca-source-org/extlClntAppPolicies/Acme_Connector_plcy.ecaPlcy-meta.xml')).equals(policyBytes)).toBe(true);
+    expect(
+      readFileSync(join(project, 'eca-source-org/extlClntAppPolicies/Acme_Connector_plcy.ecaPlcy-meta.xml')).equals(
+        policyBytes,
+      ),
+    ).toBe(true);
     expect(existsSync(join(project, 'pkg/extlClntAppPolicies'))).toBe(false);
   });
 
   it('--output-dir places a new app in the standard folders of another package directory', async () => {
     const project = writeProject({
-      'sfdx-project.json': JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }, { path: 'connector-pkg' }] }),
+      'sfdx-project.json': JSON.stringify({
+        packageDirectories: [{ path: 'force-app', default: true }, { path: 'connector-pkg' }],
+      }),
     });
-    const run = await runCli(['eca', 'prepare', '-v', 'hub', '-n', 'Acme_Connector', '--output-dir', 'connector-pkg'], { cwd: project, home });
+    const run = await runCli(['eca', 'prepare', '-v', 'hub', '-n', 'Acme_Connector', '--output-dir', 'connector-pkg'], {
+      cwd: project,
+      home,
+    });
     expect(run.code, run.stderr).toBe(0);
-    expect(existsSync(join(project, 'connector-pkg/main/default/externalClientApps/Acme_Connector.eca-meta.xml'))).toBe(true);
-    expect(existsSync(join(project, 'connector-pkg/main/default/extlClntAppOauthSettings/Acme_Connector_oauth.ecaOauth-meta.xml'))).toBe(true);
+    expect(existsSync(join(project, 'connector-pkg/main/default/externalClientApps/Acme_Connector.eca-meta.xml'))).toBe(
+      true,
+    );
+    expect(
+      existsSync(
+        join(project, 'connector-pkg/main/default/extlClntAppOauthSettings/Acme_Connector_oauth.ecaOauth-meta.xml'),
+      ),
+    ).toBe(true);
     expect(existsSync(join(project, 'force-app/main/default/externalClientApps'))).toBe(false);
   });
 
   it('--api-version sets the Metadata API version of the retrieve', async () => {
     const project = writeProject({});
-    const run = await runCli(['eca', 'prepare', '-v', 'hub', '-n', 'Acme_Connector', '--api-version', '62.0', '--dry-run'], { cwd: project, home });
+    const run = await runCli(
+      ['eca', 'prepare', '-v', 'hub', '-n', 'Acme_Connector', '--api-version', '62.0', '--dry-run'],
+      { cwd: project, home },
+    );
     expect(run.code, run.stderr).toBe(0);
     expect(hub.soapCalls('retrieve').at(-1)!.path).toMatch(/\/services\/Soap\/m\/62\.0/);
   });
@@ -131,7 +174,10 @@ describe('sf eca prepare --target-dev-hub', () => {
   it('--dry-run prints the plan as a diff and writes nothing', async () => {
     const project = writeProject({});
     const before = snapshot(project);
-    const run = await runCli(['eca', 'prepare', '-v', 'hub', '-n', 'Acme_Connector', '--dry-run'], { cwd: project, home });
+    const run = await runCli(['eca', 'prepare', '-v', 'hub', '-n', 'Acme_Connector', '--dry-run'], {
+      cwd: project,
+      home,
+    });
     expect(run.stdout).toContain('+++ b/force-app/main/default/externalClientApps/Acme_Connector.eca-meta.xml');
     expect(run.stdout).toContain(`+    <oauthLink>${HUB_ID15}:8885g000000WXYZ</oauthLink>`);
     expect(snapshot(project)).toEqual(before);
@@ -151,19 +197,46 @@ describe('sf eca prepare --target-dev-hub', () => {
 });
 
 describe('faults leave the project byte for byte as it was', () => {
-  const cases: Array<{ label: string; fault?: Parameters<OrgEmulator['addFault']>[0]; args?: string[]; message: RegExp }> = [
-    { label: 'a server error', fault: { op: 'retrieve', kind: 'serverError' }, message: /request to admin@hub.example failed/ },
-    { label: 'a SOAP fault', fault: { op: 'checkRetrieveStatus', kind: 'soapFault', faultCode: 'UNKNOWN_EXCEPTION', message: 'boom' }, message: /failed/ },
-    { label: 'a broken zip', fault: { op: 'checkRetrieveStatus', kind: 'brokenZip' }, message: /not a valid metadata zip/ },
-    { label: 'an expired session', fault: { op: 'retrieve', kind: 'invalidSession' }, message: /expired or is invalid/ },
+  const cases: Array<{
+    label: string;
+    fault?: Parameters<OrgEmulator['addFault']>[0];
+    args?: string[];
+    message: RegExp;
+  }> = [
+    {
+      label: 'a server error',
+      fault: { op: 'retrieve', kind: 'serverError' },
+      message: /request to admin@hub.example failed/,
+    },
+    {
+      label: 'a SOAP fault',
+      fault: { op: 'checkRetrieveStatus', kind: 'soapFault', faultCode: 'UNKNOWN_EXCEPTION', message: 'boom' },
+      message: /failed/,
+    },
+    {
+      label: 'a broken zip',
+      fault: { op: 'checkRetrieveStatus', kind: 'brokenZip' },
+      message: /not a valid metadata zip/,
+    },
+    {
+      label: 'an expired session',
+      fault: { op: 'retrieve', kind: 'invalidSession' },
+      message: /expired or is invalid/,
+    },
     { label: 'a member the org does not have', args: ['-n', 'Nope'], message: /has no External Client App named Nope/ },
   ];
   for (const c of cases) {
     it(`on ${c.label}`, async () => {
-      const project = writeProject({ 'force-app/main/default/externalClientApps/Acme_Connector.eca-meta.xml': hubApp({ name: 'Acme_Connector' })[0].xml });
+      const project = writeProject({
+        'force-app/main/default/externalClientApps/Acme_Connector.eca-meta.xml': hubApp({ name: 'Acme_Connector' })[0]
+          .xml,
+      });
       const before = snapshot(project);
       if (c.fault) hub.addFault(c.fault);
-      const run = await runCli(['eca', 'prepare', '-v', 'hub', ...(c.args ?? ['-n', 'Acme_Connector']), '--json'], { cwd: project, home });
+      const run = await runCli(['eca', 'prepare', '-v', 'hub', ...(c.args ?? ['-n', 'Acme_Connector']), '--json'], {
+        cwd: project,
+        home,
+      });
       expect(run.code).toBe(2);
       expect(run.json?.message).toMatch(c.message);
       expect(snapshot(project)).toEqual(before);
@@ -173,13 +246,15 @@ describe('faults leave the project byte for byte as it was', () => {
 
   it('on a write that fails half way (a folder stands where a file must go)', async () => {
     const project = writeProject({});
-    mkdirSync(join(project, 'force-app/main/default/extlClntAppOauthSettings/Acme_Connector_oauth.ecaOauth-meta.xml'), { recursive: true });
+    mkdirSync(join(project, 'force-app/main/default/extlClntAppOauthSettings/Acme_Connector_oauth.ecaOauth-meta.xml'), {
+      recursive: true,
+    });
     writeFileSync(join(project, '.forceignore'), '# mine\n');
     const before = snapshot(project);
     const run = await runCli(['eca', 'prepare', '-v', 'hub', '-n', 'Acme_Connector', '--json'], { cwd: project, home });
     expect(run.code).toBe(2);
     expect(run.json?.message).toBe(
-      'Writing the changes failed (force-app/main/default/extlClntAppOauthSettings/Acme_Connector_oauth.ecaOauth-meta.xml already exists); every file was put back, so the project is as it was.'
+      'Writing the changes failed (force-app/main/default/extlClntAppOauthSettings/Acme_Connector_oauth.ecaOauth-meta.xml already exists); every file was put back, so the project is as it was.',
     );
     expect(snapshot(project)).toEqual(before);
     expect(existsSync(join(project, 'force-app/main/default/externalClientApps'))).toBe(false);
@@ -188,10 +263,17 @@ describe('faults leave the project byte for byte as it was', () => {
 
 describe('sf eca check --target-dev-hub', () => {
   it('refuses an org that is not a Dev Hub, with what to do instead (exit 2)', async () => {
-    const plain = await OrgEmulator.start({ orgId: '00D5g00000PLAINEA5', username: 'admin@plain.example', isDevHub: false });
+    const plain = await OrgEmulator.start({
+      orgId: '00D5g00000PLAINEA5',
+      username: 'admin@plain.example',
+      isDevHub: false,
+    });
     try {
       await registerOrg(plain, { home, alias: 'plain', cacheIsDevHub: false });
-      const run = await runCli(['eca', 'check', '--target-dev-hub', 'plain', '--json'], { cwd: writeProject({}), home });
+      const run = await runCli(['eca', 'check', '--target-dev-hub', 'plain', '--json'], {
+        cwd: writeProject({}),
+        home,
+      });
       expect(run.code).toBe(2);
       expect(run.json?.message).toBe('plain is not a Dev Hub.');
       expect((run.json as { actions?: string[] }).actions?.[0]).toContain('--dev-hub-org-id');
@@ -201,7 +283,10 @@ describe('sf eca check --target-dev-hub', () => {
   });
 
   it('stays offline without the flag, even when a default Dev Hub is configured', async () => {
-    const project = writeProject({ 'force-app/main/default/externalClientApps/Acme_Connector.eca-meta.xml': hubApp({ name: 'Acme_Connector' })[0].xml });
+    const project = writeProject({
+      'force-app/main/default/externalClientApps/Acme_Connector.eca-meta.xml': hubApp({ name: 'Acme_Connector' })[0]
+        .xml,
+    });
     const config = join(home, '.sf', 'config.json');
     mkdirSync(join(home, '.sf'), { recursive: true });
     writeFileSync(config, JSON.stringify({ 'target-dev-hub': 'hub' }));
@@ -220,12 +305,18 @@ describe('sf eca check --target-dev-hub', () => {
     await runCli(['eca', 'prepare', '-v', 'hub', '-n', 'Acme_Connector'], { cwd: project, home });
     const ok = await runCli(['eca', 'check', '--target-dev-hub', 'hub', '--json'], { cwd: project, home });
     expect(ok.code, JSON.stringify(ok.json)).toBe(0);
-    const settings = join(project, 'force-app/main/default/extlClntAppOauthSettings/Acme_Connector_oauth.ecaOauth-meta.xml');
+    const settings = join(
+      project,
+      'force-app/main/default/extlClntAppOauthSettings/Acme_Connector_oauth.ecaOauth-meta.xml',
+    );
     writeFileSync(settings, readFileSync(settings, 'utf8').replace('8885g000000WXYZ', '8885g000000ZZZZ'));
     const bad = await runCli(['eca', 'check', '--target-dev-hub', 'hub', '--json'], { cwd: project, home });
     expect(bad.code).toBe(1);
     const mismatch = bad.json?.result.findings.find((f: { rule: string }) => f.rule === 'hub-mismatch');
-    expect(mismatch).toMatchObject({ file: 'force-app/main/default/extlClntAppOauthSettings/Acme_Connector_oauth.ecaOauth-meta.xml', line: 7 });
+    expect(mismatch).toMatchObject({
+      file: 'force-app/main/default/extlClntAppOauthSettings/Acme_Connector_oauth.ecaOauth-meta.xml',
+      line: 7,
+    });
     expect(JSON.stringify(bad.json)).not.toContain(SECRET);
   });
 });

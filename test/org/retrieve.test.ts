@@ -15,7 +15,10 @@ beforeAll(async () => {
     orgId: HUB_ID,
     username: 'admin@retrieve.example',
     isDevHub: true,
-    components: [...hubApp({ name: 'One' }), ...hubApp({ name: 'Two', oauthName: 'TwoOAuthSettings', globalName: 'TwoGlblOAuth' })],
+    components: [
+      ...hubApp({ name: 'One' }),
+      ...hubApp({ name: 'Two', oauthName: 'TwoOAuthSettings', globalName: 'TwoGlblOAuth' }),
+    ],
   });
   await registerOrg(hub, { home: tempDir('eca-home-') });
   org = await Org.create({ aliasOrUsername: hub.username });
@@ -37,7 +40,9 @@ describe('retrieveApps', () => {
   it('turns a retrieve that never finishes into a timeout error that says what to do', async () => {
     hub.addFault({ op: 'checkRetrieveStatus', kind: 'timeout' });
     try {
-      const error = await retrieveApps(org.getConnection(), { apps: ['One'], pollMs: 100, timeoutSeconds: 1 }).catch((e: Error) => e);
+      const error = await retrieveApps(org.getConnection(), { apps: ['One'], pollMs: 100, timeoutSeconds: 1 }).catch(
+        (e: Error) => e,
+      );
       expect(error).toBeInstanceOf(Error);
       expect((error as Error).message).toMatch(/did not finish the request in time/);
       expect((error as { actions?: string[] }).actions?.[0]).toMatch(/--wait/);

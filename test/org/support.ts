@@ -13,26 +13,43 @@ export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 export const HUB_ID = '00D5g00000ABCDEEA5';
 export const HUB_ID15 = HUB_ID.slice(0, 15);
 
-export type CliRun = { code: number; stdout: string; stderr: string; /** the run's own TMPDIR: empty afterwards unless the CLI left something behind */ tmp: string; json?: { status: number; result?: any; message?: string; name?: string } };
+export type CliRun = {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** the run's own TMPDIR: empty afterwards unless the CLI left something behind */ tmp: string;
+  json?: { status: number; result?: any; message?: string; name?: string };
+};
 
 /** Runs `node bin/run.js …` asynchronously, so the in-process emulators keep answering while it runs. */
 export function runCli(args: string[], options: { cwd: string; home: string }): Promise<CliRun> {
   const tmp = mkdtempSync(join(tmpdir(), 'eca-run-tmp-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, ...SF_TEST_ENV, HOME: options.home, SF_CONTENT_TYPE: '', TMPDIR: tmp };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...SF_TEST_ENV,
+    HOME: options.home,
+    SF_CONTENT_TYPE: '',
+    TMPDIR: tmp,
+  };
   for (const k of ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy']) delete env[k];
   return new Promise((resolvePromise) => {
-    execFile(process.execPath, [join(REPO, 'bin', 'run.js'), ...args], { cwd: options.cwd, env, maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      let json;
-      if (args.includes('--json')) {
-        try {
-          json = JSON.parse(stdout);
-        } catch {
-          json = undefined;
+    execFile(
+      process.execPath,
+      [join(REPO, 'bin', 'run.js'), ...args],
+      { cwd: options.cwd, env, maxBuffer: 32 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        let json;
+        if (args.includes('--json')) {
+          try {
+            json = JSON.parse(stdout);
+          } catch {
+            json = undefined;
+          }
         }
-      }
-      resolvePromise({ code, stdout, stderr, tmp, json });
-    });
+        resolvePromise({ code, stdout, stderr, tmp, json });
+      },
+    );
   });
 }
 
@@ -62,7 +79,11 @@ export function allText(dir: string): string {
 export function writeProject(files: Record<string, string | Buffer>): string {
   const dir = tempDir('eca-project-');
   const all: Record<string, string | Buffer> = {
-    'sfdx-project.json': JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], namespace: 'acme', sourceApiVersion: '66.0' }, null, 2),
+    'sfdx-project.json': JSON.stringify(
+      { packageDirectories: [{ path: 'force-app', default: true }], namespace: 'acme', sourceApiVersion: '66.0' },
+      null,
+      2,
+    ),
     ...files,
   };
   for (const [path, content] of Object.entries(all)) {

@@ -24,12 +24,21 @@ export default class EcaCheck extends SfCommand<EcaCheckResult> {
   });
 
   public static readonly flags = {
-    'source-dir': Flags.directory({ char: 'd', summary: messages.getMessage('flags.source-dir.summary'), multiple: true, exists: true }),
+    'source-dir': Flags.directory({
+      char: 'd',
+      summary: messages.getMessage('flags.source-dir.summary'),
+      multiple: true,
+      exists: true,
+    }),
     'dev-hub-org-id': devHubOrgIdFlag({ exclusive: ['target-dev-hub'] }),
     // a plain value resolved only when given: a default Dev Hub in config must not turn an offline gate into org calls
     'target-dev-hub': Flags.string({ char: 'v', summary: messages.getMessage('flags.target-dev-hub.summary') }),
     'api-version': Flags.orgApiVersion(),
-    'fail-on': Flags.option({ summary: messages.getMessage('flags.fail-on.summary'), options: ['error', 'warning'] as const, default: 'error' })(),
+    'fail-on': Flags.option({
+      summary: messages.getMessage('flags.fail-on.summary'),
+      options: ['error', 'warning'] as const,
+      default: 'error',
+    })(),
     junit: Flags.file({ summary: messages.getMessage('flags.junit.summary') }),
   };
 
@@ -42,9 +51,9 @@ export default class EcaCheck extends SfCommand<EcaCheckResult> {
     if (hub) {
       const { readHubApps } = await import('../../lib/org.js');
       this.spinner.start(messages.getMessage('spinner.hub', [hub.getUsername() ?? '']));
-      hubApps = await readHubApps(hub.getConnection(flags['api-version']), catalog, { apiVersion: flags['api-version'] }).finally(() =>
-        this.spinner.stop()
-      );
+      hubApps = await readHubApps(hub.getConnection(flags['api-version']), catalog, {
+        apiVersion: flags['api-version'],
+      }).finally(() => this.spinner.stop());
     }
     const result = check(catalog, { failOn: flags['fail-on'] as FailOn, context: { devHubOrgId, hubApps } });
     if (catalog.apps.size === 0 && result.findings.length === 0) {
@@ -54,7 +63,13 @@ export default class EcaCheck extends SfCommand<EcaCheckResult> {
     }
     if (flags.junit) {
       await mkdir(dirname(resolve(flags.junit)), { recursive: true });
-      await writeFile(resolve(flags.junit), junitXml(result, RULES.map((r) => r.id)));
+      await writeFile(
+        resolve(flags.junit),
+        junitXml(
+          result,
+          RULES.map((r) => r.id),
+        ),
+      );
       this.log(messages.getMessage('info.junit', [flags.junit]));
     }
     process.exitCode = result.passed ? EXIT.passed : EXIT.gateFailed;

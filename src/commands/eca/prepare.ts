@@ -37,11 +37,27 @@ export default class EcaPrepare extends SfCommand<EcaPrepareResult> {
     'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary') }),
     retrieve: Flags.boolean({ summary: messages.getMessage('flags.retrieve.summary'), default: true, allowNo: true }),
     'dev-hub-org-id': devHubOrgIdFlag({ exclusive: ['target-dev-hub'] }),
-    'source-dir': Flags.directory({ summary: messages.getMessage('flags.source-dir.summary'), multiple: true, exists: true }),
-    'non-packageable-dir': Flags.string({ summary: messages.getMessage('flags.non-packageable-dir.summary'), default: 'eca-source-org' }),
+    'source-dir': Flags.directory({
+      summary: messages.getMessage('flags.source-dir.summary'),
+      multiple: true,
+      exists: true,
+    }),
+    'non-packageable-dir': Flags.string({
+      summary: messages.getMessage('flags.non-packageable-dir.summary'),
+      default: 'eca-source-org',
+    }),
     'delete-non-packageable': Flags.boolean({ summary: messages.getMessage('flags.delete-non-packageable.summary') }),
-    wait: Flags.duration({ char: 'w', unit: 'minutes', summary: messages.getMessage('flags.wait.summary'), defaultValue: 10 }),
-    'fail-on': Flags.option({ summary: messages.getMessage('flags.fail-on.summary'), options: ['error', 'warning'] as const, default: 'error' })(),
+    wait: Flags.duration({
+      char: 'w',
+      unit: 'minutes',
+      summary: messages.getMessage('flags.wait.summary'),
+      defaultValue: 10,
+    }),
+    'fail-on': Flags.option({
+      summary: messages.getMessage('flags.fail-on.summary'),
+      options: ['error', 'warning'] as const,
+      default: 'error',
+    })(),
   };
 
   public async run(): Promise<EcaPrepareResult> {
@@ -50,10 +66,17 @@ export default class EcaPrepare extends SfCommand<EcaPrepareResult> {
     if (flags.retrieve && !hub) throw messages.createError('error.NoDevHub');
     const catalog = await loadCatalog(process.cwd(), flags['source-dir']);
     const project = catalog.project;
-    const outputDir = flags['output-dir'] ? packageDirOf(project, resolve(flags['output-dir'])) : defaultPackageDir(project);
-    if (!outputDir) throw messages.createError('error.NotAPackageDir', [flags['output-dir'] ?? '', project.packageDirs.map((d) => d.path).join(', ')]);
+    const outputDir = flags['output-dir']
+      ? packageDirOf(project, resolve(flags['output-dir']))
+      : defaultPackageDir(project);
+    if (!outputDir)
+      throw messages.createError('error.NotAPackageDir', [
+        flags['output-dir'] ?? '',
+        project.packageDirs.map((d) => d.path).join(', '),
+      ]);
     const nonPackageableDir = resolve(project.root, flags['non-packageable-dir']);
-    if (packageDirOf(project, nonPackageableDir)) throw messages.createError('error.NonPackageableDirInPackage', [flags['non-packageable-dir']]);
+    if (packageDirOf(project, nonPackageableDir))
+      throw messages.createError('error.NonPackageableDirInPackage', [flags['non-packageable-dir']]);
 
     const devHubOrgId = flags['dev-hub-org-id'] ?? hub?.getOrgId();
     let hubApps;
@@ -112,15 +135,23 @@ export default class EcaPrepare extends SfCommand<EcaPrepareResult> {
             { key: 'path', name: 'File' },
             { key: 'from', name: 'From' },
             { key: 'detail', name: 'What', wrap: true },
-          ]
-        ) + '\n'
+          ],
+        ) + '\n',
       );
     }
 
     const result = check(after, { failOn: flags['fail-on'] as FailOn, context: { devHubOrgId, hubApps } });
     printCheckResult(this, result);
     process.exitCode = result.passed ? EXIT.passed : EXIT.gateFailed;
-    return { dryRun: flags['dry-run'], devHubOrgId, apps: plan.apps, changes, notes, ...(diff !== undefined ? { diff } : {}), check: result };
+    return {
+      dryRun: flags['dry-run'],
+      devHubOrgId,
+      apps: plan.apps,
+      changes,
+      notes,
+      ...(diff !== undefined ? { diff } : {}),
+      check: result,
+    };
   }
 
   protected catch(error: Error | SfError): Promise<never> {

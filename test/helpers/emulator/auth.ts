@@ -63,7 +63,11 @@ export async function useSfHome(home: string): Promise<() => Promise<void>> {
   for (const k of PROXY_VARS) delete process.env[k];
   if (os.homedir() !== home && !homedirPatched) {
     // In a worker thread process.env is a thread-local copy that libuv's homedir() does not see.
-    Object.defineProperty(os, 'homedir', { value: () => process.env.HOME ?? realHomedir(), configurable: true, writable: true });
+    Object.defineProperty(os, 'homedir', {
+      value: () => process.env.HOME ?? realHomedir(),
+      configurable: true,
+      writable: true,
+    });
     homedirPatched = true;
   }
   if (os.homedir() !== home) throw new Error(`useSfHome: os.homedir() is ${os.homedir()}, expected ${home}`);

@@ -188,8 +188,10 @@ const soapFaultXml = (code: string, message: string): string =>
   `<faultcode>sf:${esc(code)}</faultcode><faultstring>${esc(`${code}: ${message}`)}</faultstring>` +
   '</soapenv:Fault></soapenv:Body></soapenv:Envelope>';
 
-const asArray = <T>(v: T | T[] | undefined | null): T[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
-const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '');
+const asArray = <T>(v: T | T[] | undefined | null): T[] =>
+  v === undefined || v === null ? [] : Array.isArray(v) ? v : [v];
+const str = (v: unknown): string =>
+  typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
 
 type Parsed = { [k: string]: unknown };
 const isObj = (v: unknown): v is Parsed => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -201,7 +203,12 @@ const soapParser = new XMLParser({
   isArray: (name) => ['queries', 'types', 'members', 'packageNames'].includes(name),
 });
 
-type RetrieveJob = { id: string; types: Array<{ name: string; members: string[] }>; singlePackage: boolean; apiVersion: string };
+type RetrieveJob = {
+  id: string;
+  types: Array<{ name: string; members: string[] }>;
+  singlePackage: boolean;
+  apiVersion: string;
+};
 type DeployJob = {
   id: string;
   files: Map<string, string>;
@@ -213,13 +220,21 @@ type DeployJob = {
 type ActiveFault = Fault & { remaining: number };
 
 class HttpReply {
-  public constructor(public status: number, public body: string, public contentType: string) {}
+  public constructor(
+    public status: number,
+    public body: string,
+    public contentType: string,
+  ) {}
 }
 const json = (status: number, body: unknown): HttpReply =>
   new HttpReply(status, JSON.stringify(body), 'application/json;charset=UTF-8');
 const xmlReply = (status: number, body: string): HttpReply => new HttpReply(status, body, 'text/xml;charset=UTF-8');
 const htmlError = (): HttpReply =>
-  new HttpReply(500, '<html><head><title>Error</title></head><body><h1>Internal Server Error</h1></body></html>', 'text/html;charset=UTF-8');
+  new HttpReply(
+    500,
+    '<html><head><title>Error</title></head><body><h1>Internal Server Error</h1></body></html>',
+    'text/html;charset=UTF-8',
+  );
 const HOLD = Symbol('hold');
 type Handled = HttpReply | typeof HOLD;
 
@@ -249,12 +264,17 @@ export class OrgEmulator {
   private counter = 0;
   private baseUrl = '';
 
-  private constructor(private readonly server: Server, public readonly options: EmulatorOptions) {
+  private constructor(
+    private readonly server: Server,
+    public readonly options: EmulatorOptions,
+  ) {
     if (!/^00D[A-Za-z0-9]{15}$/.test(options.orgId)) {
       throw new Error(`OrgEmulator: orgId must be an 18-char 00D… id, got ${options.orgId}`);
     }
     if (options.apiVersion !== undefined && !/^[1-9]\d\.0$/.test(options.apiVersion)) {
-      throw new Error(`OrgEmulator: apiVersion must look like '66.0' (core only accepts NN.0), got ${options.apiVersion}`);
+      throw new Error(
+        `OrgEmulator: apiVersion must look like '66.0' (core only accepts NN.0), got ${options.apiVersion}`,
+      );
     }
     this.accessToken = `${options.orgId}!FAKE.${randomBytes(12).toString('hex')}`;
     this.userId = `005${options.orgId.slice(3)}`;
@@ -415,7 +435,10 @@ export class OrgEmulator {
           return json(401, [{ errorCode: 'INVALID_SESSION_ID', message: 'Session expired or invalid' }]);
         default:
           return json(500, [
-            { errorCode: fault.faultCode ?? 'UNKNOWN_EXCEPTION', message: fault.message ?? 'An unexpected error occurred.' },
+            {
+              errorCode: fault.faultCode ?? 'UNKNOWN_EXCEPTION',
+              message: fault.message ?? 'An unexpected error occurred.',
+            },
           ]);
       }
     }
@@ -449,7 +472,12 @@ export class OrgEmulator {
     let m = /^\/services\/data\/v(\d+\.\d+)$/.exec(p);
     if (m) {
       const base = `/services/data/v${m[1]}`;
-      return json(200, { sobjects: `${base}/sobjects`, query: `${base}/query`, tooling: `${base}/tooling`, metadata: `${base}/metadata` });
+      return json(200, {
+        sobjects: `${base}/sobjects`,
+        query: `${base}/query`,
+        tooling: `${base}/tooling`,
+        metadata: `${base}/metadata`,
+      });
     }
     m = /^\/services\/data\/v\d+\.\d+\/sobjects\/User\/(\w+)$/.exec(p);
     if (m) {
@@ -466,7 +494,8 @@ export class OrgEmulator {
       return json(404, NOT_FOUND);
     }
     if (/^\/services\/data\/v\d+\.\d+\/query$/.test(p)) return this.query(url.searchParams.get('q') ?? '');
-    if (/^\/services\/data\/v\d+\.\d+\/tooling\/query$/.test(p)) return this.toolingQuery(url.searchParams.get('q') ?? '');
+    if (/^\/services\/data\/v\d+\.\d+\/tooling\/query$/.test(p))
+      return this.toolingQuery(url.searchParams.get('q') ?? '');
     return json(404, NOT_FOUND);
   }
 
@@ -493,7 +522,10 @@ export class OrgEmulator {
       const records = rows.map((r) => {
         const id = this.idFor('ScratchOrgInfo', r.orgId, '2SR');
         return {
-          attributes: { type: 'ScratchOrgInfo', url: `/services/data/v${this.apiVersion}/sobjects/ScratchOrgInfo/${id}` },
+          attributes: {
+            type: 'ScratchOrgInfo',
+            url: `/services/data/v${this.apiVersion}/sobjects/ScratchOrgInfo/${id}`,
+          },
           Id: id,
           ScratchOrg: r.orgId.slice(0, 15),
           SignupUsername: r.username,
@@ -510,7 +542,10 @@ export class OrgEmulator {
         done: true,
         records: [
           {
-            attributes: { type: 'Organization', url: `/services/data/v${this.apiVersion}/sobjects/Organization/${this.orgId}` },
+            attributes: {
+              type: 'Organization',
+              url: `/services/data/v${this.apiVersion}/sobjects/Organization/${this.orgId}`,
+            },
             Id: this.orgId,
             Name: scratch ? 'Emulated Scratch Org' : 'Emulated Org',
             InstanceName: 'EMU1',
@@ -563,11 +598,17 @@ export class OrgEmulator {
       const f = this.takeFault(faultOp, kinds);
       if (f) {
         if (f.kind === 'soapFault') {
-          return xmlReply(500, soapFaultXml(f.faultCode ?? 'UNKNOWN_EXCEPTION', f.message ?? 'An unexpected error occurred.'));
+          return xmlReply(
+            500,
+            soapFaultXml(f.faultCode ?? 'UNKNOWN_EXCEPTION', f.message ?? 'An unexpected error occurred.'),
+          );
         }
         if (f.kind === 'serverError') return htmlError();
         if (f.kind === 'invalidSession') {
-          return xmlReply(500, soapFaultXml('INVALID_SESSION_ID', 'Invalid Session ID found in SessionHeader: Illegal Session'));
+          return xmlReply(
+            500,
+            soapFaultXml('INVALID_SESSION_ID', 'Invalid Session ID found in SessionHeader: Illegal Session'),
+          );
         }
         if (f.kind === 'timeout' && !isCheck) return HOLD;
         pendingFault = f; // timeout/notDone on check ops, brokenZip
@@ -577,7 +618,10 @@ export class OrgEmulator {
     const header = isObj(env.Header) ? env.Header : {};
     const sessionHeader = isObj(header.SessionHeader) ? header.SessionHeader : {};
     if (this.options.checkToken !== false && str(sessionHeader.sessionId) !== this.accessToken) {
-      return xmlReply(500, soapFaultXml('INVALID_SESSION_ID', 'Invalid Session ID found in SessionHeader: Illegal Session'));
+      return xmlReply(
+        500,
+        soapFaultXml('INVALID_SESSION_ID', 'Invalid Session ID found in SessionHeader: Illegal Session'),
+      );
     }
 
     const ok = (results: XmlObject[] | XmlObject): HttpReply => {
@@ -786,7 +830,9 @@ export class OrgEmulator {
       this.deploys.push(job.files);
     }
     job.applied = true;
-    const failedKeys = new Set(job.problems.map((p) => `${typeInfo(p.componentType)?.name ?? p.componentType}:${p.fullName}`));
+    const failedKeys = new Set(
+      job.problems.map((p) => `${typeInfo(p.componentType)?.name ?? p.componentType}:${p.fullName}`),
+    );
     const componentSuccesses: XmlObject[] = comps
       .filter((c) => !failedKeys.has(`${c.type}:${c.fullName}`))
       .map((c) => {
@@ -853,7 +899,9 @@ export class OrgEmulator {
 
   private describeMetadata(): XmlObject {
     const types = Object.values(registry.getRegistry().types)
-      .filter((t) => /^(ExternalClientApplication|ExtlClntApp\w+|ConnectedApp)$/.test(t.name) && t.suffix && t.directoryName)
+      .filter(
+        (t) => /^(ExternalClientApplication|ExtlClntApp\w+|ConnectedApp)$/.test(t.name) && t.suffix && t.directoryName,
+      )
       .map((t) => ({
         directoryName: t.directoryName,
         inFolder: false,
@@ -893,7 +941,7 @@ function packageXml(comps: Component[], version: string): string {
         `    <types>\n${members
           .sort()
           .map((m) => `        <members>${esc(m)}</members>\n`)
-          .join('')}        <name>${name}</name>\n    </types>\n`
+          .join('')}        <name>${name}</name>\n    </types>\n`,
     )
     .join('');
   return `<?xml version="1.0" encoding="UTF-8"?>\n<Package xmlns="${MD_NS}">\n${types}    <version>${version}</version>\n</Package>\n`;
@@ -941,9 +989,17 @@ export function scratchDeployValidator(hub: OrgEmulator): DeployValidator {
       const c = componentForPath(path);
       if (c) deployed.push({ path, xml, ...c });
     }
-    const headersInDeploy = new Set(deployed.filter((d) => d.type === 'ExternalClientApplication').map((d) => d.fullName));
+    const headersInDeploy = new Set(
+      deployed.filter((d) => d.type === 'ExternalClientApplication').map((d) => d.fullName),
+    );
     const problem = (d: { path: string; type: string; fullName: string }, text: string): void => {
-      problems.push({ fileName: d.path, fullName: d.fullName, componentType: d.type, problem: text, problemType: 'Error' });
+      problems.push({
+        fileName: d.path,
+        fullName: d.fullName,
+        componentType: d.type,
+        problem: text,
+        problemType: 'Error',
+      });
     };
 
     for (const d of deployed) {
@@ -955,7 +1011,7 @@ export function scratchDeployValidator(hub: OrgEmulator): DeployValidator {
           if (!m || m[2] !== d.fullName) {
             problem(
               d,
-              'The Org Scoped External Client App must be in the format DeveloperOrganizationId:ExternalClientAppDeveloperName'
+              'The Org Scoped External Client App must be in the format DeveloperOrganizationId:ExternalClientAppDeveloperName',
             );
           }
         }
@@ -967,7 +1023,11 @@ export function scratchDeployValidator(hub: OrgEmulator): DeployValidator {
       }
       if (d.type === 'ExtlClntAppOauthConfigurablePolicies') {
         const runAs = xmlField(d.xml, 'clientCredentialsFlowUser');
-        if (runAs !== undefined && runAs !== '' && !emu.usernames.some((u) => u.toLowerCase() === runAs.toLowerCase())) {
+        if (
+          runAs !== undefined &&
+          runAs !== '' &&
+          !emu.usernames.some((u) => u.toLowerCase() === runAs.toLowerCase())
+        ) {
           problem(d, 'Enter a valid execution user for the OAuth client credentials flow.');
         }
         continue;
@@ -984,7 +1044,11 @@ export function scratchDeployValidator(hub: OrgEmulator): DeployValidator {
           .componentsOfType('ExtlClntAppOauthSettings')
           .find((c) => xmlField(c.xml, PLUGIN_LINK_TAG) === app);
         const hubConsumer = hubSettings ? xmlField(hubSettings.xml, 'oauthLink')?.split(':')[1] : undefined;
-        if (orgPart.slice(0, 15) !== hub.orgId15 || hubConsumer === undefined || consumer.slice(0, 15) !== hubConsumer.slice(0, 15)) {
+        if (
+          orgPart.slice(0, 15) !== hub.orgId15 ||
+          hubConsumer === undefined ||
+          consumer.slice(0, 15) !== hubConsumer.slice(0, 15)
+        ) {
           problem(d, 'Deployment failed because the OAuth link field has incorrect information.');
           continue;
         }
@@ -992,7 +1056,7 @@ export function scratchDeployValidator(hub: OrgEmulator): DeployValidator {
         if (hubHeader && xmlField(hubHeader.xml, 'distributionState') === 'Local') {
           problem(
             d,
-            "We couldn't update your OAuth link because the source external client app doesn't have distribution state PACKAGED."
+            "We couldn't update your OAuth link because the source external client app doesn't have distribution state PACKAGED.",
           );
         }
       }
