@@ -1,10 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { ensureBuilt } from './helpers/build.js';
 
-/** The command tests run the built CLI, as a user does: build it once before any test file starts. */
+/** The command tests run the built CLI, as a user does: bring the build up to date once, before any test file starts. */
 export default function setup(): void {
-  const root = fileURLToPath(new URL('..', import.meta.url));
-  const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
-  execFileSync(npx, ['tsc', '-p', '.'], { cwd: root, stdio: 'inherit' });
-  execFileSync(npx, ['oclif', 'manifest'], { cwd: root, stdio: 'ignore' });
+  ensureBuilt();
 }
