@@ -1,6 +1,6 @@
 /*
  * A vitest reporter (beside the default one) that prints one line of counts at the end of a run, e.g.
- * "end-to-end: 20 passed, 0 skipped, 0 failed", and lists what was skipped. Under CI=true or scripts/test.sh
+ * "end-to-end: 20 passed, 0 skipped, 0 failed", and how many were skipped in which file. Under CI=true or scripts/test.sh
  * (requirements.ts mustRun) a run that skipped a test, or ran none, fails: a suite never passes by not running.
  */
 import type { Reporter, TestModule } from 'vitest/node';
@@ -12,16 +12,17 @@ export default class CountReporter implements Reporter {
   public onTestRunEnd(testModules: readonly TestModule[]): void {
     const label = this.options.label ?? 'tests';
     const counts = { passed: 0, skipped: 0, failed: 0, pending: 0 };
-    const skipped: string[] = [];
+    const skipped = new Map<string, number>();
     for (const module of testModules) {
       for (const test of module.children.allTests()) {
         const state = test.result().state;
         counts[state]++;
-        if (state === 'skipped') skipped.push(`${module.moduleId.replace(/^.*\/test\//, 'test/')} > ${test.fullName}`);
+        const file = module.moduleId.replace(/^.*\/test\//, 'test/');
+        if (state === 'skipped') skipped.set(file, (skipped.get(file) ?? 0) + 1);
       }
     }
     console.log(`\n${label}: ${counts.passed} passed, ${counts.skipped} skipped, ${counts.failed} failed`);
-    for (const name of skipped) console.log(`${label}: SKIPPED ${name}`);
+    for (const [file, n] of skipped) console.log(`${label}: SKIPPED ${n} in ${file}`);
     if (!mustRun()) {
       if (counts.skipped > 0) console.warn(`${label}: WARNING ${counts.skipped} tests did not run (ad hoc run)`);
       return;
