@@ -31,6 +31,8 @@ eval "$(node -e '
 ' "$REPO_ROOT/scripts/sf-env.json")"
 
 cd "$REPO_ROOT"
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# A linked node_modules (a git worktree sharing another checkout's) is never reinstalled from here: npm ci would empty
+# the checkout it belongs to.
+if [ ! -e node_modules ] || { [ ! -L node_modules ] && [ package-lock.json -nt node_modules/.package-lock.json ]; }; then
   npm ci --no-audit --no-fund >&2
 fi
