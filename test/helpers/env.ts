@@ -30,7 +30,16 @@ export function isShellSetting(name: string): boolean {
 }
 
 /** The real user's home (from the password database, not $HOME), where the tools' caches are kept. */
-export const ACCOUNT_HOME = os.userInfo().homedir;
+export const ACCOUNT_HOME = accountHome();
+
+function accountHome(): string {
+  try {
+    return os.userInfo().homedir;
+  } catch {
+    // a uid without a password entry (some containers): fall back to $HOME as the shell had it
+    return os.homedir();
+  }
+}
 
 export type ChildEnvOptions = {
   /** the child's HOME (a throwaway folder: auth files and sf's config go there) */
