@@ -25,7 +25,7 @@ export type SfRunResult = RunResult;
 export type SfRunOptions = RunOptions & { home: string };
 
 /** The plugin checkout (the folder holding package.json). */
-export const PLUGIN_ROOT = REPO;
+export const PLUGIN_ROOT = resolve(REPO);
 export const FIXTURES = join(PLUGIN_ROOT, 'test', 'e2e', 'fixtures');
 
 /** A new empty HOME for one suite (removed after the file). */

@@ -40,9 +40,15 @@ export function runTempDir(what: string): string {
   return dir;
 }
 
+/**
+ * Node's module compile cache (module.enableCompileCache(), used by npm and sf) lives in TMPDIR by design and holds
+ * compiled code only: not a leftover.
+ */
+const NODE_CACHES = new Set(['node-compile-cache']);
+
 /** What a run left in its TMPDIR (empty when it cleaned up after itself). */
 export function leftoversIn(runTmp: string): string[] {
-  return readdirSync(runTmp);
+  return readdirSync(runTmp).filter((name) => !NODE_CACHES.has(name));
 }
 
 /**
@@ -59,6 +65,6 @@ export function collectLeftovers(fileTmp: string): string[] {
   runTmps.clear();
   for (const dir of owned) rmSync(dir, { recursive: true, force: true });
   owned.clear();
-  for (const stray of readdirSync(fileTmp)) problems.push(`${stray} was left in the temp folder`);
+  for (const stray of leftoversIn(fileTmp)) problems.push(`${stray} was left in the temp folder`);
   return problems;
 }

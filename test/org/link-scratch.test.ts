@@ -1,9 +1,10 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { idSuffix } from '../../src/lib/ids.js';
 import { OrgEmulator, scratchDeployValidator } from '../helpers/emulator/org-emulator.js';
 import { registerOrg } from '../helpers/emulator/auth.js';
+import { leftoversIn } from '../helpers/temp.js';
 import { xmllintValidate } from '../helpers/xmllint.js';
 import { HUB_ID, HUB_ID15, SECRET, hubApp, runCli, snapshot, tempDir, writeProject } from './support.js';
 
@@ -53,7 +54,7 @@ function deployCount(emu: OrgEmulator): number {
 
 /** What a run left in its own TMPDIR: the deploy and retrieve folders must be gone (a retrieve may hold a secret). */
 function leftovers(run: { tmp: string }): string[] {
-  return readdirSync(run.tmp);
+  return leftoversIn(run.tmp);
 }
 
 beforeAll(async () => {
