@@ -9,7 +9,7 @@ import { afterAll } from 'vitest';
 import { scrubProcessEnv } from './env.js';
 import { collectLeftovers } from './temp.js';
 
-const root = mkdtempSync(join(tmpdir(), 'eca-test-file-'));
+const root = mkdtempSync(join(process.env.ECA_TEST_RUN_DIR ?? tmpdir(), 'eca-test-file-'));
 const home = join(root, 'home');
 const tmp = join(root, 'tmp');
 mkdirSync(home);
