@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { Ajv } from 'ajv';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -29,6 +29,14 @@ const manifest = readManifest();
 const commandIds = Object.keys(manifest.commands).sort();
 
 describe('command flags (command-snapshot.json)', () => {
+  it('cover every command class: each one in src/commands has a launcher in src/launchers (src/startup.ts)', () => {
+    const classes = readdirSync(join(ROOT, 'src', 'commands'), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => f.replace(/\.ts$/, '').split(sep).join(':'))
+      .sort();
+    expect(commandIds).toEqual(classes);
+  });
+
   it('match the built commands; after a deliberate change run `npm run snapshot` and commit the file', () => {
     expect(commandSnapshot(manifest), 'command-snapshot.json is stale: run `npm run snapshot`').toEqual(
       committed(SNAPSHOT_FILE),
