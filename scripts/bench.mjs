@@ -724,12 +724,7 @@ async function main() {
   console.log('\n=== ratios (medians) ===');
   console.log(
     table(
-      ratios.map((r) => [
-        r.name,
-        r.value.toFixed(2),
-        r.aim === undefined ? 'report' : `≤ ${r.aim.toFixed(1)}`,
-        r.verdict,
-      ]),
+      ratios.map((r) => [r.name, r.value.toFixed(2), r.aim === undefined ? 'report' : `≤ ${r.aim}`, r.verdict]),
       ['ratio', 'value', 'aim', 'verdict'],
     ),
   );
