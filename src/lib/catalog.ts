@@ -97,13 +97,19 @@ async function readCandidate(project: Project, candidate: Candidate, options: Ca
     return catalogFile(project, candidate.fullPath, await readFile(candidate.fullPath), options.denies);
   } catch (error) {
     const file = catalogFile(project, candidate.fullPath, undefined, options.denies);
-    if (file.kind !== 'key') file.readError = { message: `the file cannot be read (${(error as { code?: string }).code ?? String(error)})` };
+    if (file.kind !== 'key')
+      file.readError = { message: `the file cannot be read (${(error as { code?: string }).code ?? String(error)})` };
     return file;
   }
 }
 
 /** One file of the catalog from its bytes (read from disk, or planned by a command that has not written yet). */
-export function catalogFile(project: Project, fullPath: string, bytes: Uint8Array | undefined, denies: (fullPath: string) => boolean): CatalogFile {
+export function catalogFile(
+  project: Project,
+  fullPath: string,
+  bytes: Uint8Array | undefined,
+  denies: (fullPath: string) => boolean,
+): CatalogFile {
   const name = basename(fullPath);
   const typed = typeOfFile(name);
   const kind = typed ? 'eca' : isConnectedAppFile(name) ? 'connectedApp' : 'key';
@@ -140,7 +146,9 @@ export function readContent(file: CatalogFile, bytes: Uint8Array): CatalogFile {
 
 /** The apps whose header is in a package directory, readable, in source format: what the commands work on by default. */
 export function appsInPackageDirs(catalog: Catalog): string[] {
-  return [...catalog.apps.values()].filter((a) => a.headers.some((h) => h.packageDir && h.doc && h.form === 'source')).map((a) => a.name);
+  return [...catalog.apps.values()]
+    .filter((a) => a.headers.some((h) => h.packageDir && h.doc && h.form === 'source'))
+    .map((a) => a.name);
 }
 
 export async function buildCatalog(project: Project, options: CatalogOptions): Promise<Catalog> {

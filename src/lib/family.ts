@@ -39,7 +39,11 @@ const KNOWN: Record<string, Pick<EcaType, 'role' | 'packageable' | 'secretElemen
   [OAUTH_SETTINGS_TYPE]: { role: 'settings', packageable: true, secretElements: [] },
   [GLOBAL_OAUTH_TYPE]: { role: 'globalSettings', packageable: false, secretElements: ['consumerSecret'] },
   [OAUTH_SECURITY_TYPE]: { role: 'policies', packageable: false, secretElements: [] },
-  ExtlClntAppPushSettings: { role: 'settings', packageable: 'unconfirmed', secretElements: ['password', 'signingKey', 'serviceAccount', 'certificate'] },
+  ExtlClntAppPushSettings: {
+    role: 'settings',
+    packageable: 'unconfirmed',
+    secretElements: ['password', 'signingKey', 'serviceAccount', 'certificate'],
+  },
   ExtlClntAppSampleSettings: { role: 'settings', packageable: false, secretElements: [] },
 };
 
@@ -52,7 +56,9 @@ function roleOf(name: string): Pick<EcaType, 'role' | 'packageable' | 'secretEle
 
 function loadFamily(): EcaType[] {
   // read, not required: require() would keep the whole registry cached for the run, and only 17 entries are used
-  const path = createRequire(import.meta.url).resolve('@salesforce/source-deploy-retrieve/lib/src/registry/metadataRegistry.json');
+  const path = createRequire(import.meta.url).resolve(
+    '@salesforce/source-deploy-retrieve/lib/src/registry/metadataRegistry.json',
+  );
   const registry = JSON.parse(readFileSync(path, 'utf8')) as { types: Record<string, RegistryType> };
   return Object.values(registry.types)
     .filter((t) => t.name === HEADER_TYPE || t.name.startsWith('ExtlClntApp'))

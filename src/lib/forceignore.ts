@@ -13,7 +13,8 @@ import { ECA_TYPES } from './family.js';
 type SdrForceIgnore = { denies(fsPath: string): boolean };
 
 export const FORCEIGNORE = '.forceignore';
-export const BLOCK_START = '# sf-plugin-eca: keep External Client App files that must not be packaged out of package versions';
+export const BLOCK_START =
+  '# sf-plugin-eca: keep External Client App files that must not be packaged out of package versions';
 export const BLOCK_END = '# end sf-plugin-eca';
 
 /** One line per non-packageable ECA folder; the folder form matches wherever a project keeps it. */
@@ -24,7 +25,11 @@ export function excludedFolderLines(): string[] {
 function loadForceIgnoreClass(): new (path: string) => SdrForceIgnore {
   // The module itself, not SDR's index: the index loads the whole registry, resolvers and a zip library.
   const require = createRequire(import.meta.url);
-  return (require('@salesforce/source-deploy-retrieve/lib/src/resolve/forceIgnore.js') as { ForceIgnore: new (path: string) => SdrForceIgnore }).ForceIgnore;
+  return (
+    require('@salesforce/source-deploy-retrieve/lib/src/resolve/forceIgnore.js') as {
+      ForceIgnore: new (path: string) => SdrForceIgnore;
+    }
+  ).ForceIgnore;
 }
 
 export type ForceIgnoreJudge = { exists: boolean; text?: string; denies: (fullPath: string) => boolean };

@@ -28,7 +28,9 @@ export function splitPair(value: string): { left: string; right: string } | unde
 
 /** Template values that were never replaced: 00D-XXXX, YOUR_ORG_ID, ${ORG_ID}, <org id>, 00D000000000000… */
 export function isPlaceholder(value: string): boolean {
-  return /x{4,}|your[_ -]?org|org[_ -]?id|[<>{}$]|^00D-|^00D0{12}(?:[A-Z0-5]{3})?(?![0-9A-Za-z])|placeholder|changeme|todo/i.test(value);
+  return /x{4,}|your[_ -]?org|org[_ -]?id|[<>{}$]|^00D-|^00D0{12}(?:[A-Z0-5]{3})?(?![0-9A-Za-z])|placeholder|changeme|todo/i.test(
+    value,
+  );
 }
 
 const SUFFIX_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';

@@ -13,7 +13,7 @@ export type LinkProblem = { key: string; tokens: string[] };
 /** The Dev Hub's oauthLink for the app, verbatim, or why the app cannot be linked yet. */
 export function hubLink(app: RetrievedApp): { link: string } | LinkProblem {
   if (!app.header) return { key: 'error.AppNotInHub', tokens: [app.name] };
-  const state = app.header.doc ? child(app.header.doc.root, 'distributionState')?.text.trim() ?? 'Local' : 'Local';
+  const state = app.header.doc ? (child(app.header.doc.root, 'distributionState')?.text.trim() ?? 'Local') : 'Local';
   if (state !== 'Packaged') return { key: 'error.SourceLocal', tokens: [app.name, state] };
   const link = app.oauthSettings?.doc ? child(app.oauthSettings.doc.root, 'oauthLink')?.text.trim() : undefined;
   if (!link) return { key: 'error.NoConsumer', tokens: [app.name] };
@@ -49,7 +49,12 @@ export function runAsPolicies(app: string, username: string): string {
 function asDeployFile(file: CatalogFile): DeployFile {
   const type = file.type!;
   const bytes = Buffer.from(file.decoded!.text, 'utf8');
-  return { type: type.name, fullName: file.fullName, relativePath: `${type.directoryName}/${sourceFileName(type, file.fullName)}`, bytes };
+  return {
+    type: type.name,
+    fullName: file.fullName,
+    relativePath: `${type.directoryName}/${sourceFileName(type, file.fullName)}`,
+    bytes,
+  };
 }
 
 /**
@@ -59,12 +64,21 @@ function asDeployFile(file: CatalogFile): DeployFile {
 export function deployFilesFor(catalog: Catalog, changes: PlannedChange[], app: string, runAs?: string): DeployFile[] {
   const after = catalogAfter(catalog, changes).apps.get(app);
   const pick = (typeName: string): CatalogFile | undefined =>
-    [...(after?.headers ?? []), ...(after?.plugins ?? [])].find((f) => f.type?.name === typeName && f.packageDir && f.doc);
-  const files = [pick(HEADER_TYPE), pick(OAUTH_SETTINGS_TYPE)].filter((f): f is CatalogFile => f !== undefined).map(asDeployFile);
+    [...(after?.headers ?? []), ...(after?.plugins ?? [])].find(
+      (f) => f.type?.name === typeName && f.packageDir && f.doc,
+    );
+  const files = [pick(HEADER_TYPE), pick(OAUTH_SETTINGS_TYPE)]
+    .filter((f): f is CatalogFile => f !== undefined)
+    .map(asDeployFile);
   if (runAs) {
     const type = ecaType(OAUTH_POLICIES_TYPE);
     const fullName = `${app}_oauthPlcy`;
-    files.push({ type: type.name, fullName, relativePath: `${type.directoryName}/${sourceFileName(type, fullName)}`, bytes: Buffer.from(runAsPolicies(app, runAs)) });
+    files.push({
+      type: type.name,
+      fullName,
+      relativePath: `${type.directoryName}/${sourceFileName(type, fullName)}`,
+      bytes: Buffer.from(runAsPolicies(app, runAs)),
+    });
   }
   return files;
 }

@@ -44,7 +44,10 @@ export type PreparePlan = {
 };
 
 export class PrepareConflict extends Error {
-  public constructor(public readonly key: string, public readonly tokens: string[]) {
+  public constructor(
+    public readonly key: string,
+    public readonly tokens: string[],
+  ) {
     super(key);
   }
 }
@@ -59,18 +62,33 @@ function layoutRoot(app: App | undefined, outputDir: PackageDir): string {
   return placed ? dirname(dirname(placed.fullPath)) : join(outputDir.fullPath, 'main', 'default');
 }
 
-function change(catalog: Catalog, action: PlannedChange['action'], fullPath: string, detail: string, extra: Partial<PlannedChange>): PlannedChange {
+function change(
+  catalog: Catalog,
+  action: PlannedChange['action'],
+  fullPath: string,
+  detail: string,
+  extra: Partial<PlannedChange>,
+): PlannedChange {
   return { action, fullPath, path: projectPath(catalog.project, fullPath), detail, ...extra };
 }
 
 /** Writes a retrieved or local file with its rewrite: an update when the file is the project's, a create otherwise. */
-function placeFile(catalog: Catalog, local: CatalogFile | undefined, hub: CatalogFile | undefined, target: string, rewrite: (f: CatalogFile) => { bytes: Buffer; changed: string[] }): PlannedChange | undefined {
+function placeFile(
+  catalog: Catalog,
+  local: CatalogFile | undefined,
+  hub: CatalogFile | undefined,
+  target: string,
+  rewrite: (f: CatalogFile) => { bytes: Buffer; changed: string[] },
+): PlannedChange | undefined {
   const base = local ?? hub;
   if (!base?.doc) return undefined;
   const result = rewrite(base);
   if (local) {
     if (result.changed.length === 0) return undefined;
-    return change(catalog, 'update', local.fullPath, `rewrote ${result.changed.join(', ')}`, { before: fileBytes(local), after: result.bytes });
+    return change(catalog, 'update', local.fullPath, `rewrote ${result.changed.join(', ')}`, {
+      before: fileBytes(local),
+      after: result.bytes,
+    });
   }
   const what = result.changed.length ? `retrieved; set ${result.changed.join(', ')}` : 'retrieved';
   return change(catalog, 'create', target, what, { after: result.bytes });
@@ -101,14 +119,22 @@ function planApp(input: AppPlanInput, name: string, changes: PlannedChange[], no
   const app = catalog.apps.get(name);
   const hub = input.hubApps?.get(name);
   const root = layoutRoot(app, input.outputDir);
-  const local = (typeName: string): CatalogFile | undefined => inPackage(app ? [...app.headers, ...app.plugins] : []).find((f) => f.type?.name === typeName);
+  const local = (typeName: string): CatalogFile | undefined =>
+    inPackage(app ? [...app.headers, ...app.plugins] : []).find((f) => f.type?.name === typeName);
 
-  const headerChange = placeFile(catalog, local(HEADER_TYPE), hub?.header, targetFor(root, ecaType(HEADER_TYPE), name), (f) => packageHeader(f, devHubOrgId));
+  const headerChange = placeFile(
+    catalog,
+    local(HEADER_TYPE),
+    hub?.header,
+    targetFor(root, ecaType(HEADER_TYPE), name),
+    (f) => packageHeader(f, devHubOrgId),
+  );
   if (headerChange) changes.push(headerChange);
   if (!local(HEADER_TYPE) && !hub?.header) notes.push({ app: name, key: 'note.NoHeader', tokens: [name] });
 
   const hubSettings = hub?.oauthSettings;
-  const hubLink = input.links?.get(name) ?? (hubSettings?.doc ? child(hubSettings.doc.root, 'oauthLink')?.text.trim() : undefined);
+  const hubLink =
+    input.links?.get(name) ?? (hubSettings?.doc ? child(hubSettings.doc.root, 'oauthLink')?.text.trim() : undefined);
   const localSettings = local(OAUTH_SETTINGS_TYPE);
   if (hub && hubSettings && !hubLink) notes.push({ app: name, key: 'note.NoConsumer', tokens: [name] });
   if (hub && !hubSettings && !localSettings) notes.push({ app: name, key: 'note.NoOauthPlugin', tokens: [name] });
@@ -116,20 +142,22 @@ function planApp(input: AppPlanInput, name: string, changes: PlannedChange[], no
   if (settingsBase) {
     const target = targetFor(root, ecaType(OAUTH_SETTINGS_TYPE), settingsBase.fullName);
     const settingsChange = placeFile(catalog, localSettings, hubSettings, target, (f) =>
-      hubLink ? linkOauthSettings(f, hubLink) : { bytes: fileBytes(f), changed: [] }
+      hubLink ? linkOauthSettings(f, hubLink) : { bytes: fileBytes(f), changed: [] },
     );
     if (settingsChange) changes.push(settingsChange);
   }
 
   // other settings types travel with the app when they carry no secret; global settings never leave memory
-  for (const file of input.headerAndOauthOnly ? [] : hub?.files ?? []) {
+  for (const file of input.headerAndOauthOnly ? [] : (hub?.files ?? [])) {
     const type = file.type!;
     if (type.role !== 'settings' || type.name === OAUTH_SETTINGS_TYPE || local(type.name)) continue;
     if (type.packageable === false || hasSecretValues(file)) {
       notes.push({ app: name, key: 'note.SkippedSettings', tokens: [type.name, name] });
       continue;
     }
-    changes.push(change(catalog, 'create', targetFor(root, type, file.fullName), 'retrieved', { after: fileBytes(file) }));
+    changes.push(
+      change(catalog, 'create', targetFor(root, type, file.fullName), 'retrieved', { after: fileBytes(file) }),
+    );
   }
 }
 
@@ -148,9 +176,20 @@ async function planNonPackageable(input: PrepareInput, changes: PlannedChange[])
       throw new PrepareConflict('error.MoveConflict', [file.path, projectPath(catalog.project, target)]);
     }
     if (existing) {
-      changes.push(change(catalog, 'delete', file.fullPath, `an identical copy is already in ${projectPath(catalog.project, target)}`, { before }));
+      changes.push(
+        change(
+          catalog,
+          'delete',
+          file.fullPath,
+          `an identical copy is already in ${projectPath(catalog.project, target)}`,
+          { before },
+        ),
+      );
     } else {
-      changes.push({ ...change(catalog, 'move', target, `${file.type!.name} must not be packaged`, {}), fromFullPath: file.fullPath });
+      changes.push({
+        ...change(catalog, 'move', target, `${file.type!.name} must not be packaged`, {}),
+        fromFullPath: file.fullPath,
+      });
     }
   }
 }
@@ -159,7 +198,10 @@ async function planNonPackageable(input: PrepareInput, changes: PlannedChange[])
 export function forceIgnoreProbes(catalog: Catalog): string[] {
   const types = excludedFolderLines().map((l) => l.replace(/^\*\*\//, '').replace(/\/\*\*$/, ''));
   return catalog.project.packageDirs.flatMap((dir) =>
-    types.flatMap((folder) => [join(dir.fullPath, 'main', 'default', folder, 'Probe.xml'), join(dir.fullPath, folder, 'Probe.xml')])
+    types.flatMap((folder) => [
+      join(dir.fullPath, 'main', 'default', folder, 'Probe.xml'),
+      join(dir.fullPath, folder, 'Probe.xml'),
+    ]),
   );
 }
 
@@ -180,11 +222,17 @@ export async function planPrepare(input: PrepareInput): Promise<PreparePlan> {
   const { text, added } = withExclusions(current, excludedFolderLines());
   const denies = judge(catalog.project.root, text);
   const leaking = forceIgnoreProbes(catalog).filter((p) => !denies(p));
-  if (leaking.length) throw new PrepareConflict('error.ForceIgnoreLeaks', [projectPath(catalog.project, dirname(leaking[0]))]);
+  if (leaking.length)
+    throw new PrepareConflict('error.ForceIgnoreLeaks', [projectPath(catalog.project, dirname(leaking[0]))]);
   if (added.length) {
     const before = current === undefined ? undefined : Buffer.from(current, 'utf8');
     const detail = `${current === undefined ? 'created with' : 'added'} ${added.join(' ')}`;
-    changes.push(change(catalog, current === undefined ? 'create' : 'update', forceIgnorePath, detail, { before, after: Buffer.from(text, 'utf8') }));
+    changes.push(
+      change(catalog, current === undefined ? 'create' : 'update', forceIgnorePath, detail, {
+        before,
+        after: Buffer.from(text, 'utf8'),
+      }),
+    );
   }
   return { apps, changes, forceIgnoreText: text, forceIgnoreAdded: added, notes };
 }

@@ -61,7 +61,8 @@ function jsonErrorLine(text: string, detail: string): number {
   if (/Unexpected end of JSON input/.test(detail)) return lineOfOffset(text, text.trimEnd().length);
   const token = /^Unexpected token '([\s\S])', (\.\.\.)?"([\s\S]*?)"(?:\.\.\.)? is not valid JSON$/.exec(detail);
   const at = token ? text.indexOf(token[3]) : -1;
-  if (token && at >= 0) return lineOfOffset(text, at + (token[2] ? JSON_CONTEXT_CHARS : Math.max(0, token[3].indexOf(token[1]))));
+  if (token && at >= 0)
+    return lineOfOffset(text, at + (token[2] ? JSON_CONTEXT_CHARS : Math.max(0, token[3].indexOf(token[1]))));
   return 1;
 }
 
@@ -93,7 +94,12 @@ export async function loadProject(root: string): Promise<Project> {
     throw messages.createError('error.UnreadableProjectFile', [projectFile, (error as Error).message]);
   }
   const raw = parseJson(text.replace(/^\uFEFF/, ''), projectFile) as RawProject;
-  if (typeof raw !== 'object' || raw === null || !Array.isArray(raw.packageDirectories) || raw.packageDirectories.length === 0) {
+  if (
+    typeof raw !== 'object' ||
+    raw === null ||
+    !Array.isArray(raw.packageDirectories) ||
+    raw.packageDirectories.length === 0
+  ) {
     throw messages.createError('error.NoPackageDirectories', [projectFile]);
   }
   const packageDirs = raw.packageDirectories.map((entry, index) => {

@@ -11,11 +11,22 @@ import { XmlEdit, applyEdits, child, encodeFile, insertChild, replaceText } from
 
 export type Rewrite = { bytes: Buffer; changed: string[] };
 
-function setElement(file: CatalogFile, typeName: string, name: string, value: string, edits: XmlEdit[], changed: string[]): void {
+function setElement(
+  file: CatalogFile,
+  typeName: string,
+  name: string,
+  value: string,
+  edits: XmlEdit[],
+  changed: string[],
+): void {
   const doc = file.doc!;
   const existing = child(doc.root, name);
   if (existing?.text.trim() === value) return;
-  edits.push(existing ? replaceText(existing, value) : insertChild(doc, doc.root, insertionAnchor(typeName, doc.root, name), name, value));
+  edits.push(
+    existing
+      ? replaceText(existing, value)
+      : insertChild(doc, doc.root, insertionAnchor(typeName, doc.root, name), name, value),
+  );
   changed.push(name);
 }
 
@@ -25,9 +36,14 @@ function finish(file: CatalogFile, edits: XmlEdit[], changed: string[]): Rewrite
 }
 
 /** The value orgScopedExternalApp must have, or undefined when the current one is already right. */
-export function wantedOrgScopedApp(current: string | undefined, devHubOrgId: string, appName: string): string | undefined {
+export function wantedOrgScopedApp(
+  current: string | undefined,
+  devHubOrgId: string,
+  appName: string,
+): string | undefined {
   const pair = current ? splitPair(current) : undefined;
-  const right = pair && !isPlaceholder(current!) && isOrgId(pair.left) && pair.right === appName && sameId(pair.left, devHubOrgId);
+  const right =
+    pair && !isPlaceholder(current!) && isOrgId(pair.left) && pair.right === appName && sameId(pair.left, devHubOrgId);
   return right ? undefined : `${to15(devHubOrgId)}:${appName}`;
 }
 

@@ -9,14 +9,22 @@ export const ECA_FEATURES = ['ExternalClientApps', 'ExtlClntAppSecretExposeCtl']
 
 export type ScratchDefGap = { file: string; missingFeatures: string[]; missingSetting: boolean; snippet: string };
 
-type ScratchDef = { edition?: unknown; features?: unknown; settings?: { externalClientAppSettings?: { enableExternalClientApps?: unknown } } };
+type ScratchDef = {
+  edition?: unknown;
+  features?: unknown;
+  settings?: { externalClientAppSettings?: { enableExternalClientApps?: unknown } };
+};
 
 /** Definition files that sfdx-project.json names (packageDirectories[].definitionFile), wherever they are. */
 async function namedDefinitionFiles(project: Project): Promise<string[]> {
   try {
-    const raw = JSON.parse(await readFile(project.projectFile, 'utf8')) as { packageDirectories?: Array<{ definitionFile?: unknown }> };
+    const raw = JSON.parse(await readFile(project.projectFile, 'utf8')) as {
+      packageDirectories?: Array<{ definitionFile?: unknown }>;
+    };
     const named = (Array.isArray(raw.packageDirectories) ? raw.packageDirectories : []).map((d) => d?.definitionFile);
-    return named.filter((f): f is string => typeof f === 'string' && f.trim() !== '').map((f) => resolve(project.root, f));
+    return named
+      .filter((f): f is string => typeof f === 'string' && f.trim() !== '')
+      .map((f) => resolve(project.root, f));
   } catch {
     return [];
   }
@@ -50,7 +58,7 @@ export async function scratchDefinitionGaps(project: Project): Promise<ScratchDe
         ...(missingSetting ? { settings: { externalClientAppSettings: { enableExternalClientApps: true } } } : {}),
       },
       null,
-      2
+      2,
     );
     gaps.push({ file: projectPath(project, file), missingFeatures, missingSetting, snippet });
   }

@@ -41,7 +41,11 @@ export type XmlDocument = {
 export type DecodedFile = { text: string; bom: boolean };
 
 export class XmlReadError extends Error {
-  public constructor(message: string, public readonly line?: number, public readonly column?: number) {
+  public constructor(
+    message: string,
+    public readonly line?: number,
+    public readonly column?: number,
+  ) {
     super(message);
     this.name = 'XmlReadError';
   }
@@ -130,7 +134,8 @@ class Scanner {
     const root = this.element();
     // fast-xml-parser lets a second root or text through after a self-closing root
     this.skipMisc();
-    if (this.pos < this.text.length) throw new XmlReadError('only comments and white space may follow the root element', this.line);
+    if (this.pos < this.text.length)
+      throw new XmlReadError('only comments and white space may follow the root element', this.line);
     return root;
   }
 
@@ -249,7 +254,13 @@ export function replaceText(el: XmlElement, value: string): XmlEdit {
  * Inserts `<name>value</name>` as a child of `parent`, after `after` (or first, when `after` is undefined), on a
  * line of its own with the indentation of its siblings and the file's own line ending.
  */
-export function insertChild(doc: XmlDocument, parent: XmlElement, after: XmlElement | undefined, name: string, value: string): XmlEdit {
+export function insertChild(
+  doc: XmlDocument,
+  parent: XmlElement,
+  after: XmlElement | undefined,
+  name: string,
+  value: string,
+): XmlEdit {
   const element = `<${name}>${escapeText(value)}</${name}>`;
   if (after) {
     return { start: after.end, end: after.end, text: `${doc.eol}${indentAt(doc.text, after.start)}${element}` };
@@ -262,7 +273,11 @@ export function insertChild(doc: XmlDocument, parent: XmlElement, after: XmlElem
   const childIndent = parentIndent + '    ';
   if (parent.selfClosing) {
     const open = doc.text.slice(parent.start, parent.end).replace(/\s*\/>$/, '>');
-    return { start: parent.start, end: parent.end, text: `${open}${doc.eol}${childIndent}${element}${doc.eol}${parentIndent}</${parent.name}>` };
+    return {
+      start: parent.start,
+      end: parent.end,
+      text: `${open}${doc.eol}${childIndent}${element}${doc.eol}${parentIndent}</${parent.name}>`,
+    };
   }
   const content = doc.text.slice(parent.contentStart, parent.contentEnd);
   if (content.trim() !== '') {
@@ -270,7 +285,11 @@ export function insertChild(doc: XmlDocument, parent: XmlElement, after: XmlElem
     const at = parent.contentStart + content.trimEnd().length;
     return { start: at, end: at, text: `${doc.eol}${childIndent}${element}` };
   }
-  return { start: parent.contentStart, end: parent.contentEnd, text: `${doc.eol}${childIndent}${element}${doc.eol}${parentIndent}` };
+  return {
+    start: parent.contentStart,
+    end: parent.contentEnd,
+    text: `${doc.eol}${childIndent}${element}${doc.eol}${parentIndent}`,
+  };
 }
 
 /** Removes an element together with the indentation before it and the line break after it. */

@@ -55,12 +55,21 @@ export const orgScopedApp: Rule = {
       if (isPlaceholder(pair ? pair.left : value) || (pair && /[<>{}$]/.test(pair.right))) {
         return [finding(orgScopedApp, 'placeholder', { file: header, element: el }, [value], [expected])];
       }
-      if (!pair || !isOrgId(pair.left)) return [finding(orgScopedApp, 'malformed', { file: header, element: el }, [value], [expected])];
+      if (!pair || !isOrgId(pair.left))
+        return [finding(orgScopedApp, 'malformed', { file: header, element: el }, [value], [expected])];
       if (pair.right !== app.name) {
         return [finding(orgScopedApp, 'otherApp', { file: header, element: el }, [pair.right, app.name], [expected])];
       }
       if (context.devHubOrgId && !sameId(pair.left, context.devHubOrgId)) {
-        return [finding(orgScopedApp, 'notDevHub', { file: header, element: el }, [pair.left, context.devHubOrgId], [expected])];
+        return [
+          finding(
+            orgScopedApp,
+            'notDevHub',
+            { file: header, element: el },
+            [pair.left, context.devHubOrgId],
+            [expected],
+          ),
+        ];
       }
       return [];
     }),
@@ -114,9 +123,13 @@ export const forceIgnoreExcludes: Rule = {
           if (seen.has(key) || catalog.denies(probe)) continue;
           seen.add(key);
           findings.push(
-            finding(forceIgnoreExcludes, 'notExcluded', { app: app.name, file: undefined }, [`${type.directoryName}/`, projectPath(catalog.project, key)], [
-              `${type.directoryName}/`,
-            ])
+            finding(
+              forceIgnoreExcludes,
+              'notExcluded',
+              { app: app.name, file: undefined },
+              [`${type.directoryName}/`, projectPath(catalog.project, key)],
+              [`${type.directoryName}/`],
+            ),
           );
         }
       }
@@ -128,7 +141,13 @@ export const forceIgnoreExcludes: Rule = {
         seen.add(key);
         // name the folder the file is really in, which need not be the type's standard folder
         findings.push(
-          finding(forceIgnoreExcludes, 'notExcluded', { app: file.app, file }, [`${basename(key)}/`, projectPath(catalog.project, key)], [`${basename(key)}/`])
+          finding(
+            forceIgnoreExcludes,
+            'notExcluded',
+            { app: file.app, file },
+            [`${basename(key)}/`, projectPath(catalog.project, key)],
+            [`${basename(key)}/`],
+          ),
         );
       }
     }
@@ -141,10 +160,21 @@ export const forceIgnoredPackageable: Rule = {
   id: 'forceignored-packageable',
   severity: 'error',
   check: (catalog) => {
-    const isPackaged = (h: CatalogFile): boolean => (h.doc && child(h.doc.root, 'distributionState')?.text.trim()) === 'Packaged';
-    const meantForPackage = new Set([...catalog.apps.values()].filter((a) => a.headers.some(isPackaged)).map((a) => a.name));
+    const isPackaged = (h: CatalogFile): boolean =>
+      (h.doc && child(h.doc.root, 'distributionState')?.text.trim()) === 'Packaged';
+    const meantForPackage = new Set(
+      [...catalog.apps.values()].filter((a) => a.headers.some(isPackaged)).map((a) => a.name),
+    );
     return catalog.files
-      .filter((f) => f.type?.packageable === true && f.form === 'source' && f.packageDir && f.forceIgnored && f.app && meantForPackage.has(f.app))
+      .filter(
+        (f) =>
+          f.type?.packageable === true &&
+          f.form === 'source' &&
+          f.packageDir &&
+          f.forceIgnored &&
+          f.app &&
+          meantForPackage.has(f.app),
+      )
       .map((f) => finding(forceIgnoredPackageable, 'hidden', { file: f }, [f.type!.name, f.packageDir!.path]));
   },
 };
@@ -161,4 +191,11 @@ export const nonPackageable: Rule = {
       }),
 };
 
-export const CHECKLIST_RULES: Rule[] = [distributionState, orgScopedApp, oauthLink, forceIgnoreExcludes, forceIgnoredPackageable, nonPackageable];
+export const CHECKLIST_RULES: Rule[] = [
+  distributionState,
+  orgScopedApp,
+  oauthLink,
+  forceIgnoreExcludes,
+  forceIgnoredPackageable,
+  nonPackageable,
+];

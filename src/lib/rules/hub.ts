@@ -15,7 +15,8 @@ function samePair(a: string, b: string): boolean {
   const left = splitPair(a);
   const right = splitPair(b);
   if (!left || !right) return a === b;
-  const sameRight = isOrgId(left.left) && /^888/.test(left.right) ? sameId(left.right, right.right) : left.right === right.right;
+  const sameRight =
+    isOrgId(left.left) && /^888/.test(left.right) ? sameId(left.right, right.right) : left.right === right.right;
   return sameId(left.left, right.left) && sameRight;
 }
 
@@ -29,7 +30,8 @@ export const hubApp: Rule = {
       if (!hub.header) return header ? [finding(hubApp, 'missing', { file: header, app: hub.name }, [hub.name])] : [];
       const findings: Finding[] = [];
       const state = value(hub.header, 'distributionState') ?? 'Local';
-      if (state !== 'Packaged') findings.push(finding(hubApp, 'local', { file: hub.header, app: hub.name }, [hub.name, state]));
+      if (state !== 'Packaged')
+        findings.push(finding(hubApp, 'local', { file: hub.header, app: hub.name }, [hub.name, state]));
       if (hub.oauthSettings && !value(hub.oauthSettings, 'oauthLink')) {
         findings.push(finding(hubApp, 'noConsumer', { file: hub.oauthSettings, app: hub.name }, [hub.name]));
       }
@@ -49,14 +51,26 @@ export const hubMismatch: Rule = {
         const mine = value(header, 'orgScopedExternalApp');
         const theirs = value(hub.header, 'orgScopedExternalApp');
         if (mine && theirs && !samePair(mine, theirs)) {
-          findings.push(finding(hubMismatch, 'orgScoped', { file: header, element: child(header.doc!.root, 'orgScopedExternalApp') }, [mine, theirs]));
+          findings.push(
+            finding(
+              hubMismatch,
+              'orgScoped',
+              { file: header, element: child(header.doc!.root, 'orgScopedExternalApp') },
+              [mine, theirs],
+            ),
+          );
         }
       }
       const hubLink = value(hub.oauthSettings, 'oauthLink');
       for (const settings of oauthSettingsOf(local)) {
         const mine = value(settings, 'oauthLink');
         if (mine && hubLink && !samePair(mine, hubLink)) {
-          findings.push(finding(hubMismatch, 'oauthLink', { file: settings, element: child(settings.doc!.root, 'oauthLink') }, [mine, hubLink]));
+          findings.push(
+            finding(hubMismatch, 'oauthLink', { file: settings, element: child(settings.doc!.root, 'oauthLink') }, [
+              mine,
+              hubLink,
+            ]),
+          );
         }
       }
       return findings;

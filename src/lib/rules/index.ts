@@ -12,10 +12,21 @@ export type { Finding, Rule, RuleContext, Severity } from './rule.js';
 export const unmatchedAcknowledgement: Rule = { id: 'ack-unmatched', severity: 'warning', check: () => [] };
 
 /** Every rule, in the order the report lists them. */
-export const RULES: readonly Rule[] = [...CHECKLIST_RULES, ...HUB_RULES, ...STRUCTURE_RULES, ...SECRET_RULES, ...SECURITY_RULES, unmatchedAcknowledgement];
+export const RULES: readonly Rule[] = [
+  ...CHECKLIST_RULES,
+  ...HUB_RULES,
+  ...STRUCTURE_RULES,
+  ...SECRET_RULES,
+  ...SECURITY_RULES,
+  unmatchedAcknowledgement,
+];
 
 function matches(ack: Acknowledgement, f: Finding): boolean {
-  return ack.rule === f.rule && (ack.app === undefined || ack.app === f.app) && (ack.file === undefined || ack.file === f.file);
+  return (
+    ack.rule === f.rule &&
+    (ack.app === undefined || ack.app === f.app) &&
+    (ack.file === undefined || ack.file === f.file)
+  );
 }
 
 /** Runs every rule, marks the findings the project acknowledges, and reports acknowledgements that match nothing. */
@@ -32,7 +43,10 @@ export function runRules(catalog: Catalog, context: RuleContext, rules: readonly
   }
   for (const ack of acks.filter((a) => !used.has(a))) {
     const where = [ack.app && `app ${ack.app}`, ack.file && `file ${ack.file}`].filter(Boolean).join(', ') || 'any app';
-    findings.push({ ...finding(unmatchedAcknowledgement, 'nothing', { line: ack.line }, [ack.rule, where]), file: PROJECT_FILE });
+    findings.push({
+      ...finding(unmatchedAcknowledgement, 'nothing', { line: ack.line }, [ack.rule, where]),
+      file: PROJECT_FILE,
+    });
   }
   return findings;
 }

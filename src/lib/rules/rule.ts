@@ -56,7 +56,7 @@ export function finding(
   variant: string,
   where: { file?: CatalogFile; element?: XmlElement; line?: number; app?: string },
   tokens: string[] = [],
-  fixTokens: string[] = tokens
+  fixTokens: string[] = tokens,
 ): Finding {
   const key = `${rule.id}.${variant}`;
   return {

@@ -14,7 +14,10 @@ function secretElementsOf(file: CatalogFile): string[] {
 }
 
 /** Secret-bearing elements anywhere below the root (ConnectedApp nests its secret in oauthConfig). */
-function findElements(root: NonNullable<CatalogFile['doc']>['root'], names: string[]): Array<NonNullable<ReturnType<typeof child>>> {
+function findElements(
+  root: NonNullable<CatalogFile['doc']>['root'],
+  names: string[],
+): Array<NonNullable<ReturnType<typeof child>>> {
   const found = [];
   const stack = [root];
   while (stack.length) {
@@ -31,7 +34,9 @@ export const secretInSource: Rule = {
   check: (catalog: Catalog) =>
     catalog.files.flatMap((f) => {
       if (!f.doc) return [];
-      return findElements(f.doc.root, secretElementsOf(f)).map((el) => finding(secretInSource, 'value', { file: f, element: el }, [el.name]));
+      return findElements(f.doc.root, secretElementsOf(f)).map((el) =>
+        finding(secretInSource, 'value', { file: f, element: el }, [el.name]),
+      );
     }),
 };
 
