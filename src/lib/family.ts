@@ -29,7 +29,6 @@ export const OAUTH_POLICIES_TYPE = 'ExtlClntAppOauthConfigurablePolicies';
 export const APP_POLICIES_TYPE = 'ExtlClntAppConfigurablePolicies';
 export const SAML_POLICIES_TYPE = 'ExtlClntAppSamlConfigurablePolicies';
 export const OAUTH_SECURITY_TYPE = 'ExtlClntAppOauthSecuritySettings';
-export const CONNECTED_APP_TYPE = 'ConnectedApp';
 
 /** The element of every plugin file that names its app. */
 export const APP_LINK_ELEMENT = 'externalClientApplication';

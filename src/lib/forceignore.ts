@@ -32,14 +32,14 @@ function loadForceIgnoreClass(): new (path: string) => SdrForceIgnore {
   ).ForceIgnore;
 }
 
-export type ForceIgnoreJudge = { exists: boolean; text?: string; denies: (fullPath: string) => boolean };
+export type ForceIgnoreJudge = { denies: (fullPath: string) => boolean };
 
 export async function readForceIgnore(projectRoot: string): Promise<ForceIgnoreJudge> {
   const path = join(projectRoot, FORCEIGNORE);
   const text = await readFile(path, 'utf8').catch(() => undefined);
-  if (text === undefined) return { exists: false, text, denies: () => false };
+  if (text === undefined) return { denies: () => false };
   const parsed = new (loadForceIgnoreClass())(path);
-  return { exists: true, text, denies: (fullPath) => parsed.denies(fullPath) };
+  return { denies: (fullPath) => parsed.denies(fullPath) };
 }
 
 /** SDR's verdict for a .forceignore with the given text at the project root, before that text is written. */

@@ -5,7 +5,7 @@ import type { Connection } from '@salesforce/core';
 import { Messages, SfError } from '@salesforce/core';
 import { appsInPackageDirs, readContent, type Catalog, type CatalogFile } from './catalog.js';
 import { ECA_TYPES, HEADER_TYPE, GLOBAL_OAUTH_TYPE, OAUTH_SETTINGS_TYPE, typeOfFile } from './family.js';
-import type { HubApp } from './rules/rule.js';
+import type { RetrievedApp } from './hub-app.js';
 
 /**
  * Everything that talks to an org. SDR is imported here only, and lazily, so commands that stay offline never
@@ -16,7 +16,7 @@ import type { HubApp } from './rules/rule.js';
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-eca', 'eca.org');
 
-export type RetrievedApp = HubApp & { files: CatalogFile[] };
+export type { RetrievedApp } from './hub-app.js';
 
 export type RetrieveOptions = {
   /** app developer names; every app of the org when absent */

@@ -1,14 +1,30 @@
 import { readFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { appsInPackageDirs, type App, type Catalog, type CatalogFile } from './catalog.js';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { Org } from '@salesforce/core';
+import { Messages } from '@salesforce/core/messages';
+import {
+  appsInPackageDirs,
+  elementText,
+  isPackageSource,
+  type App,
+  type Catalog,
+  type CatalogFile,
+} from './catalog.js';
 import { EcaType, HEADER_TYPE, OAUTH_SETTINGS_TYPE, ecaType, sourceFileName } from './family.js';
 import { FORCEIGNORE, excludedFolderLines, judge, withExclusions } from './forceignore.js';
-import type { RetrievedApp } from './org.js';
-import type { PackageDir } from './project.js';
-import { projectPath } from './project.js';
-import { PlannedChange } from './plan.js';
+import { hubOauthLink, type RetrievedApp } from './hub-app.js';
+import { defaultPackageDir, packageDirOf, projectPath, type PackageDir } from './project.js';
+import { check, loadCatalog } from './check.js';
+import { readDevHub, withSpinner, type Ui } from './command.js';
+import { printCheckResult } from './output.js';
+import type { CheckResult, FailOn } from './report.js';
+import { renderTable } from './table.js';
+import { ChangeSummary, PlannedChange, applyPlan, catalogAfter, planDiff, summarize } from './plan.js';
 import { linkOauthSettings, packageHeader } from './rewrite.js';
-import { child, encodeFile } from './xml.js';
+import { encodeFile } from './xml.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-plugin-eca', 'eca.preparation');
 
 /** What `sf eca prepare` will do to the project, worked out in full before anything is written. */
 
@@ -33,27 +49,16 @@ export type PrepareInput = AppPlanInput & {
   deleteNonPackageable: boolean;
 };
 
-export type PrepareNote = { app?: string; key: string; tokens: string[] };
-
 export type PreparePlan = {
   apps: string[];
   changes: PlannedChange[];
   forceIgnoreText: string;
-  forceIgnoreAdded: string[];
-  notes: PrepareNote[];
+  /** what the user should know: apps that could not be prepared in full, files left out */
+  notes: string[];
 };
 
-export class PrepareConflict extends Error {
-  public constructor(
-    public readonly key: string,
-    public readonly tokens: string[],
-  ) {
-    super(key);
-  }
-}
-
 function inPackage(files: CatalogFile[]): CatalogFile[] {
-  return files.filter((f) => f.packageDir && f.doc && f.form === 'source');
+  return files.filter(isPackageSource);
 }
 
 /** The folder that holds the type folders of an app already in the project, or the standard one of --output-dir. */
@@ -103,18 +108,18 @@ function targetFor(root: string, type: EcaType, fullName: string): string {
 }
 
 function hasSecretValues(file: CatalogFile): boolean {
-  return file.type!.secretElements.some((name) => (child(file.doc!.root, name)?.text.trim() ?? '') !== '');
+  return file.type!.secretElements.some((name) => elementText(file, name) !== undefined);
 }
 
 /** The header and OAuth settings of one app, packageable and linked, plus the other settings types that may travel. */
-export function planAppChanges(input: AppPlanInput, name: string): { changes: PlannedChange[]; notes: PrepareNote[] } {
+export function planAppChanges(input: AppPlanInput, name: string): { changes: PlannedChange[]; notes: string[] } {
   const changes: PlannedChange[] = [];
-  const notes: PrepareNote[] = [];
+  const notes: string[] = [];
   planApp(input, name, changes, notes);
   return { changes, notes };
 }
 
-function planApp(input: AppPlanInput, name: string, changes: PlannedChange[], notes: PrepareNote[]): void {
+function planApp(input: AppPlanInput, name: string, changes: PlannedChange[], notes: string[]): void {
   const { catalog, devHubOrgId } = input;
   const app = catalog.apps.get(name);
   const hub = input.hubApps?.get(name);
@@ -130,14 +135,13 @@ function planApp(input: AppPlanInput, name: string, changes: PlannedChange[], no
     (f) => packageHeader(f, devHubOrgId),
   );
   if (headerChange) changes.push(headerChange);
-  if (!local(HEADER_TYPE) && !hub?.header) notes.push({ app: name, key: 'note.NoHeader', tokens: [name] });
+  if (!local(HEADER_TYPE) && !hub?.header) notes.push(messages.getMessage('note.NoHeader', [name]));
 
   const hubSettings = hub?.oauthSettings;
-  const hubLink =
-    input.links?.get(name) ?? (hubSettings?.doc ? child(hubSettings.doc.root, 'oauthLink')?.text.trim() : undefined);
+  const hubLink = input.links?.get(name) ?? (hub ? hubOauthLink(hub) : undefined);
   const localSettings = local(OAUTH_SETTINGS_TYPE);
-  if (hub && hubSettings && !hubLink) notes.push({ app: name, key: 'note.NoConsumer', tokens: [name] });
-  if (hub && !hubSettings && !localSettings) notes.push({ app: name, key: 'note.NoOauthPlugin', tokens: [name] });
+  if (hub && hubSettings && !hubLink) notes.push(messages.getMessage('note.NoConsumer', [name]));
+  if (hub && !hubSettings && !localSettings) notes.push(messages.getMessage('note.NoOauthPlugin', [name]));
   const settingsBase = localSettings ?? hubSettings;
   if (settingsBase) {
     const target = targetFor(root, ecaType(OAUTH_SETTINGS_TYPE), settingsBase.fullName);
@@ -152,7 +156,7 @@ function planApp(input: AppPlanInput, name: string, changes: PlannedChange[], no
     const type = file.type!;
     if (type.role !== 'settings' || type.name === OAUTH_SETTINGS_TYPE || local(type.name)) continue;
     if (type.packageable === false || hasSecretValues(file)) {
-      notes.push({ app: name, key: 'note.SkippedSettings', tokens: [type.name, name] });
+      notes.push(messages.getMessage('note.SkippedSettings', [type.name, name]));
       continue;
     }
     changes.push(
@@ -173,7 +177,7 @@ async function planNonPackageable(input: PrepareInput, changes: PlannedChange[])
     const target = join(input.nonPackageableDir, file.type!.directoryName, basename(file.fullPath));
     const existing = await readFile(target).catch(() => undefined);
     if (existing && !existing.equals(before)) {
-      throw new PrepareConflict('error.MoveConflict', [file.path, projectPath(catalog.project, target)]);
+      throw messages.createError('error.MoveConflict', [file.path, projectPath(catalog.project, target)]);
     }
     if (existing) {
       changes.push(
@@ -213,7 +217,7 @@ export async function planPrepare(input: PrepareInput): Promise<PreparePlan> {
       ? [...input.hubApps.keys()]
       : appsInPackageDirs(catalog);
   const changes: PlannedChange[] = [];
-  const notes: PrepareNote[] = [];
+  const notes: string[] = [];
   for (const name of apps) planApp(input, name, changes, notes);
   await planNonPackageable(input, changes);
 
@@ -223,7 +227,7 @@ export async function planPrepare(input: PrepareInput): Promise<PreparePlan> {
   const denies = judge(catalog.project.root, text);
   const leaking = forceIgnoreProbes(catalog).filter((p) => !denies(p));
   if (leaking.length)
-    throw new PrepareConflict('error.ForceIgnoreLeaks', [projectPath(catalog.project, dirname(leaking[0]))]);
+    throw messages.createError('error.ForceIgnoreLeaks', [projectPath(catalog.project, dirname(leaking[0]))]);
   if (added.length) {
     const before = current === undefined ? undefined : Buffer.from(current, 'utf8');
     const detail = `${current === undefined ? 'created with' : 'added'} ${added.join(' ')}`;
@@ -234,5 +238,98 @@ export async function planPrepare(input: PrepareInput): Promise<PreparePlan> {
       }),
     );
   }
-  return { apps, changes, forceIgnoreText: text, forceIgnoreAdded: added, notes };
+  return { apps, changes, forceIgnoreText: text, notes };
+}
+
+export type PrepareOptions = {
+  cwd: string;
+  /** the Dev Hub to retrieve from; required unless `retrieve` is false */
+  hub?: Org;
+  devHubOrgId?: string;
+  names?: string[];
+  /** --output-dir as given; default: the default package directory */
+  outputDir?: string;
+  sourceDirs?: string[];
+  /** --non-packageable-dir as given, relative to the project */
+  nonPackageableDir: string;
+  deleteNonPackageable: boolean;
+  retrieve: boolean;
+  dryRun: boolean;
+  apiVersion?: string;
+  waitSeconds: number;
+  failOn: FailOn;
+};
+
+export type PrepareResult = {
+  dryRun: boolean;
+  devHubOrgId?: string;
+  apps: string[];
+  changes: ChangeSummary[];
+  notes: string[];
+  diff?: string;
+  check: CheckResult;
+};
+
+/** Retrieves, plans, writes (unless a dry run) and checks the result: the whole of `sf eca prepare`. */
+export async function runPrepare(ui: Ui, options: PrepareOptions): Promise<PrepareResult> {
+  const { hub, dryRun } = options;
+  if (options.retrieve && !hub) throw messages.createError('error.NoDevHub');
+  const catalog = await loadCatalog(options.cwd, options.sourceDirs);
+  const project = catalog.project;
+  const outputDir = options.outputDir ? packageDirOf(project, resolve(options.outputDir)) : defaultPackageDir(project);
+  if (!outputDir) {
+    const dirs = project.packageDirs.map((d) => d.path).join(', ');
+    throw messages.createError('error.NotAPackageDir', [options.outputDir ?? '', dirs]);
+  }
+  const nonPackageableDir = resolve(project.root, options.nonPackageableDir);
+  if (packageDirOf(project, nonPackageableDir)) {
+    throw messages.createError('error.NonPackageableDirInPackage', [options.nonPackageableDir]);
+  }
+  const devHubOrgId = options.devHubOrgId ?? hub?.getOrgId();
+  const hubApps = options.retrieve && hub ? await retrieveFromHub(ui, hub, options) : undefined;
+  const input = { ...options, catalog, devHubOrgId, hubApps, outputDir, nonPackageableDir };
+  const plan = await planPrepare(input);
+  const after = catalogAfter(catalog, plan.changes, judge(project.root, plan.forceIgnoreText));
+  plan.notes.forEach((n) => ui.warn(n));
+
+  const changes = summarize(catalog, plan.changes);
+  const diff = dryRun ? planDiff(catalog, plan.changes) : undefined;
+  if (plan.changes.length === 0) {
+    ui.log(messages.getMessage('info.nothing'));
+  } else if (dryRun) {
+    ui.log(messages.getMessage('info.dryRun', [String(plan.changes.length)]));
+    ui.log(diff);
+  } else {
+    await withSpinner(ui, messages.getMessage('spinner.apply', [String(plan.changes.length)]), () =>
+      applyPlan(plan.changes),
+    );
+  }
+  if (plan.changes.length) ui.log(changesTable(changes, dryRun) + '\n');
+
+  const result = check(after, { failOn: options.failOn, context: { devHubOrgId, hubApps } });
+  printCheckResult(ui, result);
+  const { notes, apps } = plan;
+  return { dryRun, devHubOrgId, apps, changes, notes, ...(diff !== undefined ? { diff } : {}), check: result };
+}
+
+async function retrieveFromHub(ui: Ui, hub: Org, options: PrepareOptions): Promise<Map<string, RetrievedApp>> {
+  const { apiVersion } = options;
+  const message = messages.getMessage('spinner.retrieve', [hub.getUsername() ?? '']);
+  const hubApps = await readDevHub(ui, hub, apiVersion, message, (org, conn, onStatus) =>
+    org.retrieveApps(conn, { apps: options.names, apiVersion, timeoutSeconds: options.waitSeconds, onStatus }),
+  );
+  if (hubApps.size === 0) throw messages.createError('error.NoAppsInOrg', [hub.getUsername() ?? '']);
+  return hubApps;
+}
+
+function changesTable(changes: ChangeSummary[], dryRun: boolean): string {
+  return renderTable(
+    changes.map((c) => ({ ...c, from: c.from ?? '' })),
+    [
+      { key: 'action', name: dryRun ? 'Would' : 'Done' },
+      { key: 'path', name: 'File' },
+      { key: 'from', name: 'From' },
+      { key: 'detail', name: 'What', wrap: true },
+    ],
+  );
 }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Messages } from '@salesforce/core/messages';
+import { lineOfOffset } from './xml.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-eca', 'eca.shared');
@@ -43,10 +44,6 @@ export function findProjectRoot(start: string): string {
     if (parent === dir) throw messages.createError('error.NoProject', [resolve(start)]);
     dir = parent;
   }
-}
-
-function lineOfOffset(text: string, offset: number): number {
-  return text.slice(0, offset).split('\n').length;
 }
 
 /** V8 quotes up to this many characters on each side of an unexpected token instead of giving its position. */

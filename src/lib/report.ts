@@ -1,4 +1,5 @@
 import type { Catalog } from './catalog.js';
+import { escapeText } from './xml.js';
 import { Finding, Severity } from './rules/index.js';
 import { SEVERITY_RANK } from './rules/rule.js';
 
@@ -82,7 +83,7 @@ export function rowsByApp(result: CheckResult): Array<{ app: string; rows: Findi
 }
 
 function xmlEscape(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return escapeText(value, true);
 }
 
 /**

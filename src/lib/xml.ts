@@ -101,10 +101,9 @@ export function childText(el: XmlElement, name: string): string | undefined {
   return found ? found.text.trim() : undefined;
 }
 
-export function lineAt(text: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
+/** The 1-based line on which `offset` of `text` stands. */
+export function lineOfOffset(text: string, offset: number): number {
+  return text.slice(0, offset).split('\n').length;
 }
 
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
@@ -117,8 +116,10 @@ export function decodeEntities(raw: string): string {
   });
 }
 
-export function escapeText(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/** Escapes character data; `attribute` also escapes double quotes, for a value written between them. */
+export function escapeText(value: string, attribute = false): string {
+  const text = value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return attribute ? text.replace(/"/g, '&quot;') : text;
 }
 
 /** Walks the (already validated) text and records the offsets of every element. */
@@ -290,15 +291,4 @@ export function insertChild(
     end: parent.contentEnd,
     text: `${doc.eol}${childIndent}${element}${doc.eol}${parentIndent}`,
   };
-}
-
-/** Removes an element together with the indentation before it and the line break after it. */
-export function removeElement(doc: XmlDocument, el: XmlElement): XmlEdit {
-  const lineStart = doc.text.lastIndexOf('\n', el.start - 1) + 1;
-  const onlyIndentBefore = /^[ \t]*$/.test(doc.text.slice(lineStart, el.start));
-  // the whole line goes only when nothing but white space follows the element on it (a trailing comment stays,
-  // with its indentation)
-  const after = /^[ \t]*(\r?\n|$)/.exec(doc.text.slice(el.end));
-  if (onlyIndentBefore && after) return { start: lineStart, end: el.end + after[0].length, text: '' };
-  return { start: el.start, end: el.end, text: '' };
 }

@@ -10,7 +10,8 @@ import type { CatalogFile } from '../../src/lib/catalog.js';
 import { ecaType, sourceFileName } from '../../src/lib/family.js';
 import { isConsumerId, isOrgId, isPlaceholder, sameId, splitPair, to15 } from '../../src/lib/ids.js';
 import { RULES, runRules, type Finding, type RuleContext } from '../../src/lib/rules/index.js';
-import { ruleSummary, type HubApp } from '../../src/lib/rules/rule.js';
+import { ruleSummary } from '../../src/lib/rules/rule.js';
+import type { HubApp } from '../../src/lib/hub-app.js';
 import { decodeFile, parseXml } from '../../src/lib/xml.js';
 import type { Acknowledgement } from '../../src/lib/project.js';
 import {

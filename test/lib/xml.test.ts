@@ -16,9 +16,8 @@ import {
   escapeText,
   indentAt,
   insertChild,
-  lineAt,
+  lineOfOffset,
   parseXml,
-  removeElement,
   replaceText,
   XmlReadError,
   type XmlDocument,
@@ -106,7 +105,7 @@ describe('parseXml', () => {
     expect(state.text).toBe('Local');
     expect(doc.text.slice(state.start, state.end)).toBe('<distributionState>Local</distributionState>');
     expect(doc.text.slice(state.contentStart, state.contentEnd)).toBe('Local');
-    expect(lineAt(doc.text, state.start)).toBe(6);
+    expect(lineOfOffset(doc.text, state.start)).toBe(6);
     expect(doc.root.children.map((c) => c.name)).toEqual([
       'contactEmail',
       'description',
@@ -268,30 +267,11 @@ describe('edits keep every other byte', () => {
       ]);
     });
 
-    it("removeElement takes out the element's line and nothing else", () => {
-      const { doc } = original();
-      const target = doc.root.children[1];
-      const edit = removeElement(doc, target);
-      const text = applyEdits(doc.text, [edit]);
-      expectOnlySpanChanged(doc.text, edit, text);
-      const removed = doc.text.slice(edit.start, edit.end);
-      expect(removed.trim()).toBe(doc.text.slice(target.start, target.end));
-      // a whole line: indentation before, the line ending after
-      expect(doc.text.slice(0, edit.start).endsWith('\n')).toBe(true);
-      expect(removed.endsWith(doc.eol) || edit.end === doc.text.length).toBe(true);
-      expect(parseXml(text).root.children.map((c) => c.name)).toEqual(
-        doc.root.children.filter((c) => c !== target).map((c) => c.name),
-      );
-      // comments and the final newline (or its absence) stay
-      expect((text.match(/<!--/g) ?? []).length).toBe((doc.text.match(/<!--/g) ?? []).length);
-      expect(text.endsWith('\n')).toBe(doc.text.endsWith('\n'));
-    });
-
     it('several edits at once apply in any order', () => {
       const { doc } = original();
       const [a, b] = doc.root.children;
       const edits = [
-        removeElement(doc, b),
+        replaceText(b, 'second'),
         replaceText(a, 'changed'),
         insertChild(doc, doc.root, doc.root.children.at(-1), 'zzz', 'last'),
       ];
@@ -332,32 +312,5 @@ describe('edits keep every other byte', () => {
     const doc = parseXml(text);
     const out = applyEdits(text, [insertChild(doc, doc.root, undefined, 'a', 'v')]);
     expect(out).toBe('<?xml version="1.0"?>\n<r xmlns="urn:x">\n    <!-- nothing yet -->\n    <a>v</a>\n</r>\n');
-  });
-
-  it('removeElement keeps a comment that follows the element on its line, with its indentation', () => {
-    const text = '<r>\n    <a>1</a> <!-- why a is 1 -->\n    <b>2</b><c>3</c>\n</r>\n';
-    const doc = parseXml(text);
-    expect(applyEdits(text, [removeElement(doc, el(doc, 'a'))])).toBe(
-      '<r>\n     <!-- why a is 1 -->\n    <b>2</b><c>3</c>\n</r>\n',
-    );
-    expect(applyEdits(text, [removeElement(doc, el(doc, 'b'))])).toBe(
-      '<r>\n    <a>1</a> <!-- why a is 1 -->\n    <c>3</c>\n</r>\n',
-    );
-    expect(applyEdits(text, [removeElement(doc, el(doc, 'c'))])).toBe(
-      '<r>\n    <a>1</a> <!-- why a is 1 -->\n    <b>2</b>\n</r>\n',
-    );
-  });
-
-  it('removeElement of a prettier-style element removes all its lines', () => {
-    const { doc } = read(SHAPES['prettier-style tags, <?xml … ?>, comment']);
-    const out = applyEdits(doc.text, [removeElement(doc, el(doc, 'label'))]);
-    expect(out).not.toContain('Prettier App');
-    expect(out).toContain('    <isProtected>false</isProtected>\n    <orgScopedExternalApp\n');
-  });
-
-  it('removeElement keeps a comment on the line before the element', () => {
-    const { doc } = read(SHAPES['BOM + LF + comment']);
-    const out = applyEdits(doc.text, [removeElement(doc, el(doc, 'oauthLink'))]);
-    expect(out).toContain('    <!-- copied from another org by mistake -->\n</ExtlClntAppOauthSettings>\n');
   });
 });

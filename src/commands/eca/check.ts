@@ -1,28 +1,27 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
-import { Messages, SfError } from '@salesforce/core';
+import { Flags } from '@salesforce/sf-plugins-core';
+import { Messages } from '@salesforce/core';
 import { check, loadCatalog } from '../../lib/check.js';
+import { EcaCommand, readDevHub } from '../../lib/command.js';
+import { devHubOrgIdFlag, failOnFlag, requiredDevHub } from '../../lib/flags.js';
 import { printCheckResult } from '../../lib/output.js';
-import { CheckResult, FailOn, junitXml } from '../../lib/report.js';
+import { CheckResult, junitXml } from '../../lib/report.js';
 import { RULES } from '../../lib/rules/index.js';
-import { asCannotRun, devHubOrgIdFlag, EXIT, requiredDevHub } from '../../lib/flags.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-eca', 'eca.check');
 
 export type EcaCheckResult = CheckResult;
 
-export default class EcaCheck extends SfCommand<EcaCheckResult> {
+// EcaCommand is an SfCommand that adds no flags, only the exit codes and the error mapping every command shares
+// eslint-disable-next-line sf-plugin/only-extend-SfCommand
+export default class EcaCheck extends EcaCommand<EcaCheckResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
-  public static readonly errorCodes = toHelpSection('EXIT CODES', {
-    [String(EXIT.passed)]: messages.getMessage('exit.passed'),
-    [String(EXIT.gateFailed)]: messages.getMessage('exit.failed'),
-    [String(EXIT.cannotRun)]: messages.getMessage('exit.cannotRun'),
-  });
 
+  // eslint-disable-next-line sf-plugin/spread-base-flags -- EcaCommand has no flags of its own
   public static readonly flags = {
     'source-dir': Flags.directory({
       char: 'd',
@@ -34,28 +33,26 @@ export default class EcaCheck extends SfCommand<EcaCheckResult> {
     // a plain value resolved only when given: a default Dev Hub in config must not turn an offline gate into org calls
     'target-dev-hub': Flags.string({ char: 'v', summary: messages.getMessage('flags.target-dev-hub.summary') }),
     'api-version': Flags.orgApiVersion(),
-    'fail-on': Flags.option({
-      summary: messages.getMessage('flags.fail-on.summary'),
-      options: ['error', 'warning'] as const,
-      default: 'error',
-    })(),
+    'fail-on': failOnFlag(),
     junit: Flags.file({ summary: messages.getMessage('flags.junit.summary') }),
   };
 
   public async run(): Promise<EcaCheckResult> {
     const { flags } = await this.parse(EcaCheck);
+    const apiVersion = flags['api-version'];
     const catalog = await loadCatalog(process.cwd(), flags['source-dir']);
     const hub = flags['target-dev-hub'] ? await requiredDevHub(flags['target-dev-hub']) : undefined;
+    const hubApps = hub
+      ? await readDevHub(
+          this,
+          hub,
+          apiVersion,
+          messages.getMessage('spinner.hub', [hub.getUsername() ?? '']),
+          (org, conn) => org.readHubApps(conn, catalog, { apiVersion }),
+        )
+      : undefined;
     const devHubOrgId = flags['dev-hub-org-id'] ?? hub?.getOrgId();
-    let hubApps;
-    if (hub) {
-      const { readHubApps } = await import('../../lib/org.js');
-      this.spinner.start(messages.getMessage('spinner.hub', [hub.getUsername() ?? '']));
-      hubApps = await readHubApps(hub.getConnection(flags['api-version']), catalog, {
-        apiVersion: flags['api-version'],
-      }).finally(() => this.spinner.stop());
-    }
-    const result = check(catalog, { failOn: flags['fail-on'] as FailOn, context: { devHubOrgId, hubApps } });
+    const result = check(catalog, { failOn: flags['fail-on'], context: { devHubOrgId, hubApps } });
     if (catalog.apps.size === 0 && result.findings.length === 0) {
       this.log(messages.getMessage('info.noEca', [catalog.project.root]));
     } else {
@@ -72,11 +69,7 @@ export default class EcaCheck extends SfCommand<EcaCheckResult> {
       );
       this.log(messages.getMessage('info.junit', [flags.junit]));
     }
-    process.exitCode = result.passed ? EXIT.passed : EXIT.gateFailed;
+    this.setGateExit(result.passed);
     return result;
-  }
-
-  protected override catch(error: Error | SfError): Promise<never> {
-    return super.catch(asCannotRun(error));
   }
 }

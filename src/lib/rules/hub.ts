@@ -1,24 +1,11 @@
-import { isOrgId, sameId, splitPair } from '../ids.js';
+import { elementText } from '../catalog.js';
+import { hubAppProblems, hubDistributionState, hubOauthLink } from '../hub-app.js';
+import { samePair } from '../ids.js';
 import { child } from '../xml.js';
-import type { CatalogFile } from '../catalog.js';
 import { oauthSettingsOf, packagedHeaders } from './checklist.js';
 import { Finding, Rule, finding } from './rule.js';
 
 /** What only the Dev Hub can tell: its own copy of each app agrees with the files. Runs when a command read the Dev Hub. */
-
-function value(file: CatalogFile | undefined, element: string): string | undefined {
-  return file?.doc ? child(file.doc.root, element)?.text.trim() || undefined : undefined;
-}
-
-/** Two `<id>:<id or name>` values are the same when both ids agree on their first 15 characters. */
-function samePair(a: string, b: string): boolean {
-  const left = splitPair(a);
-  const right = splitPair(b);
-  if (!left || !right) return a === b;
-  const sameRight =
-    isOrgId(left.left) && /^888/.test(left.right) ? sameId(left.right, right.right) : left.right === right.right;
-  return sameId(left.left, right.left) && sameRight;
-}
 
 export const hubApp: Rule = {
   id: 'hub-app',
@@ -28,11 +15,14 @@ export const hubApp: Rule = {
       const local = catalog.apps.get(hub.name);
       const header = local ? packagedHeaders(local)[0] : undefined;
       if (!hub.header) return header ? [finding(hubApp, 'missing', { file: header, app: hub.name }, [hub.name])] : [];
+      const problems = hubAppProblems(hub);
       const findings: Finding[] = [];
-      const state = value(hub.header, 'distributionState') ?? 'Local';
-      if (state !== 'Packaged')
-        findings.push(finding(hubApp, 'local', { file: hub.header, app: hub.name }, [hub.name, state]));
-      if (hub.oauthSettings && !value(hub.oauthSettings, 'oauthLink')) {
+      if (problems.includes('local')) {
+        findings.push(
+          finding(hubApp, 'local', { file: hub.header, app: hub.name }, [hub.name, hubDistributionState(hub)]),
+        );
+      }
+      if (problems.includes('noConsumer')) {
         findings.push(finding(hubApp, 'noConsumer', { file: hub.oauthSettings, app: hub.name }, [hub.name]));
       }
       return findings;
@@ -48,8 +38,8 @@ export const hubMismatch: Rule = {
       if (!local || !hub.header) return [];
       const findings: Finding[] = [];
       for (const header of packagedHeaders(local)) {
-        const mine = value(header, 'orgScopedExternalApp');
-        const theirs = value(hub.header, 'orgScopedExternalApp');
+        const mine = elementText(header, 'orgScopedExternalApp');
+        const theirs = elementText(hub.header, 'orgScopedExternalApp');
         if (mine && theirs && !samePair(mine, theirs)) {
           findings.push(
             finding(
@@ -61,9 +51,9 @@ export const hubMismatch: Rule = {
           );
         }
       }
-      const hubLink = value(hub.oauthSettings, 'oauthLink');
+      const hubLink = hubOauthLink(hub);
       for (const settings of oauthSettingsOf(local)) {
-        const mine = value(settings, 'oauthLink');
+        const mine = elementText(settings, 'oauthLink');
         if (mine && hubLink && !samePair(mine, hubLink)) {
           findings.push(
             finding(hubMismatch, 'oauthLink', { file: settings, element: child(settings.doc!.root, 'oauthLink') }, [

@@ -1,6 +1,6 @@
 import { Catalog, CatalogFile } from '../catalog.js';
 import { ecaType } from '../family.js';
-import { child, childText } from '../xml.js';
+import { child, childText, lineOfOffset } from '../xml.js';
 import { Rule, finding } from './rule.js';
 
 /** Secrets committed to the project. The secret values themselves never reach a finding. */
@@ -48,8 +48,7 @@ export const privateKey: Rule = {
       const text = f.decoded?.text;
       const match = text ? PRIVATE_KEY.exec(text) : null;
       if (!match || !text) return [];
-      const line = text.slice(0, match.index).split('\n').length;
-      return [finding(privateKey, 'found', { file: f, line })];
+      return [finding(privateKey, 'found', { file: f, line: lineOfOffset(text, match.index) })];
     }),
 };
 

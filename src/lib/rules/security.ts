@@ -15,13 +15,14 @@ function globalSettings(catalog: Catalog, context: RuleContext): CatalogFile[] {
   return [...local, ...fromHub];
 }
 
-function flagRule(
-  id: string,
-  severity: Rule['severity'],
-  type: string,
-  element: string,
-  bad: (value: string | undefined) => boolean,
-): Rule {
+/** A rule on one boolean or enum element of a settings type: `bad` says which values the security review rejects. */
+type FlagRuleSpec = Pick<Rule, 'id' | 'severity'> & {
+  type: string;
+  element: string;
+  bad: (value: string | undefined) => boolean;
+};
+
+function flagRule({ id, severity, type, element, bad }: FlagRuleSpec): Rule {
   const rule: Rule = {
     id,
     severity,
@@ -36,37 +37,44 @@ function flagRule(
   return rule;
 }
 
-export const deviceFlow = flagRule(
-  'device-flow',
-  'error',
-  GLOBAL_OAUTH_TYPE,
-  'isDeviceFlowEnabled',
-  (v) => v === 'true',
-);
-export const pkceRequired = flagRule('pkce', 'error', GLOBAL_OAUTH_TYPE, 'isPkceRequired', (v) => v === 'false');
-export const refreshRotation = flagRule(
-  'refresh-token-rotation',
-  'warning',
-  GLOBAL_OAUTH_TYPE,
-  'isRefreshTokenRotationEnabled',
-  (v) => v !== 'true',
-);
-export const clientCredentials = flagRule(
-  'client-credentials',
-  'warning',
-  GLOBAL_OAUTH_TYPE,
-  'isClientCredentialsFlowEnabled',
-  (v) => v === 'true',
-);
-export const refreshTokenPolicy = flagRule(
-  'refresh-token-policy',
-  'warning',
-  OAUTH_POLICIES_TYPE,
-  'refreshTokenPolicyType',
-  (v) => v === 'Infinite',
-);
+export const deviceFlow = flagRule({
+  id: 'device-flow',
+  severity: 'error',
+  type: GLOBAL_OAUTH_TYPE,
+  element: 'isDeviceFlowEnabled',
+  bad: (v) => v === 'true',
+});
+export const pkceRequired = flagRule({
+  id: 'pkce',
+  severity: 'error',
+  type: GLOBAL_OAUTH_TYPE,
+  element: 'isPkceRequired',
+  bad: (v) => v === 'false',
+});
+export const refreshRotation = flagRule({
+  id: 'refresh-token-rotation',
+  severity: 'warning',
+  type: GLOBAL_OAUTH_TYPE,
+  element: 'isRefreshTokenRotationEnabled',
+  bad: (v) => v !== 'true',
+});
+export const clientCredentials = flagRule({
+  id: 'client-credentials',
+  severity: 'warning',
+  type: GLOBAL_OAUTH_TYPE,
+  element: 'isClientCredentialsFlowEnabled',
+  bad: (v) => v === 'true',
+});
+export const refreshTokenPolicy = flagRule({
+  id: 'refresh-token-policy',
+  severity: 'warning',
+  type: OAUTH_POLICIES_TYPE,
+  element: 'refreshTokenPolicyType',
+  bad: (v) => v === 'Infinite',
+});
 
-function scopeRule(id: string, scope: string): Rule {
+/** A warning when packaged OAuth settings ask for a scope the security review questions. */
+function scopeRule({ id, scope }: { id: string; scope: string }): Rule {
   const rule: Rule = {
     id,
     severity: 'warning',
@@ -81,8 +89,8 @@ function scopeRule(id: string, scope: string): Rule {
   return rule;
 }
 
-export const fullScope = scopeRule('scope-full', 'Full');
-export const webScope = scopeRule('scope-web', 'Web');
+export const fullScope = scopeRule({ id: 'scope-full', scope: 'Full' });
+export const webScope = scopeRule({ id: 'scope-web', scope: 'Web' });
 
 const LOOPBACK = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/i;
 

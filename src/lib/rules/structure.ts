@@ -68,7 +68,8 @@ function schemaIssues(catalog: Catalog, f: CatalogFile): SchemaIssue[] {
   return issues;
 }
 
-function schemaRule(id: string, kind: SchemaIssueKind): Rule {
+/** One kind of schema issue as a rule; each file is validated once for all four (see schemaIssues). */
+function schemaRule({ id, kind }: { id: string; kind: SchemaIssueKind }): Rule {
   const rule: Rule = {
     id,
     severity: 'error',
@@ -91,10 +92,10 @@ function schemaRule(id: string, kind: SchemaIssueKind): Rule {
   return rule;
 }
 
-export const schemaUnknownElement = schemaRule('schema-unknown-element', 'unknown-element');
-export const schemaOrder = schemaRule('schema-order', 'order');
-export const schemaValue = schemaRule('schema-value', 'value');
-export const schemaRequired = schemaRule('schema-required', 'required');
+export const schemaUnknownElement = schemaRule({ id: 'schema-unknown-element', kind: 'unknown-element' });
+export const schemaOrder = schemaRule({ id: 'schema-order', kind: 'order' });
+export const schemaValue = schemaRule({ id: 'schema-value', kind: 'value' });
+export const schemaRequired = schemaRule({ id: 'schema-required', kind: 'required' });
 
 export const orphanPlugin: Rule = {
   id: 'orphan-plugin',
