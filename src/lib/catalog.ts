@@ -144,7 +144,10 @@ export function readContent(file: CatalogFile, bytes: Uint8Array): CatalogFile {
   return file;
 }
 
-/** The apps whose header is in a package directory, readable, in source format: what the commands work on by default. */
+/**
+ * The apps whose header is in a package directory, readable, in source format: what the commands work on by
+ * default.
+ */
 export function appsInPackageDirs(catalog: Catalog): string[] {
   return [...catalog.apps.values()].filter((a) => a.headers.some(isPackageSource)).map((a) => a.name);
 }

@@ -84,3 +84,18 @@ export abstract class EcaCommand<T> extends SfCommand<T> {
     return super.catch(asCannotRun(error));
   }
 }
+
+/** The help texts oclif reads from a command class. */
+type CommandHelp = { summary?: string; description?: string; examples?: unknown };
+
+/**
+ * Gives a command the help of messages/<bundle>.md (summary, description, examples) and returns that bundle for
+ * its flag summaries: `public static readonly messages = withHelp(this, 'eca.<name>');` first in the class.
+ */
+export function withHelp(command: CommandHelp, bundle: string): Messages<string> {
+  const own = Messages.loadMessages('sf-plugin-eca', bundle);
+  command.summary = own.getMessage('summary');
+  command.description = own.getMessage('description');
+  command.examples = own.getMessages('examples');
+  return own;
+}

@@ -3,7 +3,10 @@ import { Messages } from '@salesforce/core/messages';
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-eca', 'eca.ids');
 
-/** Salesforce ids as ECA metadata carries them: 15 or 18 characters, compared on the first 15 (the case-safe suffix is derived). */
+/**
+ * Salesforce ids as ECA metadata carries them: 15 or 18 characters, compared on the first 15 (the case-safe suffix
+ * is derived).
+ */
 
 const ID_BODY = '[0-9A-Za-z]{12}(?:[0-9A-Za-z]{3})?';
 const ORG_ID = new RegExp(`^00D${ID_BODY}$`);
@@ -31,11 +34,13 @@ export function splitPair(value: string): { left: string; right: string } | unde
   return at < 0 ? undefined : { left: value.slice(0, at).trim(), right: value.slice(at + 1).trim() };
 }
 
+// words that template values carry, and org ids of all zeros or with a dash
+const PLACEHOLDER_WORDS = /x{4,}|your[_ -]?org|org[_ -]?id|placeholder|changeme|todo/i;
+const PLACEHOLDER_SHAPES = /[<>{}$]|^00D-|^00D0{12}(?:[A-Z0-5]{3})?(?![0-9A-Za-z])/i;
+
 /** Template values that were never replaced: 00D-XXXX, YOUR_ORG_ID, ${ORG_ID}, <org id>, 00D000000000000… */
 export function isPlaceholder(value: string): boolean {
-  return /x{4,}|your[_ -]?org|org[_ -]?id|[<>{}$]|^00D-|^00D0{12}(?:[A-Z0-5]{3})?(?![0-9A-Za-z])|placeholder|changeme|todo/i.test(
-    value,
-  );
+  return PLACEHOLDER_WORDS.test(value) || PLACEHOLDER_SHAPES.test(value);
 }
 
 const SUFFIX_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';

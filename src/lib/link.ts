@@ -214,7 +214,8 @@ export async function linkScratch(ui: Ui, options: LinkScratchOptions): Promise<
   };
   const { Org } = await import('@salesforce/core');
   const target = options.targetOrg ? await Org.create({ aliasOrUsername: options.targetOrg }) : undefined;
-  // a Dev Hub only vouches for the scratch org when it is the Dev Hub of the link (offline, a default hub may be another)
+  // a Dev Hub only vouches for the scratch org when it is the Dev Hub of the link (offline, a default hub may be
+  // another)
   const vouching = hub && sameId(hub.getOrgId(), devHubOrgId) ? hub : undefined;
   if (target) await ensureScratchOf(target, vouching, apiVersion);
   if (options.dryRun) {

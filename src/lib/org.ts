@@ -27,7 +27,10 @@ export type RetrieveOptions = {
   onStatus?: (status: string) => void;
 };
 
-/** Types retrieved with the headers: every type that may travel in a package, plus the global settings, read in memory. */
+/**
+ * Types retrieved with the headers: every type that may travel in a package, plus the global settings, read in
+ * memory.
+ */
 const RETRIEVED_PLUGIN_TYPES = ECA_TYPES.filter((t) => t.role === 'settings' || t.role === 'globalSettings').map(
   (t) => t.name,
 );
@@ -176,7 +179,10 @@ export type DeployOutcome = {
   problems: DeployProblem[];
 };
 
-/** Deploys exactly the given files (written to a temporary source folder, deleted afterwards) and waits for the result. */
+/**
+ * Deploys exactly the given files (written to a temporary source folder, deleted afterwards) and waits for the
+ * result.
+ */
 export async function deployFiles(
   conn: Connection,
   files: DeployFile[],

@@ -49,7 +49,10 @@ export function findProjectRoot(start: string): string {
 /** V8 quotes up to this many characters on each side of an unexpected token instead of giving its position. */
 const JSON_CONTEXT_CHARS = 10;
 
-/** The line of a JSON.parse error; V8 gives a position for most errors, only a quoted context for an unexpected token. */
+/**
+ * The line of a JSON.parse error; V8 gives a position for most errors, only a quoted context for an unexpected
+ * token.
+ */
 function jsonErrorLine(text: string, detail: string): number {
   const line = /\(line (\d+) column \d+\)/.exec(detail)?.[1];
   if (line) return Number(line);

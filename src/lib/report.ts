@@ -106,9 +106,10 @@ export function junitXml(result: CheckResult, ruleIds: readonly string[]): strin
               `${location(f)} ${f.message}. Fix: ${f.fix}${f.acknowledged ? ` (acknowledged: ${f.acknowledged})` : ''}`,
           )
           .join('\n');
-      const failure = failing.length
-        ? `<failure message="${xmlEscape(failing[0].message)}" type="${failing[0].severity}">${xmlEscape(text(failing))}</failure>`
+      const attributes = failing.length
+        ? `message="${xmlEscape(failing[0].message)}" type="${failing[0].severity}"`
         : '';
+      const failure = failing.length ? `<failure ${attributes}>${xmlEscape(text(failing))}</failure>` : '';
       const rest = found.filter((f) => !failing.includes(f));
       const out = rest.length ? `<system-out>${xmlEscape(text(rest))}</system-out>` : '';
       return {
@@ -117,9 +118,11 @@ export function junitXml(result: CheckResult, ruleIds: readonly string[]): strin
       };
     });
     const failures = cases.filter((c) => c.failing).length;
-    return `  <testsuite name="${xmlEscape(app)}" tests="${cases.length}" failures="${failures}" errors="0">\n${cases.map((c) => c.xml).join('\n')}\n  </testsuite>`;
+    const open = `<testsuite name="${xmlEscape(app)}" tests="${cases.length}" failures="${failures}" errors="0">`;
+    return [`  ${open}`, ...cases.map((c) => c.xml), '  </testsuite>'].join('\n');
   });
   const tests = appNames.length * ruleIds.length;
   const failures = result.findings.length ? (suites.join('').match(/<failure /g)?.length ?? 0) : 0;
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="sf eca check" tests="${tests}" failures="${failures}">\n${suites.join('\n')}\n</testsuites>\n`;
+  const open = `<testsuites name="sf eca check" tests="${tests}" failures="${failures}">`;
+  return ['<?xml version="1.0" encoding="UTF-8"?>', open, ...suites, '</testsuites>', ''].join('\n');
 }

@@ -36,7 +36,10 @@ function finish(file: CatalogFile, edits: XmlEdit[], changed: string[]): Rewrite
   return { bytes: encodeFile({ text, bom: file.decoded!.bom }), changed };
 }
 
-/** distributionState Packaged, and orgScopedExternalApp <Dev Hub>:<app> when missing, a placeholder or another org's. */
+/**
+ * distributionState Packaged, and orgScopedExternalApp <Dev Hub>:<app> when missing, a placeholder or another
+ * org's.
+ */
 export function packageHeader(header: CatalogFile, devHubOrgId: string | undefined): Rewrite {
   const edits: XmlEdit[] = [];
   const changed: string[] = [];

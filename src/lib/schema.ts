@@ -17,7 +17,10 @@ function complexType(typeName: string): { name: string; elements: readonly Schem
   return Object.hasOwn(COMPLEX_TYPES, name) ? { name, elements: COMPLEX_TYPES[name] } : undefined;
 }
 
-/** Whether files of this metadata type can be checked (ExtlClntAppOauthSecuritySettings, for one, is not in the XSD). */
+/**
+ * Whether files of this metadata type can be checked (ExtlClntAppOauthSecuritySettings, for one, is not in the
+ * XSD).
+ */
 export function hasSchema(typeName: string): boolean {
   return Object.hasOwn(ROOT_TYPES, typeName);
 }
@@ -34,7 +37,10 @@ export function enumValues(simpleTypeName: string): readonly string[] | undefine
 /** The enum names allowed in `commaSeparatedOauthScopes` (ConnectedAppOauthAccessScope). */
 export const OAUTH_SCOPE_NAMES: readonly string[] = SIMPLE_TYPES.ConnectedAppOauthAccessScope;
 
-/** the existing child after which a new element `name` must be inserted to respect the sequence; undefined = insert first */
+/**
+ * The existing child after which a new element `name` must be inserted to respect the sequence; undefined = insert
+ * first.
+ */
 export function insertionAnchor(typeName: string, parent: XmlElement, name: string): XmlElement | undefined {
   const sequence = elementSequence(typeName);
   const at = sequence.indexOf(name);
@@ -47,7 +53,10 @@ export function insertionAnchor(typeName: string, parent: XmlElement, name: stri
   return anchor;
 }
 
-/** Issues of `root` (a document of metadata type `typeName`) and of every complex element inside it; [] without a schema. */
+/**
+ * Issues of `root` (a document of metadata type `typeName`) and of every complex element inside it; [] without a
+ * schema.
+ */
 export function validateAgainstSchema(typeName: string, root: XmlElement): SchemaIssue[] {
   const type = complexType(typeName);
   return type ? checkComplex(type.name, type.elements, root) : [];

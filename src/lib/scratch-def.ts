@@ -37,7 +37,10 @@ async function definitionFiles(project: Project): Promise<string[]> {
   return [...new Set([...inConfig, ...(await namedDefinitionFiles(project))])].sort();
 }
 
-/** Scratch definitions (config/**.json and the definitionFile of each package directory, with an "edition") that lack the features or settings ECAs need. */
+/**
+ * Scratch definitions (config/**.json and the definitionFile of each package directory, with an "edition") that lack
+ * the features or settings ECAs need.
+ */
 export async function scratchDefinitionGaps(project: Project): Promise<ScratchDefGap[]> {
   const gaps: ScratchDefGap[] = [];
   for (const file of await definitionFiles(project)) {

@@ -1,40 +1,44 @@
-import { elementText } from '../catalog.js';
-import { hubAppProblems, hubDistributionState, hubOauthLink } from '../hub-app.js';
+import { elementText, type App, type Catalog } from '../catalog.js';
+import { hubAppProblems, hubDistributionState, hubOauthLink, type HubApp } from '../hub-app.js';
 import { samePair } from '../ids.js';
 import { child } from '../xml.js';
 import { oauthSettingsOf, packagedHeaders } from './checklist.js';
-import { Finding, Rule, finding } from './rule.js';
+import { Finding, Rule, RuleContext, finding } from './rule.js';
 
-/** What only the Dev Hub can tell: its own copy of each app agrees with the files. Runs when a command read the Dev Hub. */
+/**
+ * What only the Dev Hub can tell: its own copy of each app agrees with the files. Runs when a command read the Dev
+ * Hub.
+ */
+
+/** Each app the command read from the Dev Hub, beside the project's own copy of it (absent when there is none). */
+function eachHubApp(catalog: Catalog, context: RuleContext, visit: (hub: HubApp, local?: App) => Finding[]): Finding[] {
+  return [...(context.hubApps?.values() ?? [])].flatMap((hub) => visit(hub, catalog.apps.get(hub.name)));
+}
 
 export const hubApp: Rule = {
   id: 'hub-app',
   severity: 'error',
   check: (catalog, context) =>
-    [...(context.hubApps?.values() ?? [])].flatMap((hub): Finding[] => {
-      const local = catalog.apps.get(hub.name);
-      const header = local ? packagedHeaders(local)[0] : undefined;
-      if (!hub.header) return header ? [finding(hubApp, 'missing', { file: header, app: hub.name }, [hub.name])] : [];
-      const problems = hubAppProblems(hub);
-      const findings: Finding[] = [];
-      if (problems.includes('local')) {
-        findings.push(
-          finding(hubApp, 'local', { file: hub.header, app: hub.name }, [hub.name, hubDistributionState(hub)]),
-        );
-      }
-      if (problems.includes('noConsumer')) {
-        findings.push(finding(hubApp, 'noConsumer', { file: hub.oauthSettings, app: hub.name }, [hub.name]));
-      }
-      return findings;
-    }),
+    eachHubApp(catalog, context, (hub, local) =>
+      hubAppProblems(hub).flatMap((problem): Finding[] => {
+        const app = hub.name;
+        if (problem === 'missing') {
+          const header = local ? packagedHeaders(local)[0] : undefined;
+          return header ? [finding(hubApp, 'missing', { file: header, app }, [app])] : [];
+        }
+        if (problem === 'local') {
+          return [finding(hubApp, 'local', { file: hub.header, app }, [app, hubDistributionState(hub)])];
+        }
+        return problem === 'noConsumer' ? [finding(hubApp, 'noConsumer', { file: hub.oauthSettings, app }, [app])] : [];
+      }),
+    ),
 };
 
 export const hubMismatch: Rule = {
   id: 'hub-mismatch',
   severity: 'error',
   check: (catalog, context) =>
-    [...(context.hubApps?.values() ?? [])].flatMap((hub): Finding[] => {
-      const local = catalog.apps.get(hub.name);
+    eachHubApp(catalog, context, (hub, local) => {
       if (!local || !hub.header) return [];
       const findings: Finding[] = [];
       for (const header of packagedHeaders(local)) {

@@ -15,14 +15,16 @@ function globalSettings(catalog: Catalog, context: RuleContext): CatalogFile[] {
   return [...local, ...fromHub];
 }
 
-/** A rule on one boolean or enum element of a settings type: `bad` says which values the security review rejects. */
-type FlagRuleSpec = Pick<Rule, 'id' | 'severity'> & {
-  type: string;
-  element: string;
-  bad: (value: string | undefined) => boolean;
-};
-
-function flagRule({ id, severity, type, element, bad }: FlagRuleSpec): Rule {
+/**
+ * A rule on one boolean or enum element of a settings type (the global settings unless `type` says otherwise):
+ * `bad` says which values the security review rejects.
+ */
+function flagRule(
+  { id, severity }: Pick<Rule, 'id' | 'severity'>,
+  element: string,
+  bad: (value: string | undefined) => boolean,
+  type = GLOBAL_OAUTH_TYPE,
+): Rule {
   const rule: Rule = {
     id,
     severity,
@@ -37,41 +39,25 @@ function flagRule({ id, severity, type, element, bad }: FlagRuleSpec): Rule {
   return rule;
 }
 
-export const deviceFlow = flagRule({
-  id: 'device-flow',
-  severity: 'error',
-  type: GLOBAL_OAUTH_TYPE,
-  element: 'isDeviceFlowEnabled',
-  bad: (v) => v === 'true',
-});
-export const pkceRequired = flagRule({
-  id: 'pkce',
-  severity: 'error',
-  type: GLOBAL_OAUTH_TYPE,
-  element: 'isPkceRequired',
-  bad: (v) => v === 'false',
-});
-export const refreshRotation = flagRule({
-  id: 'refresh-token-rotation',
-  severity: 'warning',
-  type: GLOBAL_OAUTH_TYPE,
-  element: 'isRefreshTokenRotationEnabled',
-  bad: (v) => v !== 'true',
-});
-export const clientCredentials = flagRule({
-  id: 'client-credentials',
-  severity: 'warning',
-  type: GLOBAL_OAUTH_TYPE,
-  element: 'isClientCredentialsFlowEnabled',
-  bad: (v) => v === 'true',
-});
-export const refreshTokenPolicy = flagRule({
-  id: 'refresh-token-policy',
-  severity: 'warning',
-  type: OAUTH_POLICIES_TYPE,
-  element: 'refreshTokenPolicyType',
-  bad: (v) => v === 'Infinite',
-});
+const on = (value: string | undefined): boolean => value === 'true';
+const off = (value: string | undefined): boolean => value === 'false';
+const notOn = (value: string | undefined): boolean => value !== 'true';
+const infinite = (value: string | undefined): boolean => value === 'Infinite';
+
+const deviceFlow = flagRule({ id: 'device-flow', severity: 'error' }, 'isDeviceFlowEnabled', on);
+const pkce = flagRule({ id: 'pkce', severity: 'error' }, 'isPkceRequired', off);
+const rotation = flagRule(
+  { id: 'refresh-token-rotation', severity: 'warning' },
+  'isRefreshTokenRotationEnabled',
+  notOn,
+);
+const credentials = flagRule({ id: 'client-credentials', severity: 'warning' }, 'isClientCredentialsFlowEnabled', on);
+const tokenPolicy = flagRule(
+  { id: 'refresh-token-policy', severity: 'warning' },
+  'refreshTokenPolicyType',
+  infinite,
+  OAUTH_POLICIES_TYPE,
+);
 
 /** A warning when packaged OAuth settings ask for a scope the security review questions. */
 function scopeRule({ id, scope }: { id: string; scope: string }): Rule {
@@ -138,10 +124,10 @@ export const SECURITY_RULES: Rule[] = [
   fullScope,
   webScope,
   deviceFlow,
-  pkceRequired,
-  refreshRotation,
-  clientCredentials,
-  refreshTokenPolicy,
+  pkce,
+  rotation,
+  credentials,
+  tokenPolicy,
   callbackInsecure,
   callbackLocalhost,
 ];
