@@ -1,4 +1,5 @@
 import type { Org, SfError } from '@salesforce/core';
+import type { Duration } from '@salesforce/kit';
 import { Messages } from '@salesforce/core/messages';
 import { appsInPackageDirs, elementText, isPackageSource, type Catalog, type CatalogFile } from './catalog.js';
 import { loadCatalog } from './check.js';
@@ -129,18 +130,18 @@ export function runAsFlowOff(hubApps: Map<string, RetrievedApp> | undefined, nam
   });
 }
 
-export type LinkScratchOptions = {
-  cwd: string;
-  hub?: Org;
-  names?: string[];
+/** The flags of `sf eca link-scratch`, as the command parses them. */
+export type LinkScratchFlags = {
+  'target-dev-hub'?: Org;
+  name?: string[];
   /** the scratch org to deploy to, as given (never a configured default) */
-  targetOrg?: string;
-  runAs?: string;
-  devHubOrgId?: string;
-  consumerId?: string;
-  apiVersion?: string;
-  dryRun: boolean;
-  waitSeconds: number;
+  'target-org'?: string;
+  'run-as'?: string;
+  'dev-hub-org-id'?: string;
+  'consumer-id'?: string;
+  'api-version'?: string;
+  'dry-run'?: boolean;
+  wait: Duration;
 };
 
 export type LinkScratchResult = {
@@ -161,7 +162,8 @@ export type LinkScratchResult = {
 /** Which apps, and the link of each: from the Dev Hub's own files, or offline from the two ids. */
 async function appLinks(
   ui: Ui,
-  options: LinkScratchOptions,
+  cwd: string,
+  flags: LinkScratchFlags,
 ): Promise<{
   catalog: Catalog;
   names: string[];
@@ -169,32 +171,33 @@ async function appLinks(
   links: Map<string, string>;
   hubApps?: Map<string, RetrievedApp>;
 }> {
-  const { hub, consumerId, apiVersion } = options;
-  const named = options.names?.length ? [...new Set(options.names)] : undefined;
+  const { 'target-dev-hub': hub, 'consumer-id': consumerId, 'api-version': apiVersion } = flags;
+  const named = flags.name?.length ? [...new Set(flags.name)] : undefined;
   if (consumerId === undefined && !hub) throw messages.createError('error.NoDevHub');
   if (consumerId !== undefined && !named) throw messages.createError('error.NameRequired');
   if (consumerId !== undefined && named!.length > 1) {
     throw messages.createError('error.OneAppOffline', [String(named!.length), named!.join(', ')]);
   }
-  const catalog = await loadCatalog(options.cwd);
+  const catalog = await loadCatalog(cwd);
   const names = named ?? appsInPackageDirs(catalog);
   if (names.length === 0) throw messages.createError('error.NoApps');
-  const devHubOrgId = options.devHubOrgId ?? hub!.getOrgId();
+  const devHubOrgId = flags['dev-hub-org-id'] ?? hub!.getOrgId();
   if (consumerId !== undefined) {
     return { catalog, names, devHubOrgId, links: new Map(names.map((n) => [n, builtLink(devHubOrgId, consumerId)])) };
   }
   const message = messages.getMessage('spinner.hub', [hub!.getUsername() ?? '']);
   const hubApps = await readDevHub(ui, hub!, apiVersion, message, (org, conn) =>
-    org.retrieveApps(conn, { apps: names, apiVersion, timeoutSeconds: options.waitSeconds }),
+    org.retrieveApps(conn, { apps: names, apiVersion, timeoutSeconds: flags.wait.seconds }),
   );
   const links = new Map(names.map((name) => [name, hubLink(hubApps.get(name) ?? { name, files: [] })]));
   return { catalog, names, devHubOrgId, links, hubApps };
 }
 
 /** Links the project's apps to the Dev Hub's consumer and, with a target org, deploys and verifies the link there. */
-export async function linkScratch(ui: Ui, options: LinkScratchOptions): Promise<LinkScratchResult> {
-  const { hub, apiVersion, runAs } = options;
-  const { catalog, names, devHubOrgId, links, hubApps } = await appLinks(ui, options);
+export async function linkScratch(ui: Ui, cwd: string, flags: LinkScratchFlags): Promise<LinkScratchResult> {
+  const { 'target-dev-hub': hub, 'api-version': apiVersion, 'run-as': runAs } = flags;
+  const dryRun = flags['dry-run'] ?? false;
+  const { catalog, names, devHubOrgId, links, hubApps } = await appLinks(ui, cwd, flags);
   // linking writes only what it deploys: the header and the OAuth settings
   const outputDir = defaultPackageDir(catalog.project);
   const input = { catalog, devHubOrgId, hubApps, links, outputDir, headerAndOauthOnly: true };
@@ -207,25 +210,25 @@ export async function linkScratch(ui: Ui, options: LinkScratchOptions): Promise<
 
   const summary = summarize(catalog, changes);
   const result: LinkScratchResult = {
-    dryRun: options.dryRun,
+    dryRun,
     links: [...links].map(([app, oauthLink]) => ({ app, oauthLink })),
     changes: summary,
     scratchDefinitions,
   };
   const { Org } = await import('@salesforce/core');
-  const target = options.targetOrg ? await Org.create({ aliasOrUsername: options.targetOrg }) : undefined;
+  const target = flags['target-org'] ? await Org.create({ aliasOrUsername: flags['target-org'] }) : undefined;
   // a Dev Hub only vouches for the scratch org when it is the Dev Hub of the link (offline, a default hub may be
   // another)
   const vouching = hub && sameId(hub.getOrgId(), devHubOrgId) ? hub : undefined;
   if (target) await ensureScratchOf(target, vouching, apiVersion);
-  if (options.dryRun) {
+  if (dryRun) {
     result.diff = planDiff(catalog, changes);
     ui.log(changes.length ? result.diff : messages.getMessage('info.filesCurrent'));
     const components = deployFiles.map((f) => `${f.type}:${f.fullName}`).join(', ');
     if (target) ui.log(messages.getMessage('info.wouldDeploy', [target.getUsername() ?? '', components]));
     return result;
   }
-  if (target) result.deploy = await deployAndVerify(ui, target, deployFiles, links, options);
+  if (target) result.deploy = await deployAndVerify(ui, target, deployFiles, links, flags);
   if (changes.length) await applyPlan(changes);
   const written = summary.map((c) => `${c.path} (${c.detail})`).join(', ');
   ui.log(
@@ -251,9 +254,10 @@ async function deployAndVerify(
   target: Org,
   files: DeployFile[],
   links: Map<string, string>,
-  options: LinkScratchOptions,
+  flags: LinkScratchFlags,
 ): Promise<NonNullable<LinkScratchResult['deploy']>> {
-  const { apiVersion, waitSeconds: timeoutSeconds } = options;
+  const { 'api-version': apiVersion, wait } = flags;
+  const timeoutSeconds = wait.seconds;
   const org = await import('./org.js');
   const username = target.getUsername() ?? '';
   const conn = target.getConnection(apiVersion);

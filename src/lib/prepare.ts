@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Org } from '@salesforce/core';
+import type { Duration } from '@salesforce/kit';
 import { Messages } from '@salesforce/core/messages';
 import {
   appsInPackageDirs,
@@ -241,23 +242,23 @@ export async function planPrepare(input: PrepareInput): Promise<PreparePlan> {
   return { apps, changes, forceIgnoreText: text, notes };
 }
 
-export type PrepareOptions = {
-  cwd: string;
-  /** the Dev Hub to retrieve from; required unless `retrieve` is false */
-  hub?: Org;
-  devHubOrgId?: string;
-  names?: string[];
-  /** --output-dir as given; default: the default package directory */
-  outputDir?: string;
-  sourceDirs?: string[];
-  /** --non-packageable-dir as given, relative to the project */
-  nonPackageableDir: string;
-  deleteNonPackageable: boolean;
+/** The flags of `sf eca prepare`, as the command parses them. */
+export type PrepareFlags = {
+  /** the Dev Hub to retrieve from; required unless --no-retrieve */
+  'target-dev-hub'?: Org;
+  'dev-hub-org-id'?: string;
+  name?: string[];
+  /** as given; default: the default package directory */
+  'output-dir'?: string;
+  'source-dir'?: string[];
+  /** as given, relative to the project */
+  'non-packageable-dir': string;
+  'delete-non-packageable': boolean;
   retrieve: boolean;
-  dryRun: boolean;
-  apiVersion?: string;
-  waitSeconds: number;
-  failOn: FailOn;
+  'dry-run': boolean;
+  'api-version'?: string;
+  wait: Duration;
+  'fail-on': FailOn;
 };
 
 export type PrepareResult = {
@@ -271,23 +272,25 @@ export type PrepareResult = {
 };
 
 /** Retrieves, plans, writes (unless a dry run) and checks the result: the whole of `sf eca prepare`. */
-export async function runPrepare(ui: Ui, options: PrepareOptions): Promise<PrepareResult> {
-  const { hub, dryRun } = options;
-  if (options.retrieve && !hub) throw messages.createError('error.NoDevHub');
-  const catalog = await loadCatalog(options.cwd, options.sourceDirs);
+export async function runPrepare(ui: Ui, cwd: string, flags: PrepareFlags): Promise<PrepareResult> {
+  const { 'target-dev-hub': hub, 'dry-run': dryRun, 'output-dir': outputDirFlag } = flags;
+  if (flags.retrieve && !hub) throw messages.createError('error.NoDevHub');
+  const catalog = await loadCatalog(cwd, flags['source-dir']);
   const project = catalog.project;
-  const outputDir = options.outputDir ? packageDirOf(project, resolve(options.outputDir)) : defaultPackageDir(project);
+  const outputDir = outputDirFlag ? packageDirOf(project, resolve(outputDirFlag)) : defaultPackageDir(project);
   if (!outputDir) {
     const dirs = project.packageDirs.map((d) => d.path).join(', ');
-    throw messages.createError('error.NotAPackageDir', [options.outputDir ?? '', dirs]);
+    throw messages.createError('error.NotAPackageDir', [outputDirFlag ?? '', dirs]);
   }
-  const nonPackageableDir = resolve(project.root, options.nonPackageableDir);
+  const nonPackageableDir = resolve(project.root, flags['non-packageable-dir']);
   if (packageDirOf(project, nonPackageableDir)) {
-    throw messages.createError('error.NonPackageableDirInPackage', [options.nonPackageableDir]);
+    throw messages.createError('error.NonPackageableDirInPackage', [flags['non-packageable-dir']]);
   }
-  const devHubOrgId = options.devHubOrgId ?? hub?.getOrgId();
-  const hubApps = options.retrieve && hub ? await retrieveFromHub(ui, hub, options) : undefined;
-  const input = { ...options, catalog, devHubOrgId, hubApps, outputDir, nonPackageableDir };
+  const devHubOrgId = flags['dev-hub-org-id'] ?? hub?.getOrgId();
+  const hubApps = flags.retrieve && hub ? await retrieveFromHub(ui, hub, flags) : undefined;
+  const names = flags.name;
+  const deleteNonPackageable = flags['delete-non-packageable'];
+  const input = { catalog, devHubOrgId, hubApps, names, outputDir, nonPackageableDir, deleteNonPackageable };
   const plan = await planPrepare(input);
   const after = catalogAfter(catalog, plan.changes, judge(project.root, plan.forceIgnoreText));
   plan.notes.forEach((n) => ui.warn(n));
@@ -306,17 +309,17 @@ export async function runPrepare(ui: Ui, options: PrepareOptions): Promise<Prepa
   }
   if (plan.changes.length) ui.log(changesTable(changes, dryRun) + '\n');
 
-  const result = check(after, { failOn: options.failOn, context: { devHubOrgId, hubApps } });
+  const result = check(after, { failOn: flags['fail-on'], context: { devHubOrgId, hubApps } });
   printCheckResult(ui, result);
   const { notes, apps } = plan;
   return { dryRun, devHubOrgId, apps, changes, notes, ...(diff !== undefined ? { diff } : {}), check: result };
 }
 
-async function retrieveFromHub(ui: Ui, hub: Org, options: PrepareOptions): Promise<Map<string, RetrievedApp>> {
-  const { apiVersion } = options;
+async function retrieveFromHub(ui: Ui, hub: Org, flags: PrepareFlags): Promise<Map<string, RetrievedApp>> {
+  const { 'api-version': apiVersion, wait } = flags;
   const message = messages.getMessage('spinner.retrieve', [hub.getUsername() ?? '']);
   const hubApps = await readDevHub(ui, hub, apiVersion, message, (org, conn, onStatus) =>
-    org.retrieveApps(conn, { apps: options.names, apiVersion, timeoutSeconds: options.waitSeconds, onStatus }),
+    org.retrieveApps(conn, { apps: flags.name, apiVersion, timeoutSeconds: wait.seconds, onStatus }),
   );
   if (hubApps.size === 0) throw messages.createError('error.NoAppsInOrg', [hub.getUsername() ?? '']);
   return hubApps;

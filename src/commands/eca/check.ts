@@ -1,12 +1,8 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
 import { Flags } from '@salesforce/sf-plugins-core';
-import { check, loadCatalog } from '../../lib/check.js';
-import { EcaCommand, readDevHub, withHelp } from '../../lib/command.js';
-import { devHubOrgIdFlag, failOnFlag, requiredDevHub } from '../../lib/flags.js';
-import { printCheckResult } from '../../lib/output.js';
-import { CheckResult, junitXml } from '../../lib/report.js';
-import { RULES } from '../../lib/rules/index.js';
+import { runCheck } from '../../lib/check.js';
+import { EcaCommand, withHelp } from '../../lib/command.js';
+import { devHubOrgIdFlag, failOnFlag } from '../../lib/flags.js';
+import type { CheckResult } from '../../lib/report.js';
 
 export type EcaCheckResult = CheckResult;
 
@@ -30,36 +26,7 @@ export default class EcaCheck extends EcaCommand<EcaCheckResult> {
 
   public async run(): Promise<EcaCheckResult> {
     const { flags } = await this.parse(EcaCheck);
-    const apiVersion = flags['api-version'];
-    const catalog = await loadCatalog(process.cwd(), flags['source-dir']);
-    const hub = flags['target-dev-hub'] ? await requiredDevHub(flags['target-dev-hub']) : undefined;
-    const hubApps = hub
-      ? await readDevHub(
-          this,
-          hub,
-          apiVersion,
-          EcaCheck.messages.getMessage('spinner.hub', [hub.getUsername() ?? '']),
-          (org, conn) => org.readHubApps(conn, catalog, { apiVersion }),
-        )
-      : undefined;
-    const devHubOrgId = flags['dev-hub-org-id'] ?? hub?.getOrgId();
-    const result = check(catalog, { failOn: flags['fail-on'], context: { devHubOrgId, hubApps } });
-    if (catalog.apps.size === 0 && result.findings.length === 0) {
-      this.log(EcaCheck.messages.getMessage('info.noEca', [catalog.project.root]));
-    } else {
-      printCheckResult(this, result);
-    }
-    if (flags.junit) {
-      await mkdir(dirname(resolve(flags.junit)), { recursive: true });
-      await writeFile(
-        resolve(flags.junit),
-        junitXml(
-          result,
-          RULES.map((r) => r.id),
-        ),
-      );
-      this.log(EcaCheck.messages.getMessage('info.junit', [flags.junit]));
-    }
+    const result = await runCheck(this, process.cwd(), flags);
     this.setGateExit(result.passed);
     return result;
   }

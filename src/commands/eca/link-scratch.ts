@@ -27,17 +27,6 @@ export default class EcaLinkScratch extends EcaCommand<EcaLinkScratchResult> {
 
   public async run(): Promise<EcaLinkScratchResult> {
     const { flags } = await this.parse(EcaLinkScratch);
-    return linkScratch(this, {
-      cwd: process.cwd(),
-      hub: flags['target-dev-hub'],
-      names: flags.name,
-      targetOrg: flags['target-org'],
-      runAs: flags['run-as'],
-      devHubOrgId: flags['dev-hub-org-id'],
-      consumerId: flags['consumer-id'],
-      apiVersion: flags['api-version'],
-      dryRun: flags['dry-run'] ?? false,
-      waitSeconds: flags.wait.seconds,
-    });
+    return linkScratch(this, process.cwd(), flags);
   }
 }

@@ -38,21 +38,7 @@ export default class EcaPrepare extends EcaCommand<EcaPrepareResult> {
 
   public async run(): Promise<EcaPrepareResult> {
     const { flags } = await this.parse(EcaPrepare);
-    const result = await runPrepare(this, {
-      cwd: process.cwd(),
-      hub: flags['target-dev-hub'],
-      devHubOrgId: flags['dev-hub-org-id'],
-      names: flags.name,
-      outputDir: flags['output-dir'],
-      sourceDirs: flags['source-dir'],
-      nonPackageableDir: flags['non-packageable-dir'],
-      deleteNonPackageable: flags['delete-non-packageable'],
-      retrieve: flags.retrieve,
-      dryRun: flags['dry-run'],
-      apiVersion: flags['api-version'],
-      waitSeconds: flags.wait.seconds,
-      failOn: flags['fail-on'],
-    });
+    const result = await runPrepare(this, process.cwd(), flags);
     this.setGateExit(result.check.passed);
     return result;
   }

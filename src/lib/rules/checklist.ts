@@ -123,7 +123,7 @@ export const forceIgnoreExcludes: Rule = {
       }
     }
     for (const file of catalog.files) {
-      if (file.type && FORCE_IGNORED_TYPES.includes(file.type.name) && file.packageDir && !file.forceIgnored) {
+      if (file.type && FORCE_IGNORED_TYPES.includes(file.type.name) && entersPackage(file)) {
         const key = join(file.fullPath, '..');
         if (seen.has(key)) continue;
         seen.add(key);
