@@ -9,20 +9,21 @@ const messages = Messages.loadMessages('sf-plugin-eca', 'eca.shared');
 /** Exit codes that CI scripts can rely on. */
 export const EXIT = { passed: 0, gateFailed: 1, cannotRun: 2 } as const;
 
-/** The EXIT CODES section of a command's help: a gate (check, prepare) exits 1 when it fails. */
-export function exitCodes(gate: boolean): HelpSection {
+/**
+ * The EXIT CODES section of a command's help: a gate (check, prepare) exits 1 when it fails. `what` names the
+ * command in the exit-2 line ("The check could not run").
+ */
+export function exitCodes(gate: boolean, what = 'command'): HelpSection {
+  const cannotRun = messages.getMessage('exit.cannotRun', [what]);
   return toHelpSection(
     'EXIT CODES',
     gate
       ? {
           [String(EXIT.passed)]: messages.getMessage('exit.passed'),
           [String(EXIT.gateFailed)]: messages.getMessage('exit.failed'),
-          [String(EXIT.cannotRun)]: messages.getMessage('exit.cannotRun'),
+          [String(EXIT.cannotRun)]: cannotRun,
         }
-      : {
-          [String(EXIT.passed)]: messages.getMessage('exit.done'),
-          [String(EXIT.cannotRun)]: messages.getMessage('exit.cannotRun'),
-        },
+      : { [String(EXIT.passed)]: messages.getMessage('exit.done'), [String(EXIT.cannotRun)]: cannotRun },
   );
 }
 

@@ -1,6 +1,6 @@
 import { Flags } from '@salesforce/sf-plugins-core';
 import { runCheck } from '../../lib/check.js';
-import { EcaCommand, withHelp } from '../../lib/command.js';
+import { EcaCommand, exitCodes, withHelp } from '../../lib/command.js';
 import { devHubOrgIdFlag, failOnFlag } from '../../lib/flags.js';
 import type { CheckResult } from '../../lib/report.js';
 
@@ -8,6 +8,7 @@ export type EcaCheckResult = CheckResult;
 
 export default class EcaCheck extends EcaCommand<EcaCheckResult> {
   public static readonly messages = withHelp(this, 'eca.check');
+  public static readonly errorCodes = exitCodes(true, 'check');
 
   public static readonly flags = {
     'source-dir': Flags.directory({
