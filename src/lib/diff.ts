@@ -15,7 +15,8 @@ function diffOps(a: string[], b: string[]): Op[] {
   const m = b.length;
   const table = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
   for (let i = n - 1; i >= 0; i--) {
-    for (let j = m - 1; j >= 0; j--) table[i][j] = a[i] === b[j] ? table[i + 1][j + 1] + 1 : Math.max(table[i + 1][j], table[i][j + 1]);
+    for (let j = m - 1; j >= 0; j--)
+      table[i][j] = a[i] === b[j] ? table[i + 1][j + 1] + 1 : Math.max(table[i + 1][j], table[i][j + 1]);
   }
   const ops: Op[] = [];
   let i = 0;
@@ -30,9 +31,18 @@ function diffOps(a: string[], b: string[]): Op[] {
   return ops;
 }
 
-export function unifiedDiff(before: string | undefined, after: string | undefined, fromName: string, toName: string, context = 3): string {
+export function unifiedDiff(
+  before: string | undefined,
+  after: string | undefined,
+  fromName: string,
+  toName: string,
+  context = 3,
+): string {
   const ops = diffOps(lines(before ?? ''), lines(after ?? ''));
-  const header = [`--- ${before === undefined ? '/dev/null' : `a/${fromName}`}`, `+++ ${after === undefined ? '/dev/null' : `b/${toName}`}`];
+  const header = [
+    `--- ${before === undefined ? '/dev/null' : `a/${fromName}`}`,
+    `+++ ${after === undefined ? '/dev/null' : `b/${toName}`}`,
+  ];
   const hunks: string[] = [];
   let k = 0;
   while (k < ops.length) {
@@ -60,7 +70,9 @@ export function unifiedDiff(before: string | undefined, after: string | undefine
     const newStart = ops.slice(0, start).filter((o) => o.kind !== '-').length + 1;
     const oldCount = slice.filter((o) => o.kind !== '+').length;
     const newCount = slice.filter((o) => o.kind !== '-').length;
-    hunks.push(`@@ -${oldCount ? oldStart : oldStart - 1},${oldCount} +${newCount ? newStart : newStart - 1},${newCount} @@`);
+    hunks.push(
+      `@@ -${oldCount ? oldStart : oldStart - 1},${oldCount} +${newCount ? newStart : newStart - 1},${newCount} @@`,
+    );
     for (const o of slice) hunks.push(`${o.kind}${o.line.replace(/\r$/, '')}`);
     k = end;
     start = end;

@@ -29,7 +29,6 @@ export const OAUTH_POLICIES_TYPE = 'ExtlClntAppOauthConfigurablePolicies';
 export const APP_POLICIES_TYPE = 'ExtlClntAppConfigurablePolicies';
 export const SAML_POLICIES_TYPE = 'ExtlClntAppSamlConfigurablePolicies';
 export const OAUTH_SECURITY_TYPE = 'ExtlClntAppOauthSecuritySettings';
-export const CONNECTED_APP_TYPE = 'ConnectedApp';
 
 /** The element of every plugin file that names its app. */
 export const APP_LINK_ELEMENT = 'externalClientApplication';
@@ -39,7 +38,11 @@ const KNOWN: Record<string, Pick<EcaType, 'role' | 'packageable' | 'secretElemen
   [OAUTH_SETTINGS_TYPE]: { role: 'settings', packageable: true, secretElements: [] },
   [GLOBAL_OAUTH_TYPE]: { role: 'globalSettings', packageable: false, secretElements: ['consumerSecret'] },
   [OAUTH_SECURITY_TYPE]: { role: 'policies', packageable: false, secretElements: [] },
-  ExtlClntAppPushSettings: { role: 'settings', packageable: 'unconfirmed', secretElements: ['password', 'signingKey', 'serviceAccount', 'certificate'] },
+  ExtlClntAppPushSettings: {
+    role: 'settings',
+    packageable: 'unconfirmed',
+    secretElements: ['password', 'signingKey', 'serviceAccount', 'certificate'],
+  },
   ExtlClntAppSampleSettings: { role: 'settings', packageable: false, secretElements: [] },
 };
 
@@ -52,7 +55,9 @@ function roleOf(name: string): Pick<EcaType, 'role' | 'packageable' | 'secretEle
 
 function loadFamily(): EcaType[] {
   // read, not required: require() would keep the whole registry cached for the run, and only 17 entries are used
-  const path = createRequire(import.meta.url).resolve('@salesforce/source-deploy-retrieve/lib/src/registry/metadataRegistry.json');
+  const path = createRequire(import.meta.url).resolve(
+    '@salesforce/source-deploy-retrieve/lib/src/registry/metadataRegistry.json',
+  );
   const registry = JSON.parse(readFileSync(path, 'utf8')) as { types: Record<string, RegistryType> };
   return Object.values(registry.types)
     .filter((t) => t.name === HEADER_TYPE || t.name.startsWith('ExtlClntApp'))

@@ -5,7 +5,7 @@ import type { Connection } from '@salesforce/core';
 import { Messages, SfError } from '@salesforce/core';
 import { appsInPackageDirs, readContent, type Catalog, type CatalogFile } from './catalog.js';
 import { ECA_TYPES, HEADER_TYPE, GLOBAL_OAUTH_TYPE, OAUTH_SETTINGS_TYPE, typeOfFile } from './family.js';
-import type { HubApp } from './rules/rule.js';
+import type { RetrievedApp } from './hub-app.js';
 
 /**
  * Everything that talks to an org. SDR is imported here only, and lazily, so commands that stay offline never
@@ -16,7 +16,7 @@ import type { HubApp } from './rules/rule.js';
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-eca', 'eca.org');
 
-export type RetrievedApp = HubApp & { files: CatalogFile[] };
+export type { RetrievedApp } from './hub-app.js';
 
 export type RetrieveOptions = {
   /** app developer names; every app of the org when absent */
@@ -27,15 +27,23 @@ export type RetrieveOptions = {
   onStatus?: (status: string) => void;
 };
 
-/** Types retrieved with the headers: every type that may travel in a package, plus the global settings, read in memory. */
-const RETRIEVED_PLUGIN_TYPES = ECA_TYPES.filter((t) => t.role === 'settings' || t.role === 'globalSettings').map((t) => t.name);
+/**
+ * Types retrieved with the headers: every type that may travel in a package, plus the global settings, read in
+ * memory.
+ */
+const RETRIEVED_PLUGIN_TYPES = ECA_TYPES.filter((t) => t.role === 'settings' || t.role === 'globalSettings').map(
+  (t) => t.name,
+);
 
 export const HUB_PREFIX = 'Dev Hub:';
 
 export async function listApps(conn: Connection): Promise<string[]> {
   try {
     const listed = await conn.metadata.list([{ type: HEADER_TYPE }]);
-    return (Array.isArray(listed) ? listed : [listed]).filter(Boolean).map((p) => p.fullName).sort();
+    return (Array.isArray(listed) ? listed : [listed])
+      .filter(Boolean)
+      .map((p) => p.fullName)
+      .sort();
   } catch (error) {
     throw orgError(error, conn);
   }
@@ -55,7 +63,13 @@ export async function retrieveApps(conn: Connection, options: RetrieveOptions): 
   try {
     // Metadata format, unzipped as it came: a source-format retrieve would filter the zip through the .forceignore
     // of the current project, which (rightly) excludes the global settings folder that the rules need to read.
-    const operation = await components.retrieve({ usernameOrConnection: conn, output: scratch, format: 'metadata', unzip: true, zipFileName: 'retrieved.zip' });
+    const operation = await components.retrieve({
+      usernameOrConnection: conn,
+      output: scratch,
+      format: 'metadata',
+      unzip: true,
+      zipFileName: 'retrieved.zip',
+    });
     operation.onUpdate((status) => options.onStatus?.(String(status.status)));
     const result = await operation.pollStatus({
       frequency: Duration.milliseconds(options.pollMs ?? 500),
@@ -65,10 +79,18 @@ export async function retrieveApps(conn: Connection, options: RetrieveOptions): 
       .getFileResponses()
       .filter((r) => r.state === 'Failed' && r.type === HEADER_TYPE)
       .map((r) => r.fullName);
-    if (missing.length) throw messages.createError('error.AppNotInOrg', [conn.getUsername() ?? '', missing.join(', ')], [conn.getUsername() ?? '']);
+    if (missing.length)
+      throw messages.createError(
+        'error.AppNotInOrg',
+        [conn.getUsername() ?? '', missing.join(', ')],
+        [conn.getUsername() ?? ''],
+      );
     const status = String(result.response.status);
     if (status !== 'Succeeded' && status !== 'SucceededPartial') {
-      throw messages.createError('error.RetrieveFailed', [status, String((result.response as { errorMessage?: string }).errorMessage ?? '')]);
+      throw messages.createError('error.RetrieveFailed', [
+        status,
+        String((result.response as { errorMessage?: string }).errorMessage ?? ''),
+      ]);
     }
     return groupRetrieved(await readTree(scratch), names);
   } catch (error) {
@@ -85,8 +107,16 @@ async function readTree(dir: string): Promise<CatalogFile[]> {
     if (!typed) continue;
     const path = `${HUB_PREFIX} ${typed.type.directoryName}/${entry.name}`;
     const file = readContent(
-      { fullPath: '', path, type: typed.type, kind: 'eca', fullName: typed.fullName, form: typed.form, forceIgnored: false },
-      await readFile(join(entry.parentPath, entry.name))
+      {
+        fullPath: '',
+        path,
+        type: typed.type,
+        kind: 'eca',
+        fullName: typed.fullName,
+        form: typed.form,
+        forceIgnored: false,
+      },
+      await readFile(join(entry.parentPath, entry.name)),
     );
     if (file.readError) throw new Error(`${path}: ${file.readError.message}`);
     files.push(file);
@@ -108,12 +138,18 @@ function groupRetrieved(files: CatalogFile[], names: string[]): Map<string, Retr
 }
 
 /** The Dev Hub's copy of the apps the project holds, for the rules that compare files with the org. */
-export async function readHubApps(conn: Connection, catalog: Catalog, options: Omit<RetrieveOptions, 'apps'>): Promise<Map<string, RetrievedApp>> {
+export async function readHubApps(
+  conn: Connection,
+  catalog: Catalog,
+  options: Omit<RetrieveOptions, 'apps'>,
+): Promise<Map<string, RetrievedApp>> {
   const names = appsInPackageDirs(catalog);
   if (names.length === 0) return new Map();
   const existing = new Set(await listApps(conn));
   const present = names.filter((n) => existing.has(n));
-  const apps = present.length ? await retrieveApps(conn, { ...options, apps: present }) : new Map<string, RetrievedApp>();
+  const apps = present.length
+    ? await retrieveApps(conn, { ...options, apps: present })
+    : new Map<string, RetrievedApp>();
   for (const name of names.filter((n) => !existing.has(n))) apps.set(name, { name, files: [] });
   return apps;
 }
@@ -128,16 +164,30 @@ export function orgError(error: unknown, conn: Connection): SfError {
     return messages.createError('error.SessionExpired', [user], [user]);
   }
   if (/timed out|timeout|PollingClient/i.test(text)) return messages.createError('error.Timeout', [user]);
-  if (/zip|central directory|corrupted|end of data/i.test(text)) return messages.createError('error.BrokenResponse', [user]);
+  if (/zip|central directory|corrupted|end of data/i.test(text))
+    return messages.createError('error.BrokenResponse', [user]);
   return messages.createError('error.OrgFailed', [user, (e.message ?? String(error)).split('\n')[0]]);
 }
 
 export type DeployFile = { type: string; fullName: string; relativePath: string; bytes: Buffer };
 export type DeployProblem = { type: string; fullName: string; problem: string };
-export type DeployOutcome = { id: string; status: string; success: boolean; deployed: Array<{ type: string; fullName: string }>; problems: DeployProblem[] };
+export type DeployOutcome = {
+  id: string;
+  status: string;
+  success: boolean;
+  deployed: Array<{ type: string; fullName: string }>;
+  problems: DeployProblem[];
+};
 
-/** Deploys exactly the given files (written to a temporary source folder, deleted afterwards) and waits for the result. */
-export async function deployFiles(conn: Connection, files: DeployFile[], options: Omit<RetrieveOptions, 'apps'>): Promise<DeployOutcome> {
+/**
+ * Deploys exactly the given files (written to a temporary source folder, deleted afterwards) and waits for the
+ * result.
+ */
+export async function deployFiles(
+  conn: Connection,
+  files: DeployFile[],
+  options: Omit<RetrieveOptions, 'apps'>,
+): Promise<DeployOutcome> {
   const { ComponentSet } = await import('@salesforce/source-deploy-retrieve');
   const { Duration } = await import('@salesforce/kit');
   const { mkdir, writeFile } = await import('node:fs/promises');
@@ -162,7 +212,8 @@ export async function deployFiles(conn: Connection, files: DeployFile[], options
       .filter((r) => r.state === 'Failed')
       .map((r) => ({ type: r.type, fullName: r.fullName, problem: 'error' in r ? String(r.error) : 'failed' }));
     // a deploy can also fail as a whole, with no component to blame
-    if (response.errorMessage) problems.push({ type: 'deploy', fullName: response.errorStatusCode ?? '', problem: response.errorMessage });
+    if (response.errorMessage)
+      problems.push({ type: 'deploy', fullName: response.errorStatusCode ?? '', problem: response.errorMessage });
     return {
       id: result.response.id,
       status: String(result.response.status),
@@ -180,7 +231,9 @@ export async function deployFiles(conn: Connection, files: DeployFile[], options
 /** True when the Dev Hub created the org with this id (its ScratchOrgInfo names it). */
 export async function isScratchOrgOf(hub: Connection, orgId: string): Promise<boolean> {
   try {
-    const result = await hub.query<{ Id: string }>(`SELECT Id FROM ScratchOrgInfo WHERE ScratchOrg = '${orgId.slice(0, 15)}'`);
+    const result = await hub.query<{ Id: string }>(
+      `SELECT Id FROM ScratchOrgInfo WHERE ScratchOrg = '${orgId.slice(0, 15)}'`,
+    );
     return result.totalSize > 0;
   } catch (error) {
     throw orgError(error, hub);

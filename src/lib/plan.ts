@@ -45,7 +45,8 @@ export function summarize(catalog: Catalog, changes: PlannedChange[]): ChangeSum
 export function planDiff(catalog: Catalog, changes: PlannedChange[]): string {
   return changes
     .map((c) => {
-      if (c.action === 'move') return `rename from ${projectPath(catalog.project, c.fromFullPath!)}\nrename to ${c.path}`;
+      if (c.action === 'move')
+        return `rename from ${projectPath(catalog.project, c.fromFullPath!)}\nrename to ${c.path}`;
       return unifiedDiff(c.before?.toString('utf8'), c.after?.toString('utf8'), c.path, c.path);
     })
     .join('\n');
@@ -53,7 +54,9 @@ export function planDiff(catalog: Catalog, changes: PlannedChange[]): string {
 
 /** The catalog as it will be once the plan is applied, so the rules can judge the result before anything is written. */
 export function catalogAfter(catalog: Catalog, changes: PlannedChange[], denies = catalog.denies): Catalog {
-  const gone = new Set(changes.flatMap((c) => (c.action === 'delete' ? [c.fullPath] : c.action === 'move' ? [c.fromFullPath!] : [])));
+  const gone = new Set(
+    changes.flatMap((c) => (c.action === 'delete' ? [c.fullPath] : c.action === 'move' ? [c.fromFullPath!] : [])),
+  );
   const byPath = new Map(catalog.files.map((f) => [f.fullPath, f]));
   const contentOf = (c: PlannedChange): Uint8Array | undefined => {
     const moved = c.action === 'move' ? byPath.get(c.fromFullPath!)?.decoded : undefined;
@@ -78,7 +81,7 @@ const realIo: ApplyIo = { writeFile: (p, d) => writeFile(p, d, { flag: 'wx' }), 
 async function exists(path: string): Promise<boolean> {
   return stat(path).then(
     () => true,
-    () => false
+    () => false,
   );
 }
 
@@ -120,7 +123,8 @@ export async function applyPlan(changes: PlannedChange[], io: ApplyIo = realIo):
       }
       const temp = stagedFor.get(change);
       if (temp) {
-        if (change.action !== 'update' && (await exists(change.fullPath))) throw new Error(`${change.path} already exists`);
+        if (change.action !== 'update' && (await exists(change.fullPath)))
+          throw new Error(`${change.path} already exists`);
         await io.rename(temp, change.fullPath);
         staged.splice(staged.indexOf(temp), 1);
         undo.push(() => rm(change.fullPath, { force: true }));
@@ -134,6 +138,8 @@ export async function applyPlan(changes: PlannedChange[], io: ApplyIo = realIo):
   }
   for (const aside of setAside) await rm(aside, { force: true });
   // a folder that a move or delete emptied goes too, as git would show it
-  const emptied = changes.filter((c) => c.action === 'move' || c.action === 'delete').map((c) => dirname(c.fromFullPath ?? c.fullPath));
+  const emptied = changes
+    .filter((c) => c.action === 'move' || c.action === 'delete')
+    .map((c) => dirname(c.fromFullPath ?? c.fullPath));
   for (const dir of [...new Set(emptied)]) await rmdir(dir).catch(() => undefined);
 }

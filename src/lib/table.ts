@@ -25,18 +25,28 @@ function wrap(text: string, width: number): string[] {
 }
 
 /** In a terminal the table fits its width; in a log or a pipe each row stays on one line, so it can be searched. */
-export function renderTable(rows: Array<Record<string, string>>, columns: Column[], width = process.stdout.isTTY ? process.stdout.columns : Infinity): string {
-  const widths = columns.map((c) => Math.max(c.name.length, ...rows.map((r) => Math.max(...(r[c.key] ?? '').split('\n').map((l) => l.length)))));
+export function renderTable(
+  rows: Array<Record<string, string>>,
+  columns: Column[],
+  width = process.stdout.isTTY ? process.stdout.columns : Infinity,
+): string {
+  const widths = columns.map((c) =>
+    Math.max(c.name.length, ...rows.map((r) => Math.max(...(r[c.key] ?? '').split('\n').map((l) => l.length)))),
+  );
   const flexible = columns.findIndex((c) => c.wrap);
   if (flexible >= 0) {
     const others = widths.reduce((sum, w, i) => (i === flexible ? sum : sum + w), 0) + columns.length * 3 + 1;
     widths[flexible] = Math.max(MIN_WRAPPED, Math.min(widths[flexible], width - others));
   }
-  const rule = (left: string, mid: string, right: string): string => left + widths.map((w) => '─'.repeat(w + 2)).join(mid) + right;
+  const rule = (left: string, mid: string, right: string): string =>
+    left + widths.map((w) => '─'.repeat(w + 2)).join(mid) + right;
   const line = (cells: string[]): string[] => {
     const wrapped = cells.map((cell, i) => (columns[i].wrap ? wrap(cell, widths[i]) : cell.split('\n')));
     const height = Math.max(...wrapped.map((w) => w.length));
-    return Array.from({ length: height }, (_, k) => `│ ${wrapped.map((w, i) => (w[k] ?? '').padEnd(widths[i])).join(' │ ')} │`);
+    return Array.from(
+      { length: height },
+      (_, k) => `│ ${wrapped.map((w, i) => (w[k] ?? '').padEnd(widths[i])).join(' │ ')} │`,
+    );
   };
   return [
     rule('┌', '┬', '┐'),

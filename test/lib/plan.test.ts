@@ -18,7 +18,13 @@ function project(): string {
 function changes(dir: string): PlannedChange[] {
   const at = (p: string): { fullPath: string; path: string } => ({ fullPath: join(dir, p), path: p });
   return [
-    { action: 'update', ...at('force-app/a/one.xml'), before: Buffer.from('one\n'), after: Buffer.from('ONE\n'), detail: '' },
+    {
+      action: 'update',
+      ...at('force-app/a/one.xml'),
+      before: Buffer.from('one\n'),
+      after: Buffer.from('ONE\n'),
+      detail: '',
+    },
     { action: 'create', ...at('force-app/b/new.xml'), after: Buffer.from('new\n'), detail: '' },
     { action: 'move', ...at('elsewhere/two.xml'), fromFullPath: join(dir, 'force-app/a/two.xml'), detail: '' },
     { action: 'delete', ...at('force-app/a/gone.xml'), before: Buffer.from('gone\n'), detail: '' },
@@ -32,7 +38,11 @@ describe('applyPlan', () => {
     expect(readFileSync(join(dir, 'force-app/a/one.xml'), 'utf8')).toBe('ONE\n');
     expect(readFileSync(join(dir, 'force-app/b/new.xml'), 'utf8')).toBe('new\n');
     expect(readFileSync(join(dir, 'elsewhere/two.xml'), 'utf8')).toBe('two\n');
-    expect([...snapshot(dir).keys()].sort()).toEqual(['elsewhere/two.xml', 'force-app/a/one.xml', 'force-app/b/new.xml']);
+    expect([...snapshot(dir).keys()].sort()).toEqual([
+      'elsewhere/two.xml',
+      'force-app/a/one.xml',
+      'force-app/b/new.xml',
+    ]);
   });
 
   // Every step at which the disk can fail: the project must be exactly as it was, with no stray file or folder.
@@ -51,7 +61,9 @@ describe('applyPlan', () => {
           await rename(a, b);
         },
       };
-      await expect(applyPlan(changes(dir), failing)).rejects.toThrow(/^Writing the changes failed \((ENOSPC|EIO).*the project is as it was\.$/);
+      await expect(applyPlan(changes(dir), failing)).rejects.toThrow(
+        /^Writing the changes failed \((ENOSPC|EIO).*the project is as it was\.$/,
+      );
       expect(snapshot(dir)).toEqual(before);
     });
   }
@@ -62,11 +74,23 @@ describe('unifiedDiff', () => {
     const before = ['<a>', '  <b>1</b>', '  <c>Local</c>', '  <d>x</d>', '</a>', ''].join('\n');
     const after = before.replace('Local', 'Packaged');
     expect(unifiedDiff(before, after, 'f.xml', 'f.xml')).toBe(
-      ['--- a/f.xml', '+++ b/f.xml', '@@ -1,5 +1,5 @@', ' <a>', '   <b>1</b>', '-  <c>Local</c>', '+  <c>Packaged</c>', '   <d>x</d>', ' </a>'].join('\n')
+      [
+        '--- a/f.xml',
+        '+++ b/f.xml',
+        '@@ -1,5 +1,5 @@',
+        ' <a>',
+        '   <b>1</b>',
+        '-  <c>Local</c>',
+        '+  <c>Packaged</c>',
+        '   <d>x</d>',
+        ' </a>',
+      ].join('\n'),
     );
   });
 
   it('shows a new file against /dev/null', () => {
-    expect(unifiedDiff(undefined, 'x\n', 'n.xml', 'n.xml')).toBe(['--- /dev/null', '+++ b/n.xml', '@@ -0,0 +1,1 @@', '+x'].join('\n'));
+    expect(unifiedDiff(undefined, 'x\n', 'n.xml', 'n.xml')).toBe(
+      ['--- /dev/null', '+++ b/n.xml', '@@ -0,0 +1,1 @@', '+x'].join('\n'),
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { Catalog, CatalogFile } from '../catalog.js';
 import { ecaType } from '../family.js';
-import { child, childText } from '../xml.js';
+import { child, childText, lineOfOffset } from '../xml.js';
 import { Rule, finding } from './rule.js';
 
 /** Secrets committed to the project. The secret values themselves never reach a finding. */
@@ -14,7 +14,10 @@ function secretElementsOf(file: CatalogFile): string[] {
 }
 
 /** Secret-bearing elements anywhere below the root (ConnectedApp nests its secret in oauthConfig). */
-function findElements(root: NonNullable<CatalogFile['doc']>['root'], names: string[]): Array<NonNullable<ReturnType<typeof child>>> {
+function findElements(
+  root: NonNullable<CatalogFile['doc']>['root'],
+  names: string[],
+): Array<NonNullable<ReturnType<typeof child>>> {
   const found = [];
   const stack = [root];
   while (stack.length) {
@@ -31,7 +34,9 @@ export const secretInSource: Rule = {
   check: (catalog: Catalog) =>
     catalog.files.flatMap((f) => {
       if (!f.doc) return [];
-      return findElements(f.doc.root, secretElementsOf(f)).map((el) => finding(secretInSource, 'value', { file: f, element: el }, [el.name]));
+      return findElements(f.doc.root, secretElementsOf(f)).map((el) =>
+        finding(secretInSource, 'value', { file: f, element: el }, [el.name]),
+      );
     }),
 };
 
@@ -43,8 +48,7 @@ export const privateKey: Rule = {
       const text = f.decoded?.text;
       const match = text ? PRIVATE_KEY.exec(text) : null;
       if (!match || !text) return [];
-      const line = text.slice(0, match.index).split('\n').length;
-      return [finding(privateKey, 'found', { file: f, line })];
+      return [finding(privateKey, 'found', { file: f, line: lineOfOffset(text, match.index) })];
     }),
 };
 
