@@ -18,7 +18,12 @@ let conn: Connection;
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'eca-posture-'));
-  hub = await OrgEmulator.start({ orgId: '00D5g00000POSTUREA', username: 'admin@posture.emu', isDevHub: true, posture: hardenedPosture() });
+  hub = await OrgEmulator.start({
+    orgId: '00D5g00000POSTUREA',
+    username: 'admin@posture.emu',
+    isDevHub: true,
+    posture: hardenedPosture(),
+  });
   await registerOrg(hub, { home: join(root, 'home'), alias: 'posturehub' });
   conn = (await Org.create({ aliasOrUsername: 'posturehub' })).getConnection();
 });
@@ -34,7 +39,10 @@ beforeEach(() => {
 });
 
 async function check(id: string, namespace = 'acme'): Promise<PostureResult> {
-  const posture = await readPosture({ conn, namespace }, POSTURE_CHECKS.filter((c) => c.id === id));
+  const posture = await readPosture(
+    { conn, namespace },
+    POSTURE_CHECKS.filter((c) => c.id === id),
+  );
   return posture.checks[0];
 }
 
@@ -54,7 +62,8 @@ describe('a hardened Dev Hub', () => {
     await readPosture({ conn, namespace: 'acme' });
     const made = hub.requests.slice(before);
     expect(made.length).toBeGreaterThan(0);
-    for (const r of made) expect(r.method === 'GET' ? r.query ?? r.path : r.soapOp).toMatch(/^(SELECT |readMetadata$|\/services\/data)/);
+    for (const r of made)
+      expect(r.method === 'GET' ? (r.query ?? r.path) : r.soapOp).toMatch(/^(SELECT |readMetadata$|\/services\/data)/);
   });
 });
 
@@ -71,7 +80,10 @@ describe('each verdict flips with the org', () => {
     result = await check('hub-use-any-api-client');
     expect(result.verdict).toBe('fail');
     // the inactive user who holds the same profile is not listed
-    expect(result.details).toEqual(['admin@hub.example (through profile System Administrator)', 'release@hub.example (through profile System Administrator)']);
+    expect(result.details).toEqual([
+      'admin@hub.example (through profile System Administrator)',
+      'release@hub.example (through profile System Administrator)',
+    ]);
   });
 
   it('MFA: an active standard user without a verification method fails; SMS alone does not count', async () => {
@@ -101,7 +113,10 @@ describe('each verdict flips with the org', () => {
     hub.posture!.externalClientApps.push({ developerName: 'Acme_Next', namespace: 'acme' });
     const result = await check('hub-foreign-apps');
     expect(result.verdict).toBe('fail');
-    expect(result.details).toEqual(['Connected App Data Loader (namespace dlx)', 'External Client App Sync Tool (namespace othervendor)']);
+    expect(result.details).toEqual([
+      'Connected App Data Loader (namespace dlx)',
+      'External Client App Sync Tool (namespace othervendor)',
+    ]);
     expect((await check('hub-foreign-apps', 'othervendor')).details).toEqual([
       'Connected App Data Loader (namespace dlx)',
       'External Client App Acme_Next (namespace acme)',
@@ -109,7 +124,13 @@ describe('each verdict flips with the org', () => {
   });
 
   it('guest sites: an active site whose guest user is active fails; an inactive site or guest user passes', async () => {
-    hub.posture!.sites.push({ name: 'Portal', label: 'Partner Portal', siteType: 'ChatterNetwork', status: 'Active', guestUserActive: true });
+    hub.posture!.sites.push({
+      name: 'Portal',
+      label: 'Partner Portal',
+      siteType: 'ChatterNetwork',
+      status: 'Active',
+      guestUserActive: true,
+    });
     hub.posture!.sites.push({ name: 'Closed', status: 'Active', guestUserActive: false });
     const result = await check('hub-guest-sites');
     expect(result.verdict).toBe('fail');
@@ -140,6 +161,8 @@ describe('what cannot be read', () => {
 
   it('an expired session ends the run with the error', async () => {
     hub.addFault({ op: 'rest', kind: 'invalidSession' });
-    await expect(readPosture({ conn, namespace: 'acme' })).rejects.toThrow(/INVALID_SESSION_ID|Session expired|expired/i);
+    await expect(readPosture({ conn, namespace: 'acme' })).rejects.toThrow(
+      /INVALID_SESSION_ID|Session expired|expired/i,
+    );
   });
 });

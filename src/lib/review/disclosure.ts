@@ -1,5 +1,4 @@
 import { X509Certificate } from 'node:crypto';
-import { basename } from 'node:path';
 import type { Catalog } from '../catalog.js';
 import type { Acknowledgement } from '../project.js';
 import type { Finding, HubApp } from '../rules/rule.js';
@@ -38,6 +37,11 @@ export type CallbackFacts = {
 
 export type CertificateFacts = { subject?: string; issuer?: string; validTo?: string; fingerprint256?: string; readable: boolean };
 
+export type ControlStatus = 'met' | 'not met' | 'unknown';
+
+/** One of the mandatory controls of the security review for an app's OAuth settings (eca-domain.md section 5.1). */
+export type ControlFact = { id: string; label: string; status: ControlStatus; detail: string };
+
 export type OpenFinding = Pick<Finding, 'rule' | 'severity' | 'file' | 'line' | 'message' | 'fix'>;
 
 export type AppDisclosure = {
@@ -52,6 +56,7 @@ export type AppDisclosure = {
   orgScopedExternalApp?: string;
   globalSource?: string;
   policiesSource?: string;
+  controls: ControlFact[];
   flows: FlowFact[];
   scopes: ScopeFact[];
   callbacks: CallbackFacts;
@@ -199,6 +204,45 @@ function scopeMeaning(name: string): string {
   return 'see Salesforce Help, "OAuth Tokens and Scopes"';
 }
 
+const MAX_IDLE_HOURS: Record<string, number> = { Hours: 1, Days: 24, Months: 24 * 31 };
+
+type ControlRule = { id: string; label: string; judge: (s: AppSettings) => { status: ControlStatus; detail: string } };
+
+/** The mandatory controls that metadata can show, as data, found by id. */
+export const CONTROL_RULES: readonly ControlRule[] = [
+  {
+    id: 'pkce',
+    label: 'PKCE required',
+    judge: (s) =>
+      s.pkceRequired === undefined
+        ? { status: 'unknown', detail: 'isPkceRequired is not set where the settings were read' }
+        : { status: s.pkceRequired ? 'met' : 'not met', detail: `isPkceRequired is ${String(s.pkceRequired)}` },
+  },
+  {
+    id: 'refresh-token-rotation',
+    label: 'Refresh token rotation',
+    judge: (s) =>
+      s.refreshTokenRotation === undefined
+        ? { status: 'unknown', detail: 'isRefreshTokenRotationEnabled is not set where the settings were read' }
+        : { status: s.refreshTokenRotation ? 'met' : 'not met', detail: `isRefreshTokenRotationEnabled is ${String(s.refreshTokenRotation)}` },
+  },
+  {
+    id: 'refresh-token-idle',
+    label: 'Refresh token idle limit of 30 days or less',
+    judge: (s) => {
+      if (s.enforceRefreshTokenTtl === true) return { status: 'met', detail: 'isEnforceRefreshTokenTTL is true' };
+      const v = s.refreshTokenValidity;
+      if (s.refreshTokenPolicy === 'Zero') return { status: 'met', detail: 'refresh tokens are not issued for reuse (Zero)' };
+      if (s.refreshTokenPolicy === 'SpecificInactivity' && v) {
+        const hours = Number(v.period) * (MAX_IDLE_HOURS[v.unit] ?? Number.NaN);
+        return { status: hours <= 30 * 24 ? 'met' : 'not met', detail: `expires after ${v.period} ${v.unit} of inactivity` };
+      }
+      if (s.refreshTokenPolicy) return { status: 'not met', detail: `refresh token policy is ${s.refreshTokenPolicy}, with no idle limit` };
+      return { status: 'unknown', detail: 'no refresh token policy in the project: each org sets it (default: valid 365 days)' };
+    },
+  },
+];
+
 const LOOPBACK = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/i;
 
 export function callbackFacts(s: AppSettings): CallbackFacts {
@@ -266,6 +310,7 @@ export function appDisclosure(s: AppSettings, findings: Finding[], acks: Acknowl
     orgScopedExternalApp: s.orgScopedExternalApp,
     globalSource: s.globalSource,
     policiesSource: s.policiesSource,
+    controls: CONTROL_RULES.map((r) => ({ id: r.id, label: r.label, ...r.judge(s) })),
     flows,
     scopes,
     callbacks: callbackFacts(s),
@@ -291,6 +336,8 @@ export function appDisclosure(s: AppSettings, findings: Finding[], acks: Acknowl
 }
 
 export type DisclosureOptions = {
+  /** what the documents call the project: its package names */
+  title: string;
   date: Date;
   hubApps?: Map<string, HubApp>;
   devHub?: string;
@@ -305,7 +352,7 @@ export function buildDisclosure(catalog: Catalog, findings: Finding[], options: 
     .filter((f) => raisedByReviewer(f) && !(f.app && claimed.has(`app:${f.app}`)) && !(f.file && claimed.has(`file:${f.file}`)))
     .map(open);
   return {
-    project: basename(catalog.project.root),
+    project: options.title,
     namespace: catalog.project.namespace,
     date: options.date.toISOString().slice(0, 10),
     devHub: options.devHub,

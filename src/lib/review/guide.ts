@@ -139,10 +139,10 @@ export function appGuide(s: AppSettings, packaged: string[]): AppGuide {
   return { name: s.name, label, kind: s.kind, serverToServer, interactive, steps };
 }
 
-export function buildGuide(catalog: Catalog, options: { date: Date; hubApps?: Map<string, HubApp> }): Guide {
+export function buildGuide(catalog: Catalog, options: { title: string; date: Date; hubApps?: Map<string, HubApp> }): Guide {
   const packaged = packagePermissionSets(catalog);
   return {
-    project: basename(catalog.project.root),
+    project: options.title,
     namespace: catalog.project.namespace,
     date: options.date.toISOString().slice(0, 10),
     apps: packagedAppSettings(catalog, options.hubApps).map((s) => appGuide(s, packaged)),

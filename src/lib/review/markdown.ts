@@ -65,11 +65,8 @@ function facts(app: AppDisclosure): string {
     ['Consumer key', app.consumerKey ? `${code(app.consumerKey.value)} (from ${code(app.consumerKey.source)})` : 'not read (run with --target-dev-hub)'],
     ['Global OAuth settings read from', app.globalSource ? code(app.globalSource) : 'nowhere: run with --target-dev-hub'],
     ['Client type', c.client === 'unknown' ? 'unknown' : c.client === 'public' ? 'public (no secret for the web server flow)' : 'confidential (secret required for the web server flow)'],
-    ['PKCE required', yesNo(app.pkceRequired)],
     ['Secret required for refresh token', yesNo(app.secretRequired.refreshToken)],
     ['Secret required for token exchange', yesNo(app.secretRequired.tokenExchange)],
-    ['Refresh token rotation', yesNo(app.refreshToken.rotation)],
-    ['Refresh token idle limit enforced', yesNo(app.refreshToken.enforceIdleTtl)],
     ['Refresh token policy', text([app.refreshToken.policy ?? 'not set', app.refreshToken.validity].filter(Boolean).join(', '))],
     ['IP relaxation', text(app.ipRelaxation ?? 'not set')],
     [
@@ -93,14 +90,22 @@ function appSection(app: AppDisclosure): string {
   const parts = [`## ${text(app.label ?? app.name)} (${code(app.name, false)}, ${KIND[app.kind]})`];
   if (app.description) parts.push(text(app.description));
   parts.push(facts(app));
+  parts.push('### Mandatory controls');
+  parts.push(
+    table(
+      ['Control', 'Status', 'Detail'],
+      app.controls.map((c) => [text(c.label), c.status === 'met' ? 'met' : `**${c.status}**`, text(c.detail)])
+    )
+  );
   parts.push('### OAuth flows');
+  const unread = app.globalSource === undefined ? 'Unknown: the global OAuth settings are not in the project; run with --target-dev-hub to read them.' : undefined;
   parts.push(
     app.flows.length
       ? table(
           ['Flow', 'Verdict', 'Guidance', 'Justification'],
           app.flows.map((f) => [text(f.label), verdict(f.verdict), text(f.guidance), justification(f)])
         )
-      : 'No OAuth flow is enabled.'
+      : (unread ?? 'No OAuth flow is enabled.')
   );
   parts.push('### Scopes');
   parts.push(
@@ -117,7 +122,7 @@ function appSection(app: AppDisclosure): string {
     ...(c.insecure.length ? [`**Not HTTPS**: ${c.insecure.map((u) => code(u, false)).join(', ')}; a reviewer rejects plain http outside loopback.`] : []),
     ...(c.loopbackMixed ? ['**Loopback URLs beside production ones**: remove the developer URLs from the shipped app.'] : []),
   ];
-  parts.push(c.urls.length ? [...c.urls.map((u) => `- ${code(u, false)}`), ...notes.map((n) => `- ${n}`)].join('\n') : 'None.');
+  parts.push(c.urls.length ? [...c.urls.map((u) => `- ${code(u, false)}`), ...notes.map((n) => `- ${n}`)].join('\n') : (unread ?? 'None.'));
   parts.push('### Open findings the reviewer will raise');
   parts.push(
     app.openFindings.length

@@ -29,9 +29,20 @@ export type PostureData = {
   users: PostureUser[];
   loginIpRanges: Array<{ profile: string; start: string; end: string }>;
   trustedIpRanges: Array<{ start: string; end: string; description?: string }>;
-  externalClientApps: Array<{ developerName: string; label?: string; namespace?: string | null; manageableState?: string }>;
+  externalClientApps: Array<{
+    developerName: string;
+    label?: string;
+    namespace?: string | null;
+    manageableState?: string;
+  }>;
   connectedApps: Array<{ name: string; label?: string; namespace?: string | null }>;
-  sites: Array<{ name: string; label?: string; siteType?: string; status: 'Active' | 'Inactive'; guestUserActive: boolean }>;
+  sites: Array<{
+    name: string;
+    label?: string;
+    siteType?: string;
+    status: 'Active' | 'Inactive';
+    guestUserActive: boolean;
+  }>;
   externalClientAppSettings: { restSecretAccess: boolean; metadataSecretAccess: boolean };
   /** sObjects the user may not read: queries on them fail as a real org fails them */
   unreadable?: string[];
@@ -52,7 +63,9 @@ export function hardenedPosture(): PostureData {
     ],
     loginIpRanges: [{ profile: 'System Administrator', start: '203.0.113.0', end: '203.0.113.255' }],
     trustedIpRanges: [{ start: '198.51.100.0', end: '198.51.100.255', description: 'office' }],
-    externalClientApps: [{ developerName: 'Acme_Connector', label: 'Acme Connector', namespace: null, manageableState: 'unmanaged' }],
+    externalClientApps: [
+      { developerName: 'Acme_Connector', label: 'Acme Connector', namespace: null, manageableState: 'unmanaged' },
+    ],
     connectedApps: [{ name: 'Acme_Legacy', label: 'Acme Legacy', namespace: null }],
     sites: [{ name: 'Docs', label: 'Docs', siteType: 'Visualforce', status: 'Inactive', guestUserActive: true }],
     externalClientAppSettings: { restSecretAccess: false, metadataSecretAccess: false },
@@ -75,7 +88,14 @@ function record(type: string, fields: Record<string, unknown>): Record<string, u
 
 function result(entity: string, records: unknown[], tooling: boolean): Reply {
   const body = tooling
-    ? { size: records.length, totalSize: records.length, done: true, queryLocator: null, entityTypeName: entity, records }
+    ? {
+        size: records.length,
+        totalSize: records.length,
+        done: true,
+        queryLocator: null,
+        entityTypeName: entity,
+        records,
+      }
     : { totalSize: records.length, done: true, records };
   return { status: 200, body };
 }
@@ -84,7 +104,8 @@ function result(entity: string, records: unknown[], tooling: boolean): Reply {
 function conditions(soql: string): Map<string, string> {
   const where = /\bWHERE\b([\s\S]*?)(\bORDER\b|\bLIMIT\b|$)/i.exec(soql)?.[1] ?? '';
   const found = new Map<string, string>();
-  for (const m of where.matchAll(/([\w.]+)\s*=\s*('([^']*)'|\w+)/g)) found.set(m[1].toLowerCase(), m[3] ?? m[2].toLowerCase());
+  for (const m of where.matchAll(/([\w.]+)\s*=\s*('([^']*)'|\w+)/g))
+    found.set(m[1].toLowerCase(), m[3] ?? m[2].toLowerCase());
   return found;
 }
 
@@ -101,7 +122,12 @@ export function answerPostureQuery(api: 'data' | 'tooling', soql: string, data: 
   if (data.unreadable?.some((u) => u.toLowerCase() === entity.toLowerCase())) {
     return {
       status: 400,
-      body: [{ errorCode: 'INVALID_TYPE', message: `sObject type '${entity}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name.` }],
+      body: [
+        {
+          errorCode: 'INVALID_TYPE',
+          message: `sObject type '${entity}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name.`,
+        },
+      ],
     };
   }
   const tooling = api === 'tooling';
@@ -124,7 +150,7 @@ export function answerPostureQuery(api: 'data' | 'tooling', soql: string, data: 
               }),
             }),
           ];
-        })
+        }),
       );
       return result('PermissionSetAssignment', rows, tooling);
     }
@@ -135,17 +161,33 @@ export function answerPostureQuery(api: 'data' | 'tooling', soql: string, data: 
       return result('User', rows, tooling);
     }
     case 'data:twofactormethodsinfo': {
-      const methods = ['HasSalesforceAuthenticator', 'HasTotp', 'HasU2F', 'HasSecurityKey', 'HasBuiltInAuthenticator', 'HasVerifiedMobileNumber'];
+      const methods = [
+        'HasSalesforceAuthenticator',
+        'HasTotp',
+        'HasU2F',
+        'HasSecurityKey',
+        'HasBuiltInAuthenticator',
+        'HasVerifiedMobileNumber',
+      ];
       const rows = data.users.map((u) =>
-        record('TwoFactorMethodsInfo', { UserId: recordId('User', u.username), ...Object.fromEntries(methods.map((m) => [m, (u.mfa ?? []).includes(m)])) })
+        record('TwoFactorMethodsInfo', {
+          UserId: recordId('User', u.username),
+          ...Object.fromEntries(methods.map((m) => [m, (u.mfa ?? []).includes(m)])),
+        }),
       );
       return result('TwoFactorMethodsInfo', rows, tooling);
     }
     case 'data:loginiprange':
       return result(
         'LoginIpRange',
-        data.loginIpRanges.map((r) => record('LoginIpRange', { Profile: record('Profile', { Name: r.profile }), StartAddress: r.start, EndAddress: r.end })),
-        tooling
+        data.loginIpRanges.map((r) =>
+          record('LoginIpRange', {
+            Profile: record('Profile', { Name: r.profile }),
+            StartAddress: r.start,
+            EndAddress: r.end,
+          }),
+        ),
+        tooling,
       );
     case 'tooling:externalclientapplication':
       return result(
@@ -156,17 +198,19 @@ export function answerPostureQuery(api: 'data' | 'tooling', soql: string, data: 
             MasterLabel: a.label ?? a.developerName,
             NamespacePrefix: a.namespace ?? null,
             ManageableState: a.manageableState ?? (a.namespace ? 'installed' : 'unmanaged'),
-          })
+          }),
         ),
-        tooling
+        tooling,
       );
     case 'data:appmenuitem':
       return result(
         'AppMenuItem',
         data.connectedApps
           .filter(() => holds(where, 'Type', 'ConnectedApplication'))
-          .map((a) => record('AppMenuItem', { Name: a.name, Label: a.label ?? a.name, NamespacePrefix: a.namespace ?? null })),
-        tooling
+          .map((a) =>
+            record('AppMenuItem', { Name: a.name, Label: a.label ?? a.name, NamespacePrefix: a.namespace ?? null }),
+          ),
+        tooling,
       );
     case 'data:site':
       return result(
@@ -179,9 +223,9 @@ export function answerPostureQuery(api: 'data' | 'tooling', soql: string, data: 
               MasterLabel: s.label ?? s.name,
               SiteType: s.siteType ?? 'ChatterNetwork',
               GuestUser: record('User', { IsActive: s.guestUserActive }),
-            })
+            }),
           ),
-        tooling
+        tooling,
       );
     case 'tooling:externalclientappsettings':
       return result(
@@ -192,7 +236,7 @@ export function answerPostureQuery(api: 'data' | 'tooling', soql: string, data: 
             IsConsumerSecretApiAccessEnabled: data.externalClientAppSettings.metadataSecretAccess,
           }),
         ],
-        tooling
+        tooling,
       );
     default:
       return undefined;
@@ -200,13 +244,23 @@ export function answerPostureQuery(api: 'data' | 'tooling', soql: string, data: 
 }
 
 /** `readMetadata` of `SecuritySettings:Security`: the trusted IP ranges (Network Access). Undefined for anything else. */
-export function readPostureMetadata(type: string, fullNames: string[], data: PostureData): Record<string, unknown> | undefined {
+export function readPostureMetadata(
+  type: string,
+  fullNames: string[],
+  data: PostureData,
+): Record<string, unknown> | undefined {
   if (type !== 'SecuritySettings' || !fullNames.includes('Security')) return undefined;
   return {
     records: {
       fullName: 'Security',
       networkAccess: data.trustedIpRanges.length
-        ? { ipRanges: data.trustedIpRanges.map((r) => ({ ...(r.description ? { description: r.description } : {}), end: r.end, start: r.start })) }
+        ? {
+            ipRanges: data.trustedIpRanges.map((r) => ({
+              ...(r.description ? { description: r.description } : {}),
+              end: r.end,
+              start: r.start,
+            })),
+          }
         : {},
     },
   };

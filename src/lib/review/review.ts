@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { Catalog } from '../catalog.js';
+import type { Finding, HubApp } from '../rules/rule.js';
+import { buildDisclosure, type Disclosure } from './disclosure.js';
+import { assertNoSecret, type ReviewDocument } from './documents.js';
+import { buildGuide, type Guide } from './guide.js';
+import { guideMarkdown, packetMarkdown } from './markdown.js';
+import type { Posture } from './posture.js';
+
+/**
+ * `sf eca review` as one call: the packet (disclosure and Dev Hub posture) and the post-install guide, as data and
+ * as documents. The command reads the project, the findings and (optionally) the Dev Hub, and calls this.
+ */
+
+export type ReviewFormat = 'markdown' | 'html';
+
+export type Review = { disclosure: Disclosure; guide: Guide; posture?: Posture };
+
+export const PACKET_FILE = 'security-review-packet';
+export const GUIDE_FILE = 'post-install-guide';
+
+/**
+ * What the documents call the project: the names of its packages, else its name, else its folder. Project.ts keeps
+ * only what the rules need, so these two display fields are read here.
+ */
+export function projectTitle(catalog: Catalog): string {
+  try {
+    const raw = JSON.parse(readFileSync(catalog.project.projectFile, 'utf8').replace(/^\uFEFF/, '')) as {
+      name?: unknown;
+      packageDirectories?: Array<{ package?: unknown }>;
+    };
+    const packages = (raw.packageDirectories ?? []).map((d) => d?.package).filter((p): p is string => typeof p === 'string' && p.trim() !== '');
+    if (packages.length) return [...new Set(packages)].join(', ');
+    if (typeof raw.name === 'string' && raw.name.trim() !== '') return raw.name;
+  } catch {
+    // loadProject already read the file; a failure here only costs the nicer title
+  }
+  return basename(catalog.project.root);
+}
+
+export type ReviewOptions = { date: Date; hubApps?: Map<string, HubApp>; devHub?: string; posture?: Posture };
+
+export function buildReview(catalog: Catalog, findings: Finding[], options: ReviewOptions): Review {
+  const title = projectTitle(catalog);
+  return {
+    disclosure: buildDisclosure(catalog, findings, { title, date: options.date, hubApps: options.hubApps, devHub: options.devHub }),
+    guide: buildGuide(catalog, { title, date: options.date, hubApps: options.hubApps }),
+    posture: options.posture,
+  };
+}
+
+/** The two documents in the asked format, checked for secrets before anyone sees them. */
+export async function reviewDocuments(review: Review, format: ReviewFormat, secrets: string[]): Promise<ReviewDocument[]> {
+  const packet = packetMarkdown(review.disclosure, review.posture);
+  const guide = guideMarkdown(review.guide);
+  let documents: ReviewDocument[];
+  if (format === 'html') {
+    const { htmlPage } = await import('./html.js');
+    documents = [
+      { fileName: `${PACKET_FILE}.html`, content: await htmlPage(packet, `Security review packet: ${review.disclosure.project} (${review.disclosure.date})`) },
+      { fileName: `${GUIDE_FILE}.html`, content: await htmlPage(guide, `After installing ${review.guide.project} (${review.guide.date})`) },
+    ];
+  } else {
+    documents = [
+      { fileName: `${PACKET_FILE}.md`, content: packet },
+      { fileName: `${GUIDE_FILE}.md`, content: guide },
+    ];
+  }
+  assertNoSecret(documents, secrets);
+  return documents;
+}
