@@ -20,6 +20,8 @@ th { background: #f3f6f9; }
 tr:nth-child(even) td { background: #fafbfc; }
 code { font: .85em/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background: #eef1f4; padding: .05rem .3rem; border-radius: 3px; overflow-wrap: anywhere; }
 strong { color: #a0111f; }
+/* long paths and keys may break anywhere; headers, verdicts and short identifiers in a first column keep their words */
+th, td strong, td:first-child code { overflow-wrap: normal; }
 ul { padding-left: 1.4rem; }
 footer { margin-top: 3rem; font-size: .8rem; color: #57606a; }
 @media print {

@@ -153,7 +153,7 @@ export function packetMarkdown(disclosure: Disclosure, posture?: Posture): strin
   const head = [
     `# Security review packet: ${text(disclosure.project)}${disclosure.namespace ? ` (namespace ${code(disclosure.namespace, false)})` : ''}`,
     `Written by \`sf eca review\` on ${disclosure.date} from the project's metadata${posture ? ` and the Dev Hub ${code(posture.devHub, false)}` : ''}. It carries no secret: the plugin never reads consumer secrets.`,
-    `**Apps in the package:** ${names}.`,
+    `Apps in the package: ${names}.`,
   ];
   const summary = disclosure.apps.length
     ? table(
