@@ -32,7 +32,6 @@ const CHROMIUM = findChromium();
 const IN_CI = process.env.CI === 'true';
 
 if (!CHROMIUM && !IN_CI) {
-  // eslint-disable-next-line no-console
   console.warn('\n*** review-html: Chromium is not installed, the HTML rendering tests are SKIPPED (apt-get install -y chromium) ***\n');
 }
 
