@@ -70,3 +70,23 @@ export async function reviewDocuments(review: Review, format: ReviewFormat, secr
   assertNoSecret(documents, secrets);
   return documents;
 }
+
+export type Readiness = {
+  apps: number;
+  openFindings: number;
+  /** flows and scopes that need a justification the project does not record, and forbidden flows */
+  unjustified: number;
+  postureFailures: number;
+  ready: boolean;
+};
+
+/** What the exit code reports: whether a reviewer would find anything to raise in the packet. */
+export function readiness(review: Review): Readiness {
+  const apps = review.disclosure.apps;
+  const openFindings = apps.reduce((n, a) => n + a.openFindings.length, review.disclosure.projectFindings.length);
+  const unjustified = apps
+    .flatMap((a) => [...a.flows, ...a.scopes])
+    .filter((f) => f.verdict === 'forbidden' || (f.verdict === 'needs justification' && !f.justification)).length;
+  const postureFailures = review.posture?.checks.filter((c) => c.verdict === 'fail').length ?? 0;
+  return { apps: apps.length, openFindings, unjustified, postureFailures, ready: openFindings + unjustified + postureFailures === 0 };
+}
