@@ -53,6 +53,15 @@ describe('the disclosure of the review fixture', () => {
     ]);
   });
 
+  it('an app in an extension package names its base package', async () => {
+    const { review } = await reviewOf(REVIEW_FIXTURE);
+    expect(app(review, 'Ledger_Sync').package).toEqual({ name: 'Ledger', extensionOf: ['Ledger Base'] });
+    const [packet] = await reviewDocuments(review, 'markdown', []);
+    expect(packet.content).toContain('| Package | Ledger (extension of Ledger Base) |');
+    const { review: acme } = await reviewOf(join(REPO, 'examples/acme-isv'));
+    expect(app(acme, 'Acme_Connector').package).toEqual({ name: 'Acme Connector', extensionOf: [] });
+  });
+
   it('a forbidden flow: the device flow is forbidden, and the check finding is open with its fix', async () => {
     const { review } = await reviewOf(REVIEW_FIXTURE);
     const portal = app(review, 'Partner_Portal');

@@ -52,6 +52,8 @@ export type AppDisclosure = {
   contactEmail?: string;
   file: string;
   packageDir?: string;
+  /** the package that carries the app, and the base packages when that package is an extension */
+  package?: { name?: string; extensionOf: string[] };
   distributionState?: string;
   orgScopedExternalApp?: string;
   globalSource?: string;
@@ -338,6 +340,8 @@ export function appDisclosure(s: AppSettings, findings: Finding[], acks: Acknowl
 export type DisclosureOptions = {
   /** what the documents call the project: its package names */
   title: string;
+  /** package directory path → its package and the base packages it extends */
+  packages?: Map<string, { name?: string; extensionOf: string[] }>;
   date: Date;
   hubApps?: Map<string, HubApp>;
   devHub?: string;
@@ -346,7 +350,10 @@ export type DisclosureOptions = {
 /** The disclosure of every app the package carries, from the catalog and the findings of `check` over it. */
 export function buildDisclosure(catalog: Catalog, findings: Finding[], options: DisclosureOptions): Disclosure {
   const settings = packagedAppSettings(catalog, options.hubApps);
-  const apps = settings.map((s) => appDisclosure(s, findings, catalog.project.acknowledgements));
+  const apps = settings.map((s) => ({
+    ...appDisclosure(s, findings, catalog.project.acknowledgements),
+    package: s.packageDir ? options.packages?.get(s.packageDir) : undefined,
+  }));
   const claimed = new Set(settings.map((s) => (s.kind === 'eca' ? `app:${s.name}` : `file:${s.file}`)));
   const projectFindings = findings
     .filter((f) => raisedByReviewer(f) && !(f.app && claimed.has(`app:${f.app}`)) && !(f.file && claimed.has(`file:${f.file}`)))

@@ -60,6 +60,12 @@ function facts(app: AppDisclosure): string {
       : 'present (not a readable X.509 certificate)';
   const rows: Array<[string, string]> = [
     ['File', code(app.file)],
+    [
+      'Package',
+      app.package?.name
+        ? `${text(app.package.name)}${app.package.extensionOf.length ? ` (extension of ${text(app.package.extensionOf.join(', '))})` : ''}`
+        : text(app.packageDir ? `package directory ${app.packageDir}` : 'none'),
+    ],
     ['Distribution state', app.kind === 'eca' ? text(app.distributionState ?? 'not set') : 'not applicable (Connected App: migrate to an External Client App)'],
     ...(app.orgScopedExternalApp ? ([['Owning org and name', code(app.orgScopedExternalApp)]] as Array<[string, string]>) : []),
     ['Consumer key', app.consumerKey ? `${code(app.consumerKey.value)} (from ${code(app.consumerKey.source)})` : 'not read (run with --target-dev-hub)'],

@@ -20,31 +20,53 @@ export type Review = { disclosure: Disclosure; guide: Guide; posture?: Posture }
 export const PACKET_FILE = 'security-review-packet';
 export const GUIDE_FILE = 'post-install-guide';
 
+export type PackageInfo = { name?: string; extensionOf: string[] };
+
 /**
- * What the documents call the project: the names of its packages, else its name, else its folder. Project.ts keeps
- * only what the rules need, so these two display fields are read here.
+ * The packages of the project as sfdx-project.json names them: the title of the documents (package names, else the
+ * project's name, else its folder), and per package directory its package and the packages it depends on (an app
+ * that ships in an extension must name its base package). Project.ts keeps only what the rules need, so these
+ * display fields are read here; loadProject has already validated the file.
  */
-export function projectTitle(catalog: Catalog): string {
+export function readPackages(catalog: Catalog): { title: string; byDir: Map<string, PackageInfo> } {
+  const byDir = new Map<string, PackageInfo>();
+  let title = basename(catalog.project.root);
   try {
     const raw = JSON.parse(readFileSync(catalog.project.projectFile, 'utf8').replace(/^\uFEFF/, '')) as {
       name?: unknown;
-      packageDirectories?: Array<{ package?: unknown }>;
+      packageDirectories?: Array<{ path?: unknown; package?: unknown; dependencies?: Array<{ package?: unknown }> }>;
     };
-    const packages = (raw.packageDirectories ?? []).map((d) => d?.package).filter((p): p is string => typeof p === 'string' && p.trim() !== '');
-    if (packages.length) return [...new Set(packages)].join(', ');
-    if (typeof raw.name === 'string' && raw.name.trim() !== '') return raw.name;
+    const named = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';
+    for (const dir of raw.packageDirectories ?? []) {
+      if (!named(dir?.path)) continue;
+      const dependsOn = (Array.isArray(dir.dependencies) ? dir.dependencies : []).map((d) => d?.package).filter(named);
+      byDir.set(dir.path.replace(/\\/g, '/').replace(/\/+$/, ''), {
+        name: named(dir.package) ? dir.package : undefined,
+        // an alias may carry a version (Base@1.2.0-1); the package is what is named
+        extensionOf: [...new Set(dependsOn.map((d) => d.replace(/@[^@]*$/, '')))],
+      });
+    }
+    const packages = [...new Set([...byDir.values()].flatMap((p) => (p.name ? [p.name] : [])))];
+    if (packages.length) title = packages.join(', ');
+    else if (named(raw.name)) title = raw.name;
   } catch {
-    // loadProject already read the file; a failure here only costs the nicer title
+    // a failure here only costs the nicer title and the package names
   }
-  return basename(catalog.project.root);
+  return { title, byDir };
 }
 
 export type ReviewOptions = { date: Date; hubApps?: Map<string, HubApp>; devHub?: string; posture?: Posture };
 
 export function buildReview(catalog: Catalog, findings: Finding[], options: ReviewOptions): Review {
-  const title = projectTitle(catalog);
+  const { title, byDir } = readPackages(catalog);
   return {
-    disclosure: buildDisclosure(catalog, findings, { title, date: options.date, hubApps: options.hubApps, devHub: options.devHub }),
+    disclosure: buildDisclosure(catalog, findings, {
+      title,
+      packages: byDir,
+      date: options.date,
+      hubApps: options.hubApps,
+      devHub: options.devHub,
+    }),
     guide: buildGuide(catalog, { title, date: options.date, hubApps: options.hubApps }),
     posture: options.posture,
   };
