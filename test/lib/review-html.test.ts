@@ -5,7 +5,16 @@
  * in an ad hoc run. Set REVIEW_SCREENSHOT_DIR to keep the screenshots.
  */
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
@@ -32,14 +41,23 @@ const CHROMIUM = findChromium();
 const IN_CI = process.env.CI === 'true';
 
 if (!CHROMIUM && !IN_CI) {
-  console.warn('\n*** review-html: Chromium is not installed, the HTML rendering tests are SKIPPED (apt-get install -y chromium) ***\n');
+  console.warn(
+    '\n*** review-html: Chromium is not installed, the HTML rendering tests are SKIPPED (apt-get install -y chromium) ***\n',
+  );
 }
 
 /** A Dev Hub posture with one of each verdict, so the rendered page shows every kind of row. */
 const POSTURE: Posture = {
   devHub: 'admin@ledger-hub.example',
   checks: [
-    { id: 'hub-use-any-api-client', title: 'Use Any API Client', verdict: 'pass', guidance: 'No user holds it.', setup: 'Setup > Users > Profiles', details: [] },
+    {
+      id: 'hub-use-any-api-client',
+      title: 'Use Any API Client',
+      verdict: 'pass',
+      guidance: 'No user holds it.',
+      setup: 'Setup > Users > Profiles',
+      details: [],
+    },
     {
       id: 'hub-mfa',
       title: 'Multi-factor authentication',
@@ -48,7 +66,14 @@ const POSTURE: Posture = {
       setup: 'Setup > Identity Verification',
       details: ['contractor@ledger-hub.example has no verification method registered'],
     },
-    { id: 'hub-guest-sites', title: 'Sites with guest access', verdict: 'unknown', guidance: 'No guest site.', setup: 'Setup > Sites', details: ['could not be read: INVALID_TYPE'] },
+    {
+      id: 'hub-guest-sites',
+      title: 'Sites with guest access',
+      verdict: 'unknown',
+      guidance: 'No guest site.',
+      setup: 'Setup > Sites',
+      details: ['could not be read: INVALID_TYPE'],
+    },
   ],
 };
 
@@ -58,7 +83,10 @@ let pages: Array<{ name: string; path: string }> = [];
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'eca-review-html-'));
   const catalog = await loadCatalog(join(REPO, 'test/fixtures/review'));
-  const review = buildReview(catalog, runRules(catalog, {}), { date: new Date('2026-12-05T00:00:00Z'), posture: POSTURE });
+  const review = buildReview(catalog, runRules(catalog, {}), {
+    date: new Date('2026-12-05T00:00:00Z'),
+    posture: POSTURE,
+  });
   const documents = await reviewDocuments(review, 'html', knownSecrets(catalog));
   pages = documents.map((d) => {
     const path = join(work, d.fileName);
@@ -76,7 +104,7 @@ type Run = { stdout: string; stderr: string; code: number };
 /** One Chromium run in a fresh profile, with everything that could reach the network switched off. */
 function chromium(args: string[]): Promise<Run> {
   const profile = mkdtempSync(join(work, 'profile-'));
-  const env = { ...process.env, HOME: profile };
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: profile };
   for (const k of ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy']) delete env[k];
   const flags = [
     '--headless',
@@ -90,8 +118,12 @@ function chromium(args: string[]): Promise<Run> {
     `--user-data-dir=${profile}`,
   ];
   return new Promise((resolve) => {
-    execFile(CHROMIUM!, [...flags, ...args], { env, timeout: 60_000, maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) =>
-      resolve({ stdout, stderr, code: error ? (typeof error.code === 'number' ? error.code : 1) : 0 })
+    execFile(
+      CHROMIUM!,
+      [...flags, ...args],
+      { env, timeout: 60_000, maxBuffer: 32 * 1024 * 1024 },
+      (error, stdout, stderr) =>
+        resolve({ stdout, stderr, code: error ? (typeof error.code === 'number' ? error.code : 1) : 0 }),
     );
   });
 }
@@ -133,7 +165,12 @@ describe.runIf(CHROMIUM || IN_CI)('the HTML documents in headless Chromium', () 
     const shots: Array<{ name: string; png: string }> = [];
     for (const page of [{ name: 'blank', path: blank }, ...pages]) {
       const png = join(work, `${page.name}.png`);
-      const run = await chromium(['--window-size=1200,2600', '--hide-scrollbars', `--screenshot=${png}`, pathToFileURL(page.path).href]);
+      const run = await chromium([
+        '--window-size=1200,2600',
+        '--hide-scrollbars',
+        `--screenshot=${png}`,
+        pathToFileURL(page.path).href,
+      ]);
       expect(run.code, run.stderr).toBe(0);
       expect(pngSize(png)).toEqual({ width: 1200, height: 2600 });
       shots.push({ name: page.name, png });

@@ -22,7 +22,8 @@ const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const REVIEW_FIXTURE = join(REPO, 'test/fixtures/review');
 const SECRETS_FIXTURE = join(REPO, 'test/fixtures/secrets');
 /** The shared corpus sits beside the main checkout; a worktree sits one level deeper. */
-const CORPUS = [join(REPO, '..', 'shared', 'corpus'), join(REPO, '..', '..', 'shared', 'corpus')].find((d) => existsSync(d)) ?? '';
+const CORPUS =
+  [join(REPO, '..', 'shared', 'corpus'), join(REPO, '..', '..', 'shared', 'corpus')].find((d) => existsSync(d)) ?? '';
 const DATE = new Date('2026-12-05T10:00:00Z');
 
 async function reviewOf(dir: string): Promise<{ catalog: Catalog; review: Review }> {
@@ -96,25 +97,45 @@ describe('the disclosure of the review fixture', () => {
     expect(sync.certificate).toMatchObject({ readable: true, subject: 'CN=ledger-sync.example, O=Review Fixture' });
     expect(sync.certificate?.fingerprint256).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
     expect(sync.consumerKey?.value).toBe('3MVG9FIXTURE0review0ledger0sync0consumer0key0not0real');
-    expect(sync.permittedUsers).toEqual({ policy: 'AdminApprovedPreAuthorized', permissionSets: ['Ledger_Integration'], profiles: [] });
+    expect(sync.permittedUsers).toEqual({
+      policy: 'AdminApprovedPreAuthorized',
+      permissionSets: ['Ledger_Integration'],
+      profiles: [],
+    });
   });
 
   it('callbacks: a public client, plain http outside loopback, loopback mixed with production URLs', async () => {
     const { review } = await reviewOf(REVIEW_FIXTURE);
     expect(app(review, 'Partner_Portal').callbacks).toEqual({
-      urls: ['https://partners.ledger.example/oauth/callback', 'http://localhost:1717/OauthRedirect', 'http://partners.ledger.example/legacy'],
+      urls: [
+        'https://partners.ledger.example/oauth/callback',
+        'http://localhost:1717/OauthRedirect',
+        'http://partners.ledger.example/legacy',
+      ],
       client: 'public',
       loopbackMixed: true,
       insecure: ['http://partners.ledger.example/legacy'],
     });
-    expect(app(review, 'Legacy_Reports').callbacks).toMatchObject({ client: 'confidential', loopbackMixed: false, insecure: [] });
+    expect(app(review, 'Legacy_Reports').callbacks).toMatchObject({
+      client: 'confidential',
+      loopbackMixed: false,
+      insecure: [],
+    });
   });
 
   it('mandatory controls follow the settings: rotation off is not met, an unset idle policy is unknown', async () => {
     const { review } = await reviewOf(REVIEW_FIXTURE);
     const status = (name: string): string[] => app(review, name).controls.map((c) => `${c.id}:${c.status}`);
-    expect(status('Partner_Portal')).toEqual(['pkce:met', 'refresh-token-rotation:not met', 'refresh-token-idle:unknown']);
-    expect(status('Legacy_Reports')).toEqual(['pkce:not met', 'refresh-token-rotation:unknown', 'refresh-token-idle:not met']);
+    expect(status('Partner_Portal')).toEqual([
+      'pkce:met',
+      'refresh-token-rotation:not met',
+      'refresh-token-idle:unknown',
+    ]);
+    expect(status('Legacy_Reports')).toEqual([
+      'pkce:not met',
+      'refresh-token-rotation:unknown',
+      'refresh-token-idle:not met',
+    ]);
     const { review: acme } = await reviewOf(join(REPO, 'examples/acme-isv'));
     expect(app(acme, 'Acme_Connector').controls.every((c) => c.status === 'met')).toBe(true);
   });
@@ -143,7 +164,9 @@ describe('the post-install guide', () => {
     expect(all).toContain('the permission set Ledger_Integration');
     expect(all).toContain('Enable Client Credentials Flow');
     expect(all).toContain('Run As (Username)');
-    expect(sync.steps[1].where).toBe('Setup > Apps > External Client Apps > External Client App Manager > Ledger Sync > Policies > Edit');
+    expect(sync.steps[1].where).toBe(
+      'Setup > Apps > External Client Apps > External Client App Manager > Ledger Sync > Policies > Edit',
+    );
     // the ISV's own run-as user means nothing in a subscriber org
     expect(all).not.toContain('ledger.integration@isv.example');
   });
@@ -167,11 +190,15 @@ describe('documents', () => {
   it('Markdown escapes metadata: markup in a description stays text, in Markdown and in HTML', async () => {
     const { review, catalog } = await reviewOf(REVIEW_FIXTURE);
     const [packet] = await reviewDocuments(review, 'markdown', knownSecrets(catalog));
-    expect(packet.content).toContain('Portal \\<script>alert("x")\\</script> \\| for partners & \\[resellers\\](javascript:alert(1))');
+    expect(packet.content).toContain(
+      'Portal \\<script>alert("x")\\</script> \\| for partners & \\[resellers\\](javascript:alert(1))',
+    );
     const [html] = await reviewDocuments(review, 'html', knownSecrets(catalog));
     expect(html.content).not.toMatch(/<script/i);
     expect(html.content).not.toMatch(/href="javascript/i);
-    expect(html.content).toContain('Portal &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; | for partners &amp; [resellers](javascript:alert(1))');
+    expect(html.content).toContain(
+      'Portal &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; | for partners &amp; [resellers](javascript:alert(1))',
+    );
   });
 
   it('text and code cannot open markup or break a table', () => {
@@ -182,7 +209,10 @@ describe('documents', () => {
   });
 
   it('the HTML page is self-contained: inline style, a policy that loads nothing, no script', async () => {
-    const page = await htmlPage('# Title\n\n<img src="https://x.example/a.png">\n\n| a | b |\n|---|---|\n| 1 | 2 |\n', 'T <x>');
+    const page = await htmlPage(
+      '# Title\n\n<img src="https://x.example/a.png">\n\n| a | b |\n|---|---|\n| 1 | 2 |\n',
+      'T <x>',
+    );
     expect(page).toContain("content=\"default-src 'none'; style-src 'unsafe-inline'\"");
     expect(page).toContain('<title>T &lt;x&gt;</title>');
     expect(page).toContain('&lt;img src=&quot;https://x.example/a.png&quot;&gt;');
@@ -195,7 +225,9 @@ describe('documents', () => {
     for (const format of ['markdown', 'html'] as const) {
       const documents = await reviewDocuments(review, format, knownSecrets(catalog));
       expect(documents.map((d) => d.fileName)).toEqual(
-        format === 'html' ? ['security-review-packet.html', 'post-install-guide.html'] : ['security-review-packet.md', 'post-install-guide.md']
+        format === 'html'
+          ? ['security-review-packet.html', 'post-install-guide.html']
+          : ['security-review-packet.md', 'post-install-guide.md'],
       );
       for (const d of documents) {
         expect(d.content).toContain('2026-12-05');
@@ -222,7 +254,8 @@ describe('the secret gate', () => {
     const { catalog, review } = await reviewOf(SECRETS_FIXTURE);
     const secrets = knownSecrets(catalog);
     for (const format of ['markdown', 'html'] as const) {
-      for (const d of await reviewDocuments(review, format, secrets)) for (const s of secrets) expect(d.content).not.toContain(s);
+      for (const d of await reviewDocuments(review, format, secrets))
+        for (const s of secrets) expect(d.content).not.toContain(s);
     }
     expect(review.disclosure.apps.length).toBeGreaterThan(0);
   });
@@ -261,10 +294,13 @@ function corpusProjectsWithEcas(): string[] {
   const walk = (dir: string): void => {
     const entries = readdirSync(dir, { withFileTypes: true });
     if (entries.some((e) => e.isFile() && e.name === 'sfdx-project.json') && hasEca(dir)) found.push(dir);
-    for (const e of entries) if (e.isDirectory() && e.name !== 'node_modules' && e.name !== '.git') walk(join(dir, e.name));
+    for (const e of entries)
+      if (e.isDirectory() && e.name !== 'node_modules' && e.name !== '.git') walk(join(dir, e.name));
   };
   const hasEca = (dir: string): boolean =>
-    (readdirSync(dir, { recursive: true }) as string[]).some((p) => p.endsWith('.eca-meta.xml') && !p.includes('node_modules'));
+    (readdirSync(dir, { recursive: true }) as string[]).some(
+      (p) => p.endsWith('.eca-meta.xml') && !p.includes('node_modules'),
+    );
   walk(CORPUS);
   return found.sort();
 }
@@ -291,6 +327,6 @@ describe('the bundled example and the corpus', () => {
         const packet = documents[0].content;
         for (const a of review.disclosure.apps) expect(packet).toContain(a.name);
       }
-    }
+    },
   );
 });

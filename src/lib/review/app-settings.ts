@@ -71,17 +71,31 @@ function text(el: XmlElement | undefined, name: string): string | undefined {
 }
 
 function list(value: string | undefined): string[] {
-  return value ? value.split(/[,;\n]/).map((s) => s.trim()).filter(Boolean) : [];
+  return value
+    ? value
+        .split(/[,;\n]/)
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
 }
 
 function urls(value: string | undefined): string[] {
-  return value ? value.split(/\r?\n/).map((u) => u.trim()).filter(Boolean) : [];
+  return value
+    ? value
+        .split(/\r?\n/)
+        .map((u) => u.trim())
+        .filter(Boolean)
+    : [];
 }
 
 function pluginOf(catalog: Catalog, app: App, type: string): CatalogFile | undefined {
   const readable = (f: CatalogFile): boolean => f.type?.name === type && f.doc !== undefined && f.form === 'source';
   // prefer the copy a package version would carry, then any other readable copy in the project
-  return app.plugins.find((f) => readable(f) && entersPackage(f)) ?? app.plugins.find(readable) ?? catalog.files.find((f) => readable(f) && f.app === app.name);
+  return (
+    app.plugins.find((f) => readable(f) && entersPackage(f)) ??
+    app.plugins.find(readable) ??
+    catalog.files.find((f) => readable(f) && f.app === app.name)
+  );
 }
 
 /** The settings of an External Client App the package carries. */
@@ -150,7 +164,12 @@ const REFRESH_POLICY: Record<string, string> = {
 };
 
 function children(el: XmlElement | undefined, name: string): string[] {
-  return el ? el.children.filter((c) => c.name === name).map((c) => c.text.trim()).filter(Boolean) : [];
+  return el
+    ? el.children
+        .filter((c) => c.name === name)
+        .map((c) => c.text.trim())
+        .filter(Boolean)
+    : [];
 }
 
 /** The settings of a legacy Connected App file (eca-domain.md section 4.2 maps its fields to the ECA ones). */
@@ -186,10 +205,16 @@ export function connectedAppSettings(file: CatalogFile): AppSettings {
     deviceFlow: bool(text(o, 'isDeviceFlowEnabled')),
     namedUserJwt: bool(text(o, 'isNamedUserJwtEnabled')),
     certificate: text(o, 'certificate'),
-    refreshTokenPolicy: policy ? REFRESH_POLICY[policy.toLowerCase()] ?? policy : undefined,
-    refreshTokenValidity: period ? { period, unit: unit ? unit.charAt(0) + unit.slice(1).toLowerCase() : '' } : undefined,
-    ipRelaxation: relax ? IP_RELAXATION[relax.toUpperCase()] ?? relax : undefined,
-    permittedUsers: o ? (bool(text(o, 'isAdminApproved')) ? 'AdminApprovedPreAuthorized' : 'AllSelfAuthorized') : undefined,
+    refreshTokenPolicy: policy ? (REFRESH_POLICY[policy.toLowerCase()] ?? policy) : undefined,
+    refreshTokenValidity: period
+      ? { period, unit: unit ? unit.charAt(0) + unit.slice(1).toLowerCase() : '' }
+      : undefined,
+    ipRelaxation: relax ? (IP_RELAXATION[relax.toUpperCase()] ?? relax) : undefined,
+    permittedUsers: o
+      ? bool(text(o, 'isAdminApproved'))
+        ? 'AdminApprovedPreAuthorized'
+        : 'AllSelfAuthorized'
+      : undefined,
     permissionSets: children(root, 'permissionSetName'),
     profiles: children(root, 'profileName'),
     sessionTimeoutMinutes: text(child(root, 'sessionPolicy'), 'sessionTimeout'),
@@ -203,6 +228,8 @@ export function packagedAppSettings(catalog: Catalog, hubApps?: Map<string, HubA
     const header = app.headers.find((h) => entersPackage(h) && h.doc && h.form === 'source');
     return header ? [ecaSettings(catalog, app, header, hubApps?.get(app.name))] : [];
   });
-  const connectedApps = catalog.files.filter((f) => f.kind === 'connectedApp' && f.doc && entersPackage(f)).map(connectedAppSettings);
+  const connectedApps = catalog.files
+    .filter((f) => f.kind === 'connectedApp' && f.doc && entersPackage(f))
+    .map(connectedAppSettings);
   return [...ecas, ...connectedApps];
 }

@@ -24,7 +24,14 @@ export type FlowFact = {
   justification?: string;
 };
 
-export type ScopeFact = { name: string; meaning: string; verdict: Verdict; guidance?: string; rule?: string; justification?: string };
+export type ScopeFact = {
+  name: string;
+  meaning: string;
+  verdict: Verdict;
+  guidance?: string;
+  rule?: string;
+  justification?: string;
+};
 
 export type CallbackFacts = {
   urls: string[];
@@ -35,7 +42,13 @@ export type CallbackFacts = {
   insecure: string[];
 };
 
-export type CertificateFacts = { subject?: string; issuer?: string; validTo?: string; fingerprint256?: string; readable: boolean };
+export type CertificateFacts = {
+  subject?: string;
+  issuer?: string;
+  validTo?: string;
+  fingerprint256?: string;
+  readable: boolean;
+};
 
 export type ControlStatus = 'met' | 'not met' | 'unknown';
 
@@ -114,14 +127,16 @@ export const FLOW_RULES: readonly FlowRule[] = [
     id: 'jwt-bearer',
     label: 'JWT bearer (certificate)',
     verdict: 'fine',
-    guidance: 'Allowed for server-to-server calls; the app must be packaged. A certificate is preferred over a shared secret.',
+    guidance:
+      'Allowed for server-to-server calls; the app must be packaged. A certificate is preferred over a shared secret.',
     enabled: (s) => s.certificate !== undefined,
   },
   {
     id: 'client-credentials',
     label: 'Client credentials',
     verdict: 'needs justification',
-    guidance: 'Discouraged in favour of user-based flows: explain why no user context is possible. The app must be packaged.',
+    guidance:
+      'Discouraged in favour of user-based flows: explain why no user context is possible. The app must be packaged.',
     rule: 'client-credentials',
     enabled: (s) => s.clientCredentials === true || s.clientCredentialsPolicy === true,
   },
@@ -162,10 +177,15 @@ type ScopeRule = { verdict: Verdict; guidance?: string; rule?: string };
 export const SCOPE_RULES: Readonly<Record<string, ScopeRule>> = {
   Full: {
     verdict: 'needs justification',
-    guidance: 'A token with Full can bypass UI restrictions to delete or export data (rated Critical); justify it or narrow it.',
+    guidance:
+      'A token with Full can bypass UI restrictions to delete or export data (rated Critical); justify it or narrow it.',
     rule: 'scope-full',
   },
-  Web: { verdict: 'needs justification', guidance: 'Web lets the token open the UI as the user; justify it.', rule: 'scope-web' },
+  Web: {
+    verdict: 'needs justification',
+    guidance: 'Web lets the token open the UI as the user; justify it.',
+    rule: 'scope-web',
+  },
 };
 
 /** What each scope lets the app do, in the words an admin sees on the consent screen. */
@@ -226,7 +246,10 @@ export const CONTROL_RULES: readonly ControlRule[] = [
     judge: (s) =>
       s.refreshTokenRotation === undefined
         ? { status: 'unknown', detail: 'isRefreshTokenRotationEnabled is not set where the settings were read' }
-        : { status: s.refreshTokenRotation ? 'met' : 'not met', detail: `isRefreshTokenRotationEnabled is ${String(s.refreshTokenRotation)}` },
+        : {
+            status: s.refreshTokenRotation ? 'met' : 'not met',
+            detail: `isRefreshTokenRotationEnabled is ${String(s.refreshTokenRotation)}`,
+          },
   },
   {
     id: 'refresh-token-idle',
@@ -234,13 +257,21 @@ export const CONTROL_RULES: readonly ControlRule[] = [
     judge: (s) => {
       if (s.enforceRefreshTokenTtl === true) return { status: 'met', detail: 'isEnforceRefreshTokenTTL is true' };
       const v = s.refreshTokenValidity;
-      if (s.refreshTokenPolicy === 'Zero') return { status: 'met', detail: 'refresh tokens are not issued for reuse (Zero)' };
+      if (s.refreshTokenPolicy === 'Zero')
+        return { status: 'met', detail: 'refresh tokens are not issued for reuse (Zero)' };
       if (s.refreshTokenPolicy === 'SpecificInactivity' && v) {
         const hours = Number(v.period) * (MAX_IDLE_HOURS[v.unit] ?? Number.NaN);
-        return { status: hours <= 30 * 24 ? 'met' : 'not met', detail: `expires after ${v.period} ${v.unit} of inactivity` };
+        return {
+          status: hours <= 30 * 24 ? 'met' : 'not met',
+          detail: `expires after ${v.period} ${v.unit} of inactivity`,
+        };
       }
-      if (s.refreshTokenPolicy) return { status: 'not met', detail: `refresh token policy is ${s.refreshTokenPolicy}, with no idle limit` };
-      return { status: 'unknown', detail: 'no refresh token policy in the project: each org sets it (default: valid 365 days)' };
+      if (s.refreshTokenPolicy)
+        return { status: 'not met', detail: `refresh token policy is ${s.refreshTokenPolicy}, with no idle limit` };
+      return {
+        status: 'unknown',
+        detail: 'no refresh token policy in the project: each org sets it (default: valid 365 days)',
+      };
     },
   },
 ];
@@ -251,7 +282,12 @@ export function callbackFacts(s: AppSettings): CallbackFacts {
   const loopback = s.callbackUrls.filter((u) => LOOPBACK.test(u));
   return {
     urls: s.callbackUrls,
-    client: s.consumerSecretOptional === true ? 'public' : s.consumerSecretOptional === false || s.globalSource ? 'confidential' : 'unknown',
+    client:
+      s.consumerSecretOptional === true
+        ? 'public'
+        : s.consumerSecretOptional === false || s.globalSource
+          ? 'confidential'
+          : 'unknown',
     loopbackMixed: loopback.length > 0 && loopback.length < s.callbackUrls.length,
     insecure: s.callbackUrls.filter((u) => /^http:\/\//i.test(u) && !LOOPBACK.test(u)),
   };
@@ -261,7 +297,9 @@ export function callbackFacts(s: AppSettings): CallbackFacts {
 export function certificateFacts(pem: string): CertificateFacts {
   const body = pem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
   try {
-    const cert = new X509Certificate(`-----BEGIN CERTIFICATE-----\n${body.replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE-----\n`);
+    const cert = new X509Certificate(
+      `-----BEGIN CERTIFICATE-----\n${body.replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE-----\n`,
+    );
     return {
       subject: cert.subject.replace(/\n/g, ', '),
       issuer: cert.issuer.replace(/\n/g, ', '),
@@ -275,7 +313,12 @@ export function certificateFacts(pem: string): CertificateFacts {
 }
 
 /** The reason the project recorded for a rule and app: from the check's acknowledged finding, else from the entry itself. */
-function justificationOf(rule: string | undefined, app: string, findings: Finding[], acks: Acknowledgement[]): string | undefined {
+function justificationOf(
+  rule: string | undefined,
+  app: string,
+  findings: Finding[],
+  acks: Acknowledgement[],
+): string | undefined {
   if (!rule) return undefined;
   const acknowledged = findings.find((f) => f.rule === rule && f.app === app && f.acknowledged);
   if (acknowledged) return acknowledged.acknowledged;
@@ -293,12 +336,22 @@ function open(f: Finding): OpenFinding {
 
 export function appDisclosure(s: AppSettings, findings: Finding[], acks: Acknowledgement[]): AppDisclosure {
   const ofApp = findings.filter((f) => (s.kind === 'eca' ? f.app === s.name : f.file === s.file));
-  const flows = FLOW_RULES.filter((r) => r.enabled(s)).map(
-    (r): FlowFact => ({ id: r.id, label: r.label, verdict: r.verdict, guidance: r.guidance, rule: r.rule, justification: justificationOf(r.rule, s.name, ofApp, acks) })
-  );
+  const flows = FLOW_RULES.filter((r) => r.enabled(s)).map((r): FlowFact => ({
+    id: r.id,
+    label: r.label,
+    verdict: r.verdict,
+    guidance: r.guidance,
+    rule: r.rule,
+    justification: justificationOf(r.rule, s.name, ofApp, acks),
+  }));
   const scopes = s.scopes.map((name): ScopeFact => {
     const rule: ScopeRule = SCOPE_RULES[name] ?? { verdict: 'fine' };
-    return { name, meaning: scopeMeaning(name), ...rule, justification: justificationOf(rule.rule, s.name, ofApp, acks) };
+    return {
+      name,
+      meaning: scopeMeaning(name),
+      ...rule,
+      justification: justificationOf(rule.rule, s.name, ofApp, acks),
+    };
   });
   return {
     name: s.name,
@@ -325,7 +378,9 @@ export function appDisclosure(s: AppSettings, findings: Finding[], acks: Acknowl
     refreshToken: {
       rotation: s.refreshTokenRotation,
       policy: s.refreshTokenPolicy,
-      validity: s.refreshTokenValidity ? `${s.refreshTokenValidity.period} ${s.refreshTokenValidity.unit}`.trim() : undefined,
+      validity: s.refreshTokenValidity
+        ? `${s.refreshTokenValidity.period} ${s.refreshTokenValidity.unit}`.trim()
+        : undefined,
       enforceIdleTtl: s.enforceRefreshTokenTtl,
     },
     ipRelaxation: s.ipRelaxation,
@@ -356,7 +411,10 @@ export function buildDisclosure(catalog: Catalog, findings: Finding[], options: 
   }));
   const claimed = new Set(settings.map((s) => (s.kind === 'eca' ? `app:${s.name}` : `file:${s.file}`)));
   const projectFindings = findings
-    .filter((f) => raisedByReviewer(f) && !(f.app && claimed.has(`app:${f.app}`)) && !(f.file && claimed.has(`file:${f.file}`)))
+    .filter(
+      (f) =>
+        raisedByReviewer(f) && !(f.app && claimed.has(`app:${f.app}`)) && !(f.file && claimed.has(`file:${f.file}`)),
+    )
     .map(open);
   return {
     project: options.title,

@@ -26,8 +26,13 @@ const SECRET_ELEMENT = /<(consumerSecret|password|signingKey|serviceAccount)>[^<
 
 /** Every secret value the project's files and the Dev Hub's retrieved settings hold, to be searched for in the output. */
 export function knownSecrets(catalog: Catalog, hubApps?: Map<string, HubApp>): string[] {
-  const files: CatalogFile[] = [...catalog.files, ...[...(hubApps?.values() ?? [])].flatMap((a) => (a.globalSettings ? [a.globalSettings] : []))];
-  const values = files.flatMap((f) => (f.doc ? findElements(f.doc.root, secretElementsOf(f)).map((el) => el.text.trim()) : []));
+  const files: CatalogFile[] = [
+    ...catalog.files,
+    ...[...(hubApps?.values() ?? [])].flatMap((a) => (a.globalSettings ? [a.globalSettings] : [])),
+  ];
+  const values = files.flatMap((f) =>
+    f.doc ? findElements(f.doc.root, secretElementsOf(f)).map((el) => el.text.trim()) : [],
+  );
   return [...new Set(values.filter((v) => v.length >= MIN_SECRET_LENGTH))];
 }
 
@@ -50,7 +55,11 @@ export function assertNoSecret(documents: ReviewDocument[], secrets: string[]): 
 
 export type WrittenDocument = { path: string; state: 'written' | 'unchanged' };
 
-export async function writeDocuments(outputDir: string, documents: ReviewDocument[], secrets: string[]): Promise<WrittenDocument[]> {
+export async function writeDocuments(
+  outputDir: string,
+  documents: ReviewDocument[],
+  secrets: string[],
+): Promise<WrittenDocument[]> {
   assertNoSecret(documents, secrets);
   const dir = resolve(outputDir);
   try {

@@ -52,7 +52,7 @@ function serverToServerSteps(s: AppSettings, label: string, packaged: string[]):
       title: 'Create the integration user',
       where: 'Setup > Users > Users > New User',
       actions: [
-        'Create a dedicated user for this integration (the Salesforce Integration user license fits when available); do not reuse a person\'s account.',
+        "Create a dedicated user for this integration (the Salesforce Integration user license fits when available); do not reuse a person's account.",
         'Give it the "API Only User" permission (through its profile or a permission set), so that it can call the API but never sign in to the user interface.',
         `Assign it ${permissionSets} (Setup > Users > Permission Sets > the permission set > Manage Assignments).`,
       ],
@@ -130,7 +130,8 @@ export function packagePermissionSets(catalog: Catalog): string[] {
 
 export function appGuide(s: AppSettings, packaged: string[]): AppGuide {
   const label = s.label ?? s.name;
-  const serverToServer = s.clientCredentials === true || s.clientCredentialsPolicy === true || s.certificate !== undefined;
+  const serverToServer =
+    s.clientCredentials === true || s.clientCredentialsPolicy === true || s.certificate !== undefined;
   const interactive = s.callbackUrls.length > 0;
   const steps = [
     ...(serverToServer ? serverToServerSteps(s, label, packaged) : []),
@@ -139,7 +140,10 @@ export function appGuide(s: AppSettings, packaged: string[]): AppGuide {
   return { name: s.name, label, kind: s.kind, serverToServer, interactive, steps };
 }
 
-export function buildGuide(catalog: Catalog, options: { title: string; date: Date; hubApps?: Map<string, HubApp> }): Guide {
+export function buildGuide(
+  catalog: Catalog,
+  options: { title: string; date: Date; hubApps?: Map<string, HubApp> },
+): Guide {
   const packaged = packagePermissionSets(catalog);
   return {
     project: options.title,

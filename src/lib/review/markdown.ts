@@ -32,7 +32,11 @@ export function code(value: string, inTable = true): string {
 }
 
 function table(header: string[], rows: string[][]): string {
-  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  return [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
 }
 
 function yesNo(value: boolean | undefined, unset = 'not set'): string {
@@ -48,7 +52,11 @@ function verdict(v: string): string {
 function justification(fact: FlowFact | ScopeFact): string {
   if (fact.verdict === 'fine') return '';
   if (fact.justification) return text(fact.justification);
-  return fact.verdict === 'forbidden' ? 'not possible: turn it off' : fact.rule ? `**missing**: acknowledge rule ${code(fact.rule)} with a reason` : '**missing**: write it in the submission';
+  return fact.verdict === 'forbidden'
+    ? 'not possible: turn it off'
+    : fact.rule
+      ? `**missing**: acknowledge rule ${code(fact.rule)} with a reason`
+      : '**missing**: write it in the submission';
 }
 
 function facts(app: AppDisclosure): string {
@@ -66,25 +74,52 @@ function facts(app: AppDisclosure): string {
         ? `${text(app.package.name)}${app.package.extensionOf.length ? ` (extension of ${text(app.package.extensionOf.join(', '))})` : ''}`
         : text(app.packageDir ? `package directory ${app.packageDir}` : 'none'),
     ],
-    ['Distribution state', app.kind === 'eca' ? text(app.distributionState ?? 'not set') : 'not applicable (Connected App: migrate to an External Client App)'],
-    ...(app.orgScopedExternalApp ? ([['Owning org and name', code(app.orgScopedExternalApp)]] as Array<[string, string]>) : []),
-    ['Consumer key', app.consumerKey ? `${code(app.consumerKey.value)} (from ${code(app.consumerKey.source)})` : 'not read (run with --target-dev-hub)'],
-    ['Global OAuth settings read from', app.globalSource ? code(app.globalSource) : 'nowhere: run with --target-dev-hub'],
-    ['Client type', c.client === 'unknown' ? 'unknown' : c.client === 'public' ? 'public (no secret for the web server flow)' : 'confidential (secret required for the web server flow)'],
+    [
+      'Distribution state',
+      app.kind === 'eca'
+        ? text(app.distributionState ?? 'not set')
+        : 'not applicable (Connected App: migrate to an External Client App)',
+    ],
+    ...(app.orgScopedExternalApp
+      ? ([['Owning org and name', code(app.orgScopedExternalApp)]] as Array<[string, string]>)
+      : []),
+    [
+      'Consumer key',
+      app.consumerKey
+        ? `${code(app.consumerKey.value)} (from ${code(app.consumerKey.source)})`
+        : 'not read (run with --target-dev-hub)',
+    ],
+    [
+      'Global OAuth settings read from',
+      app.globalSource ? code(app.globalSource) : 'nowhere: run with --target-dev-hub',
+    ],
+    [
+      'Client type',
+      c.client === 'unknown'
+        ? 'unknown'
+        : c.client === 'public'
+          ? 'public (no secret for the web server flow)'
+          : 'confidential (secret required for the web server flow)',
+    ],
     ['Secret required for refresh token', yesNo(app.secretRequired.refreshToken)],
     ['Secret required for token exchange', yesNo(app.secretRequired.tokenExchange)],
-    ['Refresh token policy', text([app.refreshToken.policy ?? 'not set', app.refreshToken.validity].filter(Boolean).join(', '))],
+    [
+      'Refresh token policy',
+      text([app.refreshToken.policy ?? 'not set', app.refreshToken.validity].filter(Boolean).join(', ')),
+    ],
     ['IP relaxation', text(app.ipRelaxation ?? 'not set')],
     [
       'Permitted users',
       text(
         [
           app.permittedUsers.policy ?? 'not set',
-          app.permittedUsers.permissionSets.length ? `permission sets: ${app.permittedUsers.permissionSets.join(', ')}` : '',
+          app.permittedUsers.permissionSets.length
+            ? `permission sets: ${app.permittedUsers.permissionSets.join(', ')}`
+            : '',
           app.permittedUsers.profiles.length ? `profiles: ${app.permittedUsers.profiles.join(', ')}` : '',
         ]
           .filter(Boolean)
-          .join('; ')
+          .join('; '),
       ),
     ],
     ['Certificate (JWT bearer)', certificate],
@@ -100,43 +135,62 @@ function appSection(app: AppDisclosure): string {
   parts.push(
     table(
       ['Control', 'Status', 'Detail'],
-      app.controls.map((c) => [text(c.label), c.status === 'met' ? 'met' : `**${c.status}**`, text(c.detail)])
-    )
+      app.controls.map((c) => [text(c.label), c.status === 'met' ? 'met' : `**${c.status}**`, text(c.detail)]),
+    ),
   );
   parts.push('### OAuth flows');
-  const unread = app.globalSource === undefined ? 'Unknown: the global OAuth settings are not in the project; run with --target-dev-hub to read them.' : undefined;
+  const unread =
+    app.globalSource === undefined
+      ? 'Unknown: the global OAuth settings are not in the project; run with --target-dev-hub to read them.'
+      : undefined;
   parts.push(
     app.flows.length
       ? table(
           ['Flow', 'Verdict', 'Guidance', 'Justification'],
-          app.flows.map((f) => [text(f.label), verdict(f.verdict), text(f.guidance), justification(f)])
+          app.flows.map((f) => [text(f.label), verdict(f.verdict), text(f.guidance), justification(f)]),
         )
-      : (unread ?? 'No OAuth flow is enabled.')
+      : (unread ?? 'No OAuth flow is enabled.'),
   );
   parts.push('### Scopes');
   parts.push(
     app.scopes.length
       ? table(
           ['Scope', 'What it allows', 'Verdict', 'Justification'],
-          app.scopes.map((s) => [code(s.name), text(s.meaning), verdict(s.verdict), justification(s)])
+          app.scopes.map((s) => [code(s.name), text(s.meaning), verdict(s.verdict), justification(s)]),
         )
-      : 'No OAuth scope.'
+      : 'No OAuth scope.',
   );
   parts.push('### Callback URLs');
   const c = app.callbacks;
   const notes = [
-    ...(c.insecure.length ? [`**Not HTTPS**: ${c.insecure.map((u) => code(u, false)).join(', ')}; a reviewer rejects plain http outside loopback.`] : []),
-    ...(c.loopbackMixed ? ['**Loopback URLs beside production ones**: remove the developer URLs from the shipped app.'] : []),
+    ...(c.insecure.length
+      ? [
+          `**Not HTTPS**: ${c.insecure.map((u) => code(u, false)).join(', ')}; a reviewer rejects plain http outside loopback.`,
+        ]
+      : []),
+    ...(c.loopbackMixed
+      ? ['**Loopback URLs beside production ones**: remove the developer URLs from the shipped app.']
+      : []),
   ];
-  parts.push(c.urls.length ? [...c.urls.map((u) => `- ${code(u, false)}`), ...notes.map((n) => `- ${n}`)].join('\n') : (unread ?? 'None.'));
+  parts.push(
+    c.urls.length
+      ? [...c.urls.map((u) => `- ${code(u, false)}`), ...notes.map((n) => `- ${n}`)].join('\n')
+      : (unread ?? 'None.'),
+  );
   parts.push('### Open findings the reviewer will raise');
   parts.push(
     app.openFindings.length
       ? table(
           ['Severity', 'Rule', 'Where', 'Finding', 'Fix'],
-          app.openFindings.map((f) => [f.severity, code(f.rule), f.file ? code(`${f.file}${f.line ? `:${f.line}` : ''}`) : '', text(f.message), text(f.fix)])
+          app.openFindings.map((f) => [
+            f.severity,
+            code(f.rule),
+            f.file ? code(`${f.file}${f.line ? `:${f.line}` : ''}`) : '',
+            text(f.message),
+            text(f.fix),
+          ]),
         )
-      : 'None.'
+      : 'None.',
   );
   if (app.acknowledged.length) {
     parts.push('### Acknowledged findings');
@@ -147,11 +201,20 @@ function appSection(app: AppDisclosure): string {
 
 function postureSection(posture: Posture | undefined): string {
   if (!posture) return '## Dev Hub posture\n\nNot read: run `sf eca review --target-dev-hub <alias>` to add it.';
-  const rows = posture.checks.map((c) => [text(c.title), c.verdict === 'pass' ? 'pass' : `**${c.verdict}**`, text(c.guidance), text(c.setup)]);
+  const rows = posture.checks.map((c) => [
+    text(c.title),
+    c.verdict === 'pass' ? 'pass' : `**${c.verdict}**`,
+    text(c.guidance),
+    text(c.setup),
+  ]);
   const details = posture.checks
     .filter((c) => c.details.length)
     .map((c) => [`### ${text(c.title)}: ${c.verdict}`, c.details.map((d) => `- ${text(d)}`).join('\n')].join('\n\n'));
-  return [`## Dev Hub posture (${code(posture.devHub, false)})`, table(['Check', 'Verdict', 'Guidance', 'Fix in Setup'], rows), ...details].join('\n\n');
+  return [
+    `## Dev Hub posture (${code(posture.devHub, false)})`,
+    table(['Check', 'Verdict', 'Guidance', 'Fix in Setup'], rows),
+    ...details,
+  ].join('\n\n');
 }
 
 export function packetMarkdown(disclosure: Disclosure, posture?: Posture): string {
@@ -170,7 +233,7 @@ export function packetMarkdown(disclosure: Disclosure, posture?: Posture): strin
           text(a.distributionState ?? (a.kind === 'eca' ? 'not set' : 'n/a')),
           text(a.flows.map((f) => f.label).join(', ') || 'none'),
           String(a.openFindings.length),
-        ])
+        ]),
       )
     : 'The package carries no External Client App and no Connected App.';
   const project = disclosure.projectFindings.length
@@ -178,26 +241,36 @@ export function packetMarkdown(disclosure: Disclosure, posture?: Posture): strin
         '## Project findings',
         table(
           ['Severity', 'Rule', 'Where', 'Finding', 'Fix'],
-          disclosure.projectFindings.map((f) => [f.severity, code(f.rule), f.file ? code(`${f.file}${f.line ? `:${f.line}` : ''}`) : '', text(f.message), text(f.fix)])
+          disclosure.projectFindings.map((f) => [
+            f.severity,
+            code(f.rule),
+            f.file ? code(`${f.file}${f.line ? `:${f.line}` : ''}`) : '',
+            text(f.message),
+            text(f.fix),
+          ]),
         ),
       ]
     : [];
-  return [...head, '## Summary', summary, ...disclosure.apps.map(appSection), ...project, postureSection(posture)].join('\n\n') + '\n';
+  return (
+    [...head, '## Summary', summary, ...disclosure.apps.map(appSection), ...project, postureSection(posture)].join(
+      '\n\n',
+    ) + '\n'
+  );
 }
 
 export function guideMarkdown(guide: Guide): string {
   const parts = [
     `# After installing ${text(guide.project)}: setting up its apps`,
     `For the administrator of a Salesforce org where the package${guide.namespace ? ` (namespace ${code(guide.namespace, false)})` : ''} is installed. Written on ${guide.date}.`,
-    'Policies of an app are never installed with a package: your org starts from Salesforce\'s defaults, and the steps below set them.',
+    "Policies of an app are never installed with a package: your org starts from Salesforce's defaults, and the steps below set them.",
   ];
   if (guide.apps.length === 0) parts.push('The package carries no app that needs setting up.');
   for (const app of guide.apps) {
     parts.push(`## ${text(app.label)}`);
     parts.push(
       app.serverToServer
-        ? 'This app calls Salesforce from the vendor\'s servers without a person signing in. It works only after the steps below.'
-        : 'People connect to this app by signing in to Salesforce and approving its access.'
+        ? "This app calls Salesforce from the vendor's servers without a person signing in. It works only after the steps below."
+        : 'People connect to this app by signing in to Salesforce and approving its access.',
     );
     app.steps.forEach((step, index) => {
       parts.push(`### ${index + 1}. ${text(step.title)}`);

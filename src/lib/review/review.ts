@@ -73,15 +73,28 @@ export function buildReview(catalog: Catalog, findings: Finding[], options: Revi
 }
 
 /** The two documents in the asked format, checked for secrets before anyone sees them. */
-export async function reviewDocuments(review: Review, format: ReviewFormat, secrets: string[]): Promise<ReviewDocument[]> {
+export async function reviewDocuments(
+  review: Review,
+  format: ReviewFormat,
+  secrets: string[],
+): Promise<ReviewDocument[]> {
   const packet = packetMarkdown(review.disclosure, review.posture);
   const guide = guideMarkdown(review.guide);
   let documents: ReviewDocument[];
   if (format === 'html') {
     const { htmlPage } = await import('./html.js');
     documents = [
-      { fileName: `${PACKET_FILE}.html`, content: await htmlPage(packet, `Security review packet: ${review.disclosure.project} (${review.disclosure.date})`) },
-      { fileName: `${GUIDE_FILE}.html`, content: await htmlPage(guide, `After installing ${review.guide.project} (${review.guide.date})`) },
+      {
+        fileName: `${PACKET_FILE}.html`,
+        content: await htmlPage(
+          packet,
+          `Security review packet: ${review.disclosure.project} (${review.disclosure.date})`,
+        ),
+      },
+      {
+        fileName: `${GUIDE_FILE}.html`,
+        content: await htmlPage(guide, `After installing ${review.guide.project} (${review.guide.date})`),
+      },
     ];
   } else {
     documents = [
@@ -110,5 +123,11 @@ export function readiness(review: Review): Readiness {
     .flatMap((a) => [...a.flows, ...a.scopes])
     .filter((f) => f.verdict === 'forbidden' || (f.verdict === 'needs justification' && !f.justification)).length;
   const postureFailures = review.posture?.checks.filter((c) => c.verdict === 'fail').length ?? 0;
-  return { apps: apps.length, openFindings, unjustified, postureFailures, ready: openFindings + unjustified + postureFailures === 0 };
+  return {
+    apps: apps.length,
+    openFindings,
+    unjustified,
+    postureFailures,
+    ready: openFindings + unjustified + postureFailures === 0,
+  };
 }
