@@ -13,7 +13,13 @@ import type { Catalog } from '../../src/lib/catalog.js';
 import { loadCatalog } from '../../src/lib/check.js';
 import { runRules } from '../../src/lib/rules/index.js';
 import type { AppDisclosure } from '../../src/lib/review/disclosure.js';
-import { assertNoSecret, knownSecrets, secretIn, writeDocuments } from '../../src/lib/review/documents.js';
+import {
+  assertNoSecret,
+  knownSecrets,
+  outputFolder,
+  secretIn,
+  writeDocuments,
+} from '../../src/lib/review/documents.js';
 import { htmlPage } from '../../src/lib/review/html.js';
 import { code, text } from '../../src/lib/review/markdown.js';
 import { buildReview, reviewDocuments, type Review } from '../../src/lib/review/review.js';
@@ -138,6 +144,18 @@ describe('the disclosure of the review fixture', () => {
     ]);
     const { review: acme } = await reviewOf(join(REPO, 'examples/acme-isv'));
     expect(app(acme, 'Acme_Connector').controls.every((c) => c.status === 'met')).toBe(true);
+  });
+
+  it('says where the consumer secret lives, and when check findings say it may leave the owning org', async () => {
+    const { review } = await reviewOf(REVIEW_FIXTURE);
+    expect(app(review, 'Ledger_Sync').secretStorage).toEqual({ exposedBy: [] });
+    const { review: secrets } = await reviewOf(SECRETS_FIXTURE);
+    const legacy = secrets.disclosure.apps.find((a) => a.kind === 'connectedApp')!;
+    expect(legacy.secretStorage.exposedBy).toEqual(['secret-in-source']);
+    const [packet] = await reviewDocuments(secrets, 'markdown', []);
+    expect(packet.content).toContain(
+      '| Consumer secret | **may leave the owning org**: see the open findings `secret-in-source` |',
+    );
   });
 
   it('a Connected App is read from its own file: policies mapped to the ECA names', async () => {
@@ -270,6 +288,15 @@ describe('the secret gate', () => {
     expect(() => assertNoSecret(documents, ['S3CR3T-abcdef-123'])).toThrow(/leak\.md would hold a secret value/);
     await expect(writeDocuments(out, documents, ['S3CR3T-abcdef-123'])).rejects.toThrow(/^(?!.*S3CR3T)/);
     expect(readdirSync(out)).toEqual([]);
+  });
+
+  it('refuses an output folder inside a package directory', () => {
+    expect(() => outputFolder(join(REVIEW_FIXTURE, 'force-app', 'docs'), [join(REVIEW_FIXTURE, 'force-app')])).toThrow(
+      /inside the package directory .*force-app: a package version would carry the documents/,
+    );
+    expect(outputFolder(join(REVIEW_FIXTURE, 'review'), [join(REVIEW_FIXTURE, 'force-app')])).toBe(
+      join(REVIEW_FIXTURE, 'review'),
+    );
   });
 
   it('writes atomically, and a second run with the same content changes nothing', async () => {

@@ -94,10 +94,14 @@ describe('sf eca review (offline)', () => {
     expect(run.stdout).toMatch(/1 app\(s\) in the package, 0 open finding\(s\).*nothing for a reviewer to raise/);
   });
 
-  it('a bad flag or a project without sfdx-project.json cannot run: exit 2, nothing written', async () => {
+  it('a bad flag, an output folder inside a package directory or no sfdx-project.json cannot run: exit 2, nothing written', async () => {
     const project = projectCopy('examples/acme-isv');
     const bad = await runCli(['eca', 'review', '--format', 'pdf', '--json'], { cwd: project, home });
     expect(bad.code).toBe(2);
+    const inside = await runCli(['eca', 'review', '--output-dir', 'force-app/docs', '--json'], { cwd: project, home });
+    expect(inside.code).toBe(2);
+    expect(inside.json?.message).toMatch(/inside the package directory/);
+    expect(existsSync(join(project, 'force-app/docs'))).toBe(false);
     const empty = tempDir('eca-review-empty-');
     const none = await runCli(['eca', 'review', '--json'], { cwd: empty, home });
     expect(none.code).toBe(2);

@@ -1,9 +1,10 @@
+import { join } from 'node:path';
 import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
 import { Messages, SfError } from '@salesforce/core';
 import { loadCatalog } from '../../lib/check.js';
 import { asCannotRun, EXIT, requiredDevHub } from '../../lib/flags.js';
 import { runRules } from '../../lib/rules/index.js';
-import { knownSecrets, writeDocuments, type WrittenDocument } from '../../lib/review/documents.js';
+import { knownSecrets, outputFolder, writeDocuments, type WrittenDocument } from '../../lib/review/documents.js';
 import type { Disclosure } from '../../lib/review/disclosure.js';
 import type { Guide } from '../../lib/review/guide.js';
 import type { Posture } from '../../lib/review/posture.js';
@@ -69,10 +70,13 @@ export default class EcaReview extends SfCommand<EcaReviewResult> {
     const review = buildReview(catalog, findings, { date: new Date(), hubApps, devHub: hub?.getUsername(), posture });
     const secrets = knownSecrets(catalog, hubApps);
     const documents = await reviewDocuments(review, flags.format, secrets);
-    const { resolve, join } = await import('node:path');
+    const dir = outputFolder(
+      flags['output-dir'],
+      catalog.project.packageDirs.map((p) => p.fullPath),
+    );
     const files = flags['dry-run']
-      ? documents.map((d) => ({ path: join(resolve(flags['output-dir']), d.fileName), state: 'planned' as const }))
-      : await writeDocuments(flags['output-dir'], documents, secrets);
+      ? documents.map((d) => ({ path: join(dir, d.fileName), state: 'planned' as const }))
+      : await writeDocuments(dir, documents, secrets);
     for (const f of files)
       this.log(messages.getMessage('info.written', [messages.getMessage(`info.state.${f.state}`), f.path]));
     const ready = readiness(review);

@@ -77,6 +77,8 @@ export type AppDisclosure = {
   callbacks: CallbackFacts;
   pkceRequired?: boolean;
   secretRequired: { webServerFlow?: boolean; refreshToken?: boolean; tokenExchange?: boolean };
+  /** where the consumer secret lives, and the check rules that say it is exposed (their findings are open) */
+  secretStorage: { exposedBy: string[] };
   refreshToken: { rotation?: boolean; policy?: string; validity?: string; enforceIdleTtl?: boolean };
   ipRelaxation?: string;
   permittedUsers: { policy?: string; permissionSets: string[]; profiles: string[] };
@@ -325,6 +327,9 @@ function justificationOf(
   return acks.find((a) => a.rule === rule && (a.app === undefined || a.app === app))?.reason;
 }
 
+/** Check rules whose findings mean the consumer secret or a key could leave the owning org. */
+const SECRET_EXPOSING_RULES = ['secret-in-source', 'private-key', 'non-packageable', 'forceignore'];
+
 /** Errors and warnings nobody acknowledged: what a reviewer raises. Infos are notes for the team, not for the review. */
 function raisedByReviewer(f: Finding): boolean {
   return !f.acknowledged && f.severity !== 'info';
@@ -370,6 +375,11 @@ export function appDisclosure(s: AppSettings, findings: Finding[], acks: Acknowl
     scopes,
     callbacks: callbackFacts(s),
     pkceRequired: s.pkceRequired,
+    secretStorage: {
+      exposedBy: [
+        ...new Set(ofApp.filter((f) => !f.acknowledged && SECRET_EXPOSING_RULES.includes(f.rule)).map((f) => f.rule)),
+      ],
+    },
     secretRequired: {
       webServerFlow: s.consumerSecretOptional === undefined ? undefined : !s.consumerSecretOptional,
       refreshToken: s.secretRequiredForRefreshToken,

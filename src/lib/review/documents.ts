@@ -1,5 +1,5 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { Messages } from '@salesforce/core/messages';
 import type { Catalog, CatalogFile } from '../catalog.js';
 import type { HubApp } from '../rules/rule.js';
@@ -54,6 +54,14 @@ export function assertNoSecret(documents: ReviewDocument[], secrets: string[]): 
 }
 
 export type WrittenDocument = { path: string; state: 'written' | 'unchanged' };
+
+/** The folder the documents go to; never a package directory, where a package version would carry them. */
+export function outputFolder(outputDir: string, packageDirs: string[]): string {
+  const dir = resolve(outputDir);
+  const inside = packageDirs.find((p) => dir === p || dir.startsWith(p + sep));
+  if (inside) throw messages.createError('error.InsidePackage', [dir, inside]);
+  return dir;
+}
 
 export async function writeDocuments(
   outputDir: string,

@@ -101,6 +101,14 @@ function facts(app: AppDisclosure): string {
           ? 'public (no secret for the web server flow)'
           : 'confidential (secret required for the web server flow)',
     ],
+    [
+      'Consumer secret',
+      app.secretStorage.exposedBy.length
+        ? `**may leave the owning org**: see the open findings ${app.secretStorage.exposedBy.map((r) => code(r)).join(', ')}`
+        : app.kind === 'eca'
+          ? 'stays in the owning org: global OAuth settings are never packaged, and none sits in a package directory'
+          : 'stays in the org that created the Connected App; the file in the package holds none',
+    ],
     ['Secret required for refresh token', yesNo(app.secretRequired.refreshToken)],
     ['Secret required for token exchange', yesNo(app.secretRequired.tokenExchange)],
     [
