@@ -225,11 +225,14 @@ export const POSTURE_CHECKS: readonly PostureCheck[] = [
   secretAccess,
 ];
 
-/** An expired session ends the run: every later query would fail the same way. */
-function isSessionError(error: unknown): boolean {
-  const e = error as { errorCode?: string; name?: string; message?: string };
-  return /INVALID_SESSION_ID|invalid_grant|expired access\/refresh token/i.test(
-    `${e.errorCode ?? ''} ${e.name ?? ''} ${e.message ?? ''}`,
+/**
+ * An expired session or an org that cannot be reached ends the run: every later query would fail the same way (and
+ * jsforce retries each unreachable GET for about 15 s).
+ */
+function endsTheRun(error: unknown): boolean {
+  const e = error as { errorCode?: string; name?: string; message?: string; code?: string };
+  return /INVALID_SESSION_ID|invalid_grant|expired access\/refresh token|ECONNREFUSED|ENOTFOUND|ETIMEDOUT|fetch failed/i.test(
+    `${e.errorCode ?? ''} ${e.name ?? ''} ${e.code ?? ''} ${e.message ?? ''}`,
   );
 }
 
@@ -243,7 +246,10 @@ export async function readPosture(
     try {
       outcome = await check.run(context);
     } catch (error) {
-      if (isSessionError(error)) throw error;
+      if (endsTheRun(error)) {
+        const { orgError } = await import('../org.js');
+        throw orgError(error, context.conn);
+      }
       const e = error as { errorCode?: string; message?: string };
       const reason = `${e.errorCode ? `${e.errorCode}: ` : ''}${(e.message ?? String(error)).split('\n')[0]}`;
       outcome = { verdict: 'unknown', details: [`could not be read: ${reason}`] };
