@@ -1,7 +1,7 @@
 import type { App, Catalog, CatalogFile } from '../catalog.js';
 import { entersPackage } from '../catalog.js';
 import { GLOBAL_OAUTH_TYPE, OAUTH_POLICIES_TYPE, OAUTH_SETTINGS_TYPE } from '../family.js';
-import type { HubApp } from '../rules/rule.js';
+import type { HubApp } from '../hub-app.js';
 import { scopeTokens } from '../rules/structure.js';
 import { child, childText, type XmlElement } from '../xml.js';
 

@@ -1,7 +1,8 @@
 import { X509Certificate } from 'node:crypto';
 import type { Catalog } from '../catalog.js';
 import type { Acknowledgement } from '../project.js';
-import type { Finding, HubApp } from '../rules/rule.js';
+import type { HubApp } from '../hub-app.js';
+import type { Finding } from '../rules/rule.js';
 import { packagedAppSettings, type AppKind, type AppSettings } from './app-settings.js';
 
 /**

@@ -2,7 +2,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { Messages } from '@salesforce/core/messages';
 import type { Catalog, CatalogFile } from '../catalog.js';
-import type { HubApp } from '../rules/rule.js';
+import type { HubApp } from '../hub-app.js';
 import { PRIVATE_KEY, findElements, secretElementsOf } from '../rules/secrets.js';
 
 /**
@@ -13,7 +13,7 @@ import { PRIVATE_KEY, findElements, secretElementsOf } from '../rules/secrets.js
  */
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
-const messages = Messages.loadMessages('sf-plugin-eca', 'eca.review-docs');
+const messages = Messages.loadMessages('sf-plugin-eca', 'eca.reviewing');
 
 export type ReviewDocument = { fileName: string; content: string };
 

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Catalog } from '../catalog.js';
-import type { HubApp } from '../rules/rule.js';
+import type { HubApp } from '../hub-app.js';
 import { packagedAppSettings, type AppKind, type AppSettings } from './app-settings.js';
 import { SCOPE_MEANINGS } from './disclosure.js';
 

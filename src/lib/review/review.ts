@@ -1,12 +1,28 @@
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
+import { Messages } from '@salesforce/core/messages';
 import type { Catalog } from '../catalog.js';
-import type { Finding, HubApp } from '../rules/rule.js';
+import { loadCatalog } from '../check.js';
+import { readDevHub, type Ui } from '../command.js';
+import { requiredDevHub } from '../flags.js';
+import type { HubApp } from '../hub-app.js';
+import { runRules } from '../rules/index.js';
+import type { Finding } from '../rules/rule.js';
 import { buildDisclosure, type Disclosure } from './disclosure.js';
-import { assertNoSecret, type ReviewDocument } from './documents.js';
+import {
+  assertNoSecret,
+  knownSecrets,
+  outputFolder,
+  writeDocuments,
+  type ReviewDocument,
+  type WrittenDocument,
+} from './documents.js';
 import { buildGuide, type Guide } from './guide.js';
 import { guideMarkdown, packetMarkdown } from './markdown.js';
 import type { Posture } from './posture.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-plugin-eca', 'eca.reviewing');
 
 /**
  * `sf eca review` as one call: the packet (disclosure and Dev Hub posture) and the post-install guide, as data and
@@ -130,4 +146,72 @@ export function readiness(review: Review): Readiness {
     postureFailures,
     ready: openFindings + unjustified + postureFailures === 0,
   };
+}
+
+/** The flags of `sf eca review`, as the command parses them. */
+export type ReviewFlags = {
+  /** as given: the Dev Hub is read only when the user names it */
+  'target-dev-hub'?: string;
+  'api-version'?: string;
+  'output-dir': string;
+  format: ReviewFormat;
+  'dry-run': boolean;
+};
+
+/** What `sf eca review --json` returns: the same facts as the documents, the files and the verdict. */
+export type ReviewResult = Readiness & {
+  format: ReviewFormat;
+  files: Array<{ path: string; state: WrittenDocument['state'] | 'planned' }>;
+  disclosure: Disclosure;
+  guide: Guide;
+  posture?: Posture;
+};
+
+/** The whole of `sf eca review`: the catalog and its findings, the Dev Hub when asked for, the documents. */
+export async function runReview(ui: Ui, cwd: string, flags: ReviewFlags): Promise<ReviewResult> {
+  const { 'api-version': apiVersion, 'target-dev-hub': hubName } = flags;
+  const catalog = await loadCatalog(cwd);
+  const dir = outputFolder(
+    flags['output-dir'],
+    catalog.project.packageDirs.map((p) => p.fullPath),
+  );
+  const hub = hubName ? await requiredDevHub(hubName) : undefined;
+  const fromHub = hub
+    ? await readDevHub(
+        ui,
+        hub,
+        apiVersion,
+        messages.getMessage('spinner.hub', [hub.getUsername() ?? '']),
+        async (org, conn) => {
+          const { readPosture } = await import('./posture.js');
+          const hubApps = await org.readHubApps(conn, catalog, { apiVersion });
+          return { hubApps, posture: await readPosture({ conn, namespace: catalog.project.namespace }) };
+        },
+      )
+    : undefined;
+  const hubApps = fromHub?.hubApps;
+  const findings = runRules(catalog, { devHubOrgId: hub?.getOrgId(), hubApps });
+  const review = buildReview(catalog, findings, {
+    date: new Date(),
+    hubApps,
+    devHub: hub?.getUsername(),
+    posture: fromHub?.posture,
+  });
+  const secrets = knownSecrets(catalog, hubApps);
+  const documents = await reviewDocuments(review, flags.format, secrets);
+  const files = flags['dry-run']
+    ? documents.map((d) => ({ path: join(dir, d.fileName), state: 'planned' as const }))
+    : await writeDocuments(dir, documents, secrets);
+  for (const f of files) {
+    ui.log(messages.getMessage('info.written', [messages.getMessage(`info.state.${f.state}`), f.path]));
+  }
+  const ready = readiness(review);
+  const verdict = messages.getMessage(ready.ready ? 'info.verdict.ready' : 'info.verdict.notReady');
+  ui.log(
+    messages.getMessage(
+      'info.summary',
+      [ready.apps, ready.openFindings, ready.unjustified, ready.postureFailures, verdict].map(String),
+    ),
+  );
+  return { ...ready, format: flags.format, files, ...review };
 }
