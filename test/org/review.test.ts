@@ -2,13 +2,14 @@
  * `sf eca review` as a user runs it: the built CLI in a copy of a fixture project, offline and against an emulated
  * Dev Hub on 127.0.0.1 (its apps, their global settings with a consumer secret, and its security posture).
  */
-import { cpSync, existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerOrg } from '../helpers/emulator/auth.js';
 import { OrgEmulator } from '../helpers/emulator/org-emulator.js';
 import { hardenedPosture } from '../helpers/emulator/posture.js';
-import { HUB_ID15, REPO, SECRET, allText, hubApp, runCli, snapshot, tempDir } from './support.js';
+import { leftoversIn } from '../helpers/temp.js';
+import { HUB_ID15, REPO, SECRET, allText, copyProject, hubApp, runCli, snapshot, tempDir } from './support.js';
 
 /** The org that owns the bundled example's app (its orgScopedExternalApp and oauthLink name it). */
 const ACME_HUB_ID = '00D8c00000Ac9ZxAAA';
@@ -17,11 +18,7 @@ let hub: OrgEmulator;
 let plain: OrgEmulator;
 const home = tempDir('eca-review-home-');
 
-function projectCopy(from: string): string {
-  const dir = tempDir('eca-review-project-');
-  cpSync(join(REPO, from), dir, { recursive: true });
-  return dir;
-}
+const projectCopy = (from: string): string => copyProject(join(REPO, from), 'eca-review-project-');
 
 beforeAll(async () => {
   hub = await OrgEmulator.start({
@@ -130,7 +127,7 @@ describe('sf eca review --target-dev-hub', () => {
     expect(packet).toContain('## Dev Hub posture (`admin@review-hub.example`)');
     expect(allText(project)).not.toContain(SECRET);
     expect(run.stdout + run.stderr).not.toContain(SECRET);
-    expect(readdirSync(run.tmp)).toEqual([]);
+    expect(leftoversIn(run.tmp)).toEqual([]);
   });
 
   it('a failing posture check makes the run exit 1 and is listed with its Setup path', async () => {
