@@ -1,4 +1,4 @@
-import type { AppDisclosure, Disclosure, FlowFact, ScopeFact } from './disclosure.js';
+import type { AppDisclosure, Disclosure, FlowFact, OpenFinding, ScopeFact } from './disclosure.js';
 import type { Guide } from './guide.js';
 import type { Posture } from './posture.js';
 
@@ -37,6 +37,19 @@ function table(header: string[], rows: string[][]): string {
     `|${header.map(() => '---').join('|')}|`,
     ...rows.map((r) => `| ${r.join(' | ')} |`),
   ].join('\n');
+}
+
+function findingsTable(findings: OpenFinding[]): string {
+  return table(
+    ['Severity', 'Rule', 'Where', 'Finding', 'Fix'],
+    findings.map((f) => [
+      f.severity,
+      code(f.rule),
+      f.file ? code(`${f.file}${f.line ? `:${f.line}` : ''}`) : '',
+      text(f.message),
+      text(f.fix),
+    ]),
+  );
 }
 
 function yesNo(value: boolean | undefined, unset = 'not set'): string {
@@ -186,20 +199,7 @@ function appSection(app: AppDisclosure): string {
       : (unread ?? 'None.'),
   );
   parts.push('### Open findings the reviewer will raise');
-  parts.push(
-    app.openFindings.length
-      ? table(
-          ['Severity', 'Rule', 'Where', 'Finding', 'Fix'],
-          app.openFindings.map((f) => [
-            f.severity,
-            code(f.rule),
-            f.file ? code(`${f.file}${f.line ? `:${f.line}` : ''}`) : '',
-            text(f.message),
-            text(f.fix),
-          ]),
-        )
-      : 'None.',
-  );
+  parts.push(app.openFindings.length ? findingsTable(app.openFindings) : 'None.');
   if (app.acknowledged.length) {
     parts.push('### Acknowledged findings');
     parts.push(app.acknowledged.map((a) => `- ${code(a.rule, false)}: ${text(a.reason)}`).join('\n'));
@@ -245,19 +245,7 @@ export function packetMarkdown(disclosure: Disclosure, posture?: Posture): strin
       )
     : 'The package carries no External Client App and no Connected App.';
   const project = disclosure.projectFindings.length
-    ? [
-        '## Project findings',
-        table(
-          ['Severity', 'Rule', 'Where', 'Finding', 'Fix'],
-          disclosure.projectFindings.map((f) => [
-            f.severity,
-            code(f.rule),
-            f.file ? code(`${f.file}${f.line ? `:${f.line}` : ''}`) : '',
-            text(f.message),
-            text(f.fix),
-          ]),
-        ),
-      ]
+    ? ['## Project findings', findingsTable(disclosure.projectFindings)]
     : [];
   return (
     [...head, '## Summary', summary, ...disclosure.apps.map(appSection), ...project, postureSection(posture)].join(
