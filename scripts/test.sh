@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set-up command 2: builds, lints and runs every test suite, including the end-to-end suite in the real sf CLI.
-# Nothing may be skipped here: ECA_TESTS_MUST_RUN=1 makes a suite that cannot run (no sf, no xmllint, no corpus) fail,
-# and makes a run that skipped a test, or passed none, fail (test/helpers/requirements.ts, count-reporter.ts).
+# Nothing may be skipped here: ECA_TESTS_MUST_RUN=1 makes a suite that cannot run (no sf, no xmllint, no chromium,
+# no corpus) fail, and makes a run that skipped a test, or passed none, fail (requirements.ts, count-reporter.ts).
 source "$(dirname "$0")/env.sh"
 SF_CLI_VERSION="2.150.6"
 SF_CLI_DIR="$CACHE_DIR/sf-cli"
@@ -11,6 +11,14 @@ if ! command -v xmllint >/dev/null 2>&1; then
     (apt-get update -qq && apt-get install -y -qq libxml2-utils) >&2
   else
     echo "xmllint is missing: install libxml2-utils" >&2; exit 1
+  fi
+fi
+# test/lib/review-html.test.ts renders the review's HTML pages in headless Chromium (the distribution's package)
+if ! command -v chromium >/dev/null 2>&1 && [ -z "${CHROMIUM_BIN:-}" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    (apt-get update -qq && apt-get install -y -qq chromium) >&2
+  else
+    echo "chromium is missing: install the chromium package, or set CHROMIUM_BIN" >&2; exit 1
   fi
 fi
 if [ ! -x "$SF_CLI_DIR/node_modules/.bin/sf" ] || ! grep -q "\"version\": \"$SF_CLI_VERSION\"" "$SF_CLI_DIR/node_modules/@salesforce/cli/package.json" 2>/dev/null; then

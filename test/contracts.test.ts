@@ -92,6 +92,13 @@ describe('--json results (schemas/)', () => {
       ],
       code: 0,
     },
+    { name: 'review, nothing to raise', from: 'examples/acme-isv', args: ['eca', 'review', '--dry-run'], code: 0 },
+    {
+      name: 'review, HTML with something to raise',
+      from: 'test/fixtures/review',
+      args: ['eca', 'review', '--format', 'html', '--output-dir', 'review'],
+      code: 1,
+    },
   ];
 
   it('cover every command', () => {

@@ -5,16 +5,16 @@ import { Rule, finding } from './rule.js';
 
 /** Secrets committed to the project. The secret values themselves never reach a finding. */
 
-const PRIVATE_KEY = /-----BEGIN (?:RSA |EC |DSA |ENCRYPTED |OPENSSH )?PRIVATE KEY-----/;
+export const PRIVATE_KEY = /-----BEGIN (?:RSA |EC |DSA |ENCRYPTED |OPENSSH )?PRIVATE KEY-----/;
 const CONNECTED_APP_SECRETS = ['consumerSecret'];
 
-function secretElementsOf(file: CatalogFile): string[] {
+export function secretElementsOf(file: CatalogFile): string[] {
   if (file.kind === 'connectedApp') return CONNECTED_APP_SECRETS;
   return file.type ? ecaType(file.type.name).secretElements : [];
 }
 
 /** Secret-bearing elements anywhere below the root (ConnectedApp nests its secret in oauthConfig). */
-function findElements(
+export function findElements(
   root: NonNullable<CatalogFile['doc']>['root'],
   names: string[],
 ): Array<NonNullable<ReturnType<typeof child>>> {

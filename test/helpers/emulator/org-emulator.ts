@@ -13,6 +13,7 @@ import { basename, dirname, join } from 'node:path';
 import { RegistryAccess } from '@salesforce/source-deploy-retrieve';
 import { XMLParser } from 'fast-xml-parser';
 import JSZip from 'jszip';
+import { answerPostureQuery, readPostureMetadata, type PostureData } from './posture.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Public types
@@ -63,6 +64,8 @@ export type EmulatorOptions = {
   checkToken?: boolean;
   /** Usernames of the org's users besides `username` (execution users for the client credentials flow). */
   users?: string[];
+  /** Records behind the security-posture queries (posture.ts); without it those queries answer 404. */
+  posture?: PostureData;
 };
 
 export type RequestLog = {
@@ -255,6 +258,8 @@ export class OrgEmulator {
   public readonly accessToken: string;
   public readonly userId: string;
   public deployValidator?: DeployValidator;
+  /** Security-posture records; tests edit them to flip a verdict. */
+  public posture?: PostureData;
 
   private faults: ActiveFault[] = [];
   private readonly retrieveJobs = new Map<string, RetrieveJob>();
@@ -279,6 +284,7 @@ export class OrgEmulator {
     this.accessToken = `${options.orgId}!FAKE.${randomBytes(12).toString('hex')}`;
     this.userId = `005${options.orgId.slice(3)}`;
     this.deployValidator = options.deployValidator;
+    this.posture = options.posture;
     for (const c of options.components ?? []) this.putComponent(c);
   }
 
@@ -557,6 +563,8 @@ export class OrgEmulator {
         ],
       });
     }
+    const posture = this.posture && answerPostureQuery('data', soql, this.posture);
+    if (posture) return json(posture.status, posture.body);
     return json(404, NOT_FOUND);
   }
 
@@ -566,6 +574,8 @@ export class OrgEmulator {
       json(200, { size: 0, totalSize: 0, done: true, queryLocator: null, entityTypeName: entity, records: [] });
     if (from === 'sourcemember' && this.isScratch) return empty('SourceMember');
     if (from === 'package2' || from === 'package2version' || from === 'subscriberpackage') return empty(from);
+    const posture = this.posture && answerPostureQuery('tooling', soql, this.posture);
+    if (posture) return json(posture.status, posture.body);
     return json(404, NOT_FOUND);
   }
 
@@ -650,6 +660,12 @@ export class OrgEmulator {
       }
       case 'describeMetadata':
         return ok(this.describeMetadata());
+      case 'readMetadata': {
+        const names = asArray(args.fullNames as string | string[] | undefined).map(str);
+        const read = this.posture && readPostureMetadata(str(args.type), names, this.posture);
+        if (read) return ok(read as XmlObject);
+        return xmlReply(500, soapFaultXml('INVALID_TYPE', `readMetadata of ${str(args.type)} is not emulated`));
+      }
       default:
         return xmlReply(500, soapFaultXml('INVALID_OPERATION', `operation ${op} is not emulated`));
     }
