@@ -1,4 +1,7 @@
-import { pathToFileURL } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SarifBuilder, SarifResultBuilder, SarifRuleBuilder, SarifRunBuilder } from 'node-sarif-builder';
 import type { Log, Result } from 'sarif';
 import { FORCEIGNORE } from './forceignore.js';
@@ -70,4 +73,27 @@ export function sarifLog(result: CheckResult, rules: readonly Rule[], tool: Sari
 
 export function sarifText(log: Log): string {
   return JSON.stringify(log, null, 2) + '\n';
+}
+
+/** This plugin as the SARIF tool: name, version and home from its package.json. */
+export function pluginTool(): SarifTool {
+  const pjson = JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as {
+    name: string;
+    version: string;
+    homepage?: string;
+  };
+  return { name: pjson.name, version: pjson.version, informationUri: pjson.homepage };
+}
+
+/**
+ * Writes the log to `file` (relative to `base`) through a temporary file in the same folder and a rename, so a
+ * code-scanning upload never reads half a log. Returns the full path.
+ */
+export async function writeSarif(base: string, file: string, log: Log): Promise<string> {
+  const target = resolve(base, file);
+  await mkdir(dirname(target), { recursive: true });
+  const partial = `${target}.${process.pid}.partial`;
+  await writeFile(partial, sarifText(log));
+  await rename(partial, target);
+  return target;
 }
