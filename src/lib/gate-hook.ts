@@ -90,7 +90,7 @@ export async function runPackageGate(command: HostCommand, io: GateIo): Promise<
   let outcome: GateOutcome;
   try {
     outcome = await runGate(io.cwd, { package: asString(values.package), path: asString(values.path) });
-    const sarif = outcome.project.settings.sarif;
+    const sarif = outcome.project.settings?.sarif;
     if (sarif) {
       const written = await writeSarif(outcome.project.root, sarif, sarifLog(outcome.result, RULES, pluginTool(), outcome.project.root));
       io.stderr(messages.getMessage('info.sarif', [written]) + '\n');

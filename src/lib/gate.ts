@@ -38,10 +38,10 @@ const PACKAGE_ID = /^0Ho/;
  */
 function packageDirOfPackage(project: Project, value: string): PackageDir | undefined {
   const names = new Set([value]);
-  const aliased = project.packageAliases[value];
+  const aliased = project.packageAliases?.[value];
   if (aliased) names.add(aliased);
   if (PACKAGE_ID.test(value)) {
-    for (const [alias, id] of Object.entries(project.packageAliases)) if (sameId(id, value)) names.add(alias);
+    for (const [alias, id] of Object.entries(project.packageAliases ?? {})) if (sameId(id, value)) names.add(alias);
   }
   return project.packageDirs.find((d) => d.package !== undefined && names.has(d.package));
 }
@@ -97,6 +97,6 @@ export async function runGate(cwd: string, request: GateRequest): Promise<GateOu
   const catalog = await buildCatalog(project, { denies: forceIgnore.denies });
   const scoped = catalogOfDir(catalog, target.packageDir);
   const findings = runRules(catalog, {}).filter((f) => concernsDir(f, scoped, target.packageDir));
-  const failOn: FailOn = project.settings.failOn ?? 'error';
+  const failOn: FailOn = project.settings?.failOn ?? 'error';
   return { project, target, result: checkResult(scoped, findings, failOn) };
 }

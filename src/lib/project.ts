@@ -44,8 +44,8 @@ export type Project = {
   sourceApiVersion?: string;
   acknowledgements: Acknowledgement[];
   /** alias → package id (0Ho) or package version id (04t) */
-  packageAliases: Record<string, string>;
-  settings: ProjectSettings;
+  packageAliases?: Record<string, string>;
+  settings?: ProjectSettings;
 };
 
 /** Walks up from `start` to the folder that holds sfdx-project.json. */
