@@ -12,6 +12,9 @@
  *   check(big)     / project convert source(big)          peak RSS    aim ≤ 0.6
  *   prepare        / project retrieve start (same members, same emulated Dev Hub)   reported, when available
  *
+ * and, from scripts/bench-gate.mjs, what the gate inside sf package version create costs: unrelated commands with
+ * the plugin linked and with no plugin (aim: under 20 ms more), and package version create with and without it.
+ *
  * The example project is examples/acme-isv when it exists, else test/e2e/fixtures/passing. The big project
  * (20,000 ordinary metadata files + 200 ECAs) is made by scripts/make-big-project.mjs and cached in .bench/.
  * Peak memory is /usr/bin/time's %M (max RSS of the largest process in the tree, in KB), or, without it, the
@@ -24,6 +27,7 @@ import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DEFAULT_DEV_HUB_ORG_ID, ecaHeader, makeBigProject } from './make-big-project.mjs';
+import { gateSection } from './bench-gate.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BENCH = join(ROOT, '.bench');
@@ -713,6 +717,7 @@ async function main() {
   ];
 
   ratios.push(...(await prepareSection(ctx)));
+  await gateSection({ ctx, measure, median, table, fmtMs, reps: REPS, root: ROOT });
   if (PROFILE) await profile(ctx);
 
   console.log('\n=== ratios (medians) ===');
