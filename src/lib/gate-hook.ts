@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { Messages } from '@salesforce/core/messages';
 import { SfError } from '@salesforce/core/sfError';
 import { EXIT } from './flags.js';
@@ -79,6 +81,22 @@ function stop(error: SfError, command: HostCommand, io: GateIo, json: boolean, o
   return new GateStop(error);
 }
 
+/**
+ * --flags-dir DIR gives flags as files named after them (sf's own preparse hook reads them when the command parses,
+ * after prerun), so a package or path given that way is read here the same way: the first line that is no comment.
+ */
+async function fromFlagsDir(dir: string, cwd: string, names: string[]): Promise<string | undefined> {
+  for (const name of names) {
+    const text = await readFile(join(resolve(cwd, dir), name), 'utf8').catch(() => undefined);
+    const line = text
+      ?.split(/\r?\n/)
+      .map((l) => l.trim())
+      .find((l) => l !== '' && !l.startsWith('#') && !l.startsWith('//'));
+    if (line) return line;
+  }
+  return undefined;
+}
+
 export async function runPackageGate(command: HostCommand, io: GateIo): Promise<void> {
   const json = wantsJson(io.argv, io.env);
   if (skipRequested(io.env)) {
@@ -87,9 +105,16 @@ export async function runPackageGate(command: HostCommand, io: GateIo): Promise<
   }
   const values = hostFlagValues(io.argv, command.flags);
   const asString = (v: string | boolean | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
+  let pkg = asString(values.package);
+  let path = asString(values.path);
+  const flagsDir = asString(values['flags-dir']);
+  if (flagsDir && pkg === undefined && path === undefined) {
+    pkg = await fromFlagsDir(flagsDir, io.cwd, ['package', 'p']);
+    path = pkg === undefined ? await fromFlagsDir(flagsDir, io.cwd, ['path', 'd']) : undefined;
+  }
   let outcome: GateOutcome;
   try {
-    outcome = await runGate(io.cwd, { package: asString(values.package), path: asString(values.path) });
+    outcome = await runGate(io.cwd, { package: pkg, path });
     const sarif = outcome.project.settings?.sarif;
     if (sarif) {
       const written = await writeSarif(outcome.project.root, sarif, sarifLog(outcome.result, RULES, pluginTool(), outcome.project.root));

@@ -122,7 +122,15 @@ async function hookRun(cwd: string, argv: string[], env: NodeJS.ProcessEnv = {})
   let stdout = '';
   let stderr = '';
   const io: GateIo = { argv, env, cwd, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) };
-  const command = { name: 'PackageVersionCreateCommand', flags: { package: { char: 'p', type: 'option' as const }, path: { char: 'd', type: 'option' as const }, json: { type: 'boolean' as const } } };
+  const command = {
+    name: 'PackageVersionCreateCommand',
+    flags: {
+      package: { char: 'p', type: 'option' as const },
+      path: { char: 'd', type: 'option' as const },
+      json: { type: 'boolean' as const },
+      'flags-dir': { type: 'option' as const },
+    },
+  };
   try {
     await runPackageGate(command, io);
     return { exit: 0, stdout, stderr };
@@ -169,6 +177,17 @@ describe('runPackageGate', () => {
       expect(r.stderr).toContain('gate passed');
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads the package from --flags-dir as sf does, unless the command line names one', async () => {
+    const flagsDir = mkdtempSync(join(tmpdir(), 'eca-gate-flags-'));
+    try {
+      writeFileSync(join(flagsDir, 'package'), '# the package to build\nBilling\n');
+      expect((await hookRun(root, ['--flags-dir', flagsDir])).stderr).toContain('package directory billing');
+      expect((await hookRun(root, ['--flags-dir', flagsDir, '-p', 'Nope'])).stderr).toContain('"Nope"');
+    } finally {
+      rmSync(flagsDir, { recursive: true, force: true });
     }
   });
 
