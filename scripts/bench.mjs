@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /*
- * npm run bench  (node scripts/bench.mjs [--reps 5] [--no-build] [--no-prepare] [--profile] [--keep])
+ * npm run bench  (node scripts/bench.mjs [--reps 5] [--no-build] [--no-prepare] [--profile] [--keep] [--gate-only])
  *
  * Runs the plugin's commands inside the real sf CLI (linked into a throwaway HOME), side by side with sf's own
  * commands on the same projects, interleaved round by round, and prints every sample, the medians and these ratios:
@@ -55,8 +55,9 @@ const BUILD = !flag('--no-build');
 const PREPARE = !flag('--no-prepare');
 const PROFILE = flag('--profile');
 const KEEP = flag('--keep');
+const GATE_ONLY = flag('--gate-only');
 if (flag('--help') || flag('-h')) {
-  console.log('usage: node scripts/bench.mjs [--reps N] [--no-build] [--no-prepare] [--profile] [--keep]');
+  console.log('usage: node scripts/bench.mjs [--reps N] [--no-build] [--no-prepare] [--profile] [--keep] [--gate-only]');
   process.exit(0);
 }
 
@@ -643,6 +644,11 @@ async function profile(ctx) {
 async function main() {
   const t0 = performance.now();
   const ctx = await setup();
+  if (GATE_ONLY) {
+    await gateSection({ ctx, measure, median, table, fmtMs, reps: REPS, root: ROOT });
+    if (!KEEP) await rm(ctx.home, { recursive: true, force: true });
+    return;
+  }
   const exampleFiles = await countFiles(join(ctx.example));
   console.log(`sf: ${ctx.sfVersion.split('\n')[0]} (${SF_BIN})`);
   console.log(
