@@ -57,7 +57,9 @@ const PROFILE = flag('--profile');
 const KEEP = flag('--keep');
 const GATE_ONLY = flag('--gate-only');
 if (flag('--help') || flag('-h')) {
-  console.log('usage: node scripts/bench.mjs [--reps N] [--no-build] [--no-prepare] [--profile] [--keep] [--gate-only]');
+  console.log(
+    'usage: node scripts/bench.mjs [--reps N] [--no-build] [--no-prepare] [--profile] [--keep] [--gate-only]',
+  );
   process.exit(0);
 }
 
