@@ -77,27 +77,38 @@ export async function gateSection({ ctx, measure, median, table, fmtMs, reps, ro
       ),
     );
     const hook = hookInProcess(root, Math.max(3, reps));
+    // on a shared machine a run can take twice as long as the next one; differences are taken within each round
+    // (the two runs sit side by side in time), then their median, and beside it the difference of the fastest runs
+    const paired = (a, b) => median(samples.get(a).map((ms, i) => ms - samples.get(b)[i]));
+    const fastest = (a, b) => Math.min(...samples.get(a)) - Math.min(...samples.get(b));
+    const rows = [
+      ['plugin linked vs none: sf --version (no command runs, no hook)', 'version-linked', 'version-bare', true],
+      ['plugin linked vs none: sf alias list (prerun hook runs)', 'alias-linked', 'alias-bare', true],
+      ['package version create: gate runs vs no plugin', 'pvc-gate', 'pvc-bare', false],
+      ['package version create: gate runs vs SF_ECA_SKIP_GATE=true', 'pvc-gate', 'pvc-skip', false],
+    ].map(([name, a, b, aimed]) => {
+      const ms = paired(a, b);
+      return [
+        name,
+        fmtMs(ms),
+        fmtMs(fastest(a, b)),
+        aimed ? `< ${HOOK_AIM_MS}` : 'report',
+        aimed ? (ms < HOOK_AIM_MS ? 'ok' : 'OVER') : '',
+      ];
+    });
     const hookImport = median(hook.map((h) => h.importMs));
     const hookCall = median(hook.map((h) => h.callUs));
-    const rows = [
-      ['plugin linked vs none: sf --version (no command runs, no hook)', med('version-linked') - med('version-bare')],
-      ['plugin linked vs none: sf alias list (prerun hook runs)', med('alias-linked') - med('alias-bare')],
-      ['hook module import, in-process (once per sf command)', hookImport],
-      ['hook call for an unrelated command, in-process (µs)', hookCall],
-      ['gate on package version create: linked vs none', med('pvc-gate') - med('pvc-bare')],
-      ['gate on package version create: gate vs SF_ECA_SKIP_GATE', med('pvc-gate') - med('pvc-skip')],
-    ];
+    rows.push([
+      'hook module import, in-process, once per sf command',
+      hookImport.toFixed(1),
+      '',
+      `< ${HOOK_AIM_MS}`,
+      hookImport < HOOK_AIM_MS ? 'ok' : 'OVER',
+    ]);
+    rows.push(['hook call for an unrelated command, in-process (µs)', hookCall.toFixed(2), '', 'report', '']);
     console.log('');
     console.log(
-      table(
-        rows.map(([name, ms], i) => [
-          name,
-          i === 3 ? ms.toFixed(2) : fmtMs(ms),
-          i <= 2 ? `< ${HOOK_AIM_MS} ms` : 'report',
-          i <= 2 ? (ms < HOOK_AIM_MS ? 'ok' : 'OVER (noisy: see samples)') : '',
-        ]),
-        ['overhead (difference of medians)', 'ms', 'aim', 'verdict'],
-      ),
+      table(rows, ['overhead', 'ms (median of paired differences)', 'ms (fastest vs fastest)', 'aim ms', 'verdict']),
     );
   } finally {
     await rm(bare, { recursive: true, force: true });
