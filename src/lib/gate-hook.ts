@@ -2,13 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Messages } from '@salesforce/core/messages';
 import { SfError } from '@salesforce/core/sfError';
-import { EXIT } from './flags.js';
-import { runGate, type GateOutcome } from './gate.js';
+import { EXIT } from './exit-codes.js';
+import type { GateOutcome } from './gate.js';
 import { hostFlagValues, wantsJson, type HostFlags } from './host-argv.js';
-import { printCheckResult, summaryLine, type Printer } from './output.js';
-import { projectPath } from './project.js';
-import { RULES } from './rules/index.js';
-import { pluginTool, sarifLog, writeSarif } from './sarif.js';
+import type { Printer } from './output.js';
 
 /**
  * What the prerun hook does once it knows the command is package version create: run the gate, say one line when
@@ -67,11 +64,12 @@ function sfStyleError(error: SfError): string {
   return `Error (${error.name}): ${error.message}${actions}\n`;
 }
 
-function stop(error: SfError, command: HostCommand, io: GateIo, json: boolean, outcome?: GateOutcome): GateStop {
+async function stop(error: SfError, command: HostCommand, io: GateIo, json: boolean, outcome?: GateOutcome): Promise<GateStop> {
   if (json) {
     io.stdout(JSON.stringify(envelope(error, command), null, 2) + '\n');
   } else {
     if (outcome) {
+      const { printCheckResult } = await import('./output.js');
       const toStderr: Printer = { log: (m = '') => io.stderr(m + '\n'), styledHeader: (t) => io.stderr(`=== ${t}\n\n`) };
       printCheckResult(toStderr, outcome.result);
       io.stderr('\n');
@@ -112,6 +110,14 @@ export async function runPackageGate(command: HostCommand, io: GateIo): Promise<
     pkg = await fromFlagsDir(flagsDir, io.cwd, ['package', 'p']);
     path = pkg === undefined ? await fromFlagsDir(flagsDir, io.cwd, ['path', 'd']) : undefined;
   }
+  // only now the checklist's modules: a skipped gate costs no more than its message
+  const [{ runGate }, { summaryLine }, { projectPath }, { RULES }, { pluginTool, sarifLog, writeSarif }] = await Promise.all([
+    import('./gate.js'),
+    import('./output.js'),
+    import('./project.js'),
+    import('./rules/index.js'),
+    import('./sarif.js'),
+  ]);
   let outcome: GateOutcome;
   try {
     outcome = await runGate(io.cwd, { package: pkg, path });
@@ -129,7 +135,7 @@ export async function runPackageGate(command: HostCommand, io: GateIo): Promise<
     const cause = error instanceof SfError ? error : SfError.wrap(error as Error);
     const cannotRun = messages.createError('error.CannotRun', [cause.message], [SKIP_GATE_ENV], EXIT.cannotRun);
     cannotRun.actions = [...(cause.actions ?? []), ...(cannotRun.actions ?? [])];
-    throw stop(cannotRun, command, io, json);
+    throw await stop(cannotRun, command, io, json);
   }
   const dir = projectPath(outcome.project, outcome.target.packageDir.fullPath) || '.';
   if (outcome.result.passed) {
@@ -138,5 +144,5 @@ export async function runPackageGate(command: HostCommand, io: GateIo): Promise<
   }
   const failed = messages.createError('error.GateFailed', [dir, summaryLine(outcome.result)], [SKIP_GATE_ENV], EXIT.gateFailed);
   failed.setData(outcome.result);
-  throw stop(failed, command, io, json, outcome);
+  throw await stop(failed, command, io, json, outcome);
 }
