@@ -27,7 +27,7 @@ describe('isPackageVersionCreate', () => {
 });
 
 /** Runs the built hook for one command in a fresh Node and lists every module it loaded after itself. */
-function modulesLoadedFor(commandId: string): string[] {
+function modulesLoadedFor(commandId: string, env: NodeJS.ProcessEnv = {}): string[] {
   const script = `
     import { registerHooks } from 'node:module';
     const loaded = [];
@@ -41,7 +41,7 @@ function modulesLoadedFor(commandId: string): string[] {
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
     cwd: join(REPO, 'examples', 'acme-isv'),
     encoding: 'utf8',
-    env: { ...process.env, SF_ECA_SKIP_GATE: '' },
+    env: { ...process.env, SF_ECA_SKIP_GATE: '', ...env },
   });
   expect(r.status, r.stderr).toBe(0);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as string[];
@@ -56,5 +56,13 @@ describe('cost of the hook', () => {
     const loaded = modulesLoadedFor('package:version:create');
     expect(loaded.some((url) => url.endsWith('/lib/lib/gate-hook.js'))).toBe(true);
     expect(loaded.some((url) => url.includes('/@salesforce/core/'))).toBe(true);
+    // the gate needs no command framework: sf-plugins-core alone costs more than half a second to load
+    expect(loaded.filter((url) => url.includes('/@salesforce/sf-plugins-core/'))).toEqual([]);
+  });
+
+  it('loads only its messages when the gate is skipped', () => {
+    const loaded = modulesLoadedFor('package:version:create', { SF_ECA_SKIP_GATE: 'true' });
+    expect(loaded.some((url) => url.endsWith('/lib/lib/gate-hook.js'))).toBe(true);
+    expect(loaded.filter((url) => /\/lib\/lib\/(gate|catalog|rules\/index)\.js$/.test(url))).toEqual([]);
   });
 });
