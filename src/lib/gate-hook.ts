@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { Messages } from '@salesforce/core/messages';
 import { SfError } from '@salesforce/core/sfError';
 import { EXIT } from './exit-codes.js';
-import type { GateOutcome } from './gate.js';
+import type { GateOutcome, GateRequest } from './gate.js';
 import { hostFlagValues, wantsJson, type HostFlags } from './host-argv.js';
 import type { Printer } from './output.js';
 
@@ -95,21 +95,24 @@ async function fromFlagsDir(dir: string, cwd: string, names: string[]): Promise<
   return undefined;
 }
 
+/** What the host command was asked to build: its --package or --path, on the command line or in --flags-dir. */
+async function requestOf(command: HostCommand, io: GateIo): Promise<GateRequest> {
+  const values = hostFlagValues(io.argv, command.flags);
+  const asString = (v: string | boolean | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
+  const request = { package: asString(values.package), path: asString(values.path) };
+  const flagsDir = asString(values['flags-dir']);
+  if (!flagsDir || request.package !== undefined || request.path !== undefined) return request;
+  const pkg = await fromFlagsDir(flagsDir, io.cwd, ['package', 'p']);
+  return pkg !== undefined ? { package: pkg } : { path: await fromFlagsDir(flagsDir, io.cwd, ['path', 'd']) };
+}
+
 export async function runPackageGate(command: HostCommand, io: GateIo): Promise<void> {
   const json = wantsJson(io.argv, io.env);
   if (skipRequested(io.env)) {
     io.stderr(messages.getMessage('info.skipped', [SKIP_GATE_ENV]) + '\n');
     return;
   }
-  const values = hostFlagValues(io.argv, command.flags);
-  const asString = (v: string | boolean | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
-  let pkg = asString(values.package);
-  let path = asString(values.path);
-  const flagsDir = asString(values['flags-dir']);
-  if (flagsDir && pkg === undefined && path === undefined) {
-    pkg = await fromFlagsDir(flagsDir, io.cwd, ['package', 'p']);
-    path = pkg === undefined ? await fromFlagsDir(flagsDir, io.cwd, ['path', 'd']) : undefined;
-  }
+  const request = await requestOf(command, io);
   // only now the checklist's modules: a skipped gate costs no more than its message
   const [{ runGate }, { summaryLine }, { projectPath }, { RULES }, { pluginTool, sarifLog, writeSarif }] = await Promise.all([
     import('./gate.js'),
@@ -120,7 +123,7 @@ export async function runPackageGate(command: HostCommand, io: GateIo): Promise<
   ]);
   let outcome: GateOutcome;
   try {
-    outcome = await runGate(io.cwd, { package: pkg, path });
+    outcome = await runGate(io.cwd, request);
     const sarif = outcome.project.settings?.sarif;
     if (sarif) {
       const written = await writeSarif(outcome.project.root, sarif, sarifLog(outcome.result, RULES, pluginTool(), outcome.project.root));
