@@ -64,13 +64,22 @@ function sfStyleError(error: SfError): string {
   return `Error (${error.name}): ${error.message}${actions}\n`;
 }
 
-async function stop(error: SfError, command: HostCommand, io: GateIo, json: boolean, outcome?: GateOutcome): Promise<GateStop> {
+async function stop(
+  error: SfError,
+  command: HostCommand,
+  io: GateIo,
+  json: boolean,
+  outcome?: GateOutcome,
+): Promise<GateStop> {
   if (json) {
     io.stdout(JSON.stringify(envelope(error, command), null, 2) + '\n');
   } else {
     if (outcome) {
       const { printCheckResult } = await import('./output.js');
-      const toStderr: Printer = { log: (m = '') => io.stderr(m + '\n'), styledHeader: (t) => io.stderr(`=== ${t}\n\n`) };
+      const toStderr: Printer = {
+        log: (m = '') => io.stderr(m + '\n'),
+        styledHeader: (t) => io.stderr(`=== ${t}\n\n`),
+      };
       printCheckResult(toStderr, outcome.result);
       io.stderr('\n');
     }
@@ -114,19 +123,24 @@ export async function runPackageGate(command: HostCommand, io: GateIo): Promise<
   }
   const request = await requestOf(command, io);
   // only now the checklist's modules: a skipped gate costs no more than its message
-  const [{ runGate }, { summaryLine }, { projectPath }, { RULES }, { pluginTool, sarifLog, writeSarif }] = await Promise.all([
-    import('./gate.js'),
-    import('./output.js'),
-    import('./project.js'),
-    import('./rules/index.js'),
-    import('./sarif.js'),
-  ]);
+  const [{ runGate }, { summaryLine }, { projectPath }, { RULES }, { pluginTool, sarifLog, writeSarif }] =
+    await Promise.all([
+      import('./gate.js'),
+      import('./output.js'),
+      import('./project.js'),
+      import('./rules/index.js'),
+      import('./sarif.js'),
+    ]);
   let outcome: GateOutcome;
   try {
     outcome = await runGate(io.cwd, request);
     const sarif = outcome.project.settings?.sarif;
     if (sarif) {
-      const written = await writeSarif(outcome.project.root, sarif, sarifLog(outcome.result, RULES, pluginTool(), outcome.project.root));
+      const written = await writeSarif(
+        outcome.project.root,
+        sarif,
+        sarifLog(outcome.result, RULES, pluginTool(), outcome.project.root),
+      );
       io.stderr(messages.getMessage('info.sarif', [written]) + '\n');
     }
   } catch (error) {
@@ -145,7 +159,12 @@ export async function runPackageGate(command: HostCommand, io: GateIo): Promise<
     io.stderr(messages.getMessage('info.passed', [dir, summaryLine(outcome.result), SKIP_GATE_ENV]) + '\n');
     return;
   }
-  const failed = messages.createError('error.GateFailed', [dir, summaryLine(outcome.result)], [SKIP_GATE_ENV], EXIT.gateFailed);
+  const failed = messages.createError(
+    'error.GateFailed',
+    [dir, summaryLine(outcome.result)],
+    [SKIP_GATE_ENV],
+    EXIT.gateFailed,
+  );
   failed.setData(outcome.result);
   throw await stop(failed, command, io, json, outcome);
 }

@@ -3,7 +3,14 @@ import { Messages } from '@salesforce/core/messages';
 import { buildCatalog, type Catalog } from './catalog.js';
 import { readForceIgnore } from './forceignore.js';
 import { sameId } from './ids.js';
-import { defaultPackageDir, findProjectRoot, loadProject, packageDirOf, type PackageDir, type Project } from './project.js';
+import {
+  defaultPackageDir,
+  findProjectRoot,
+  loadProject,
+  packageDirOf,
+  type PackageDir,
+  type Project,
+} from './project.js';
 import { checkResult, type CheckResult, type FailOn } from './report.js';
 import { runRules, unmatchedAcknowledgement, type Finding } from './rules/index.js';
 import { privateKey, secretInSource } from './rules/secrets.js';
@@ -28,7 +35,11 @@ export type GateTarget = {
 export type GateOutcome = { project: Project; target: GateTarget; result: CheckResult };
 
 /** Rules whose findings block any package version of the project, wherever their file lies. */
-const PROJECT_WIDE_RULES: ReadonlySet<string> = new Set([secretInSource.id, privateKey.id, unmatchedAcknowledgement.id]);
+const PROJECT_WIDE_RULES: ReadonlySet<string> = new Set([
+  secretInSource.id,
+  privateKey.id,
+  unmatchedAcknowledgement.id,
+]);
 
 const PACKAGE_ID = /^0Ho/;
 
@@ -78,7 +89,9 @@ function inDir(path: string | undefined, dir: PackageDir): boolean {
  * its files. Rules still run over the whole catalog, so duplicates and links across directories are seen.
  */
 export function catalogOfDir(catalog: Catalog, dir: PackageDir): Catalog {
-  const apps = new Map([...catalog.apps].filter(([, app]) => [...app.headers, ...app.plugins].some((f) => inDir(f.path, dir))));
+  const apps = new Map(
+    [...catalog.apps].filter(([, app]) => [...app.headers, ...app.plugins].some((f) => inDir(f.path, dir))),
+  );
   const files = catalog.files.filter((f) => inDir(f.path, dir) || (f.app !== undefined && apps.has(f.app)));
   return { ...catalog, apps, files };
 }

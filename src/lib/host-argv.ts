@@ -45,7 +45,13 @@ export function hostFlagValues(argv: readonly string[], flags: HostFlags): Recor
       if (!isLong && arg.length > 2) pending.unshift(`-${arg.slice(2)}`);
       continue;
     }
-    const inline = isLong ? (arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : undefined) : arg.length > 2 ? arg.slice(arg[2] === '=' ? 3 : 2) : undefined;
+    const inline = isLong
+      ? arg.includes('=')
+        ? arg.slice(arg.indexOf('=') + 1)
+        : undefined
+      : arg.length > 2
+        ? arg.slice(arg[2] === '=' ? 3 : 2)
+        : undefined;
     const value = inline ?? pending.shift();
     if (value !== undefined) values[name] = value;
   }

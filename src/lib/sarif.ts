@@ -37,7 +37,7 @@ function resultOf(f: Finding): SarifResultBuilder {
   const physical = result.locations![0].physicalLocation!;
   physical.artifactLocation!.uriBaseId = SRCROOT;
   // the line only: a finding has no column, and the builder's default 1..1 would mark an empty span
-  physical.region = { startLine: f.file ? f.line ?? 1 : 1 };
+  physical.region = { startLine: f.file ? (f.line ?? 1) : 1 };
   result.properties = { fix: f.fix, ...(f.app ? { app: f.app } : {}) };
   // an acknowledged finding stays in the log, suppressed with the project's written reason, as code scanning expects
   if (f.acknowledged) result.suppressions = [{ kind: 'external', status: 'accepted', justification: f.acknowledged }];

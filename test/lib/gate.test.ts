@@ -64,7 +64,9 @@ describe('resolveTarget', () => {
 
   it('names the project file and the value it cannot place', async () => {
     const project = await loadProject(root);
-    expect(() => resolveTarget(project, { package: 'Nope' }, root)).toThrow(/sfdx-project.json builds the package "Nope"/);
+    expect(() => resolveTarget(project, { package: 'Nope' }, root)).toThrow(
+      /sfdx-project.json builds the package "Nope"/,
+    );
     expect(() => resolveTarget(project, { path: 'elsewhere' }, root)).toThrow(/matches --path elsewhere/);
   });
 });
@@ -118,7 +120,11 @@ describe('runGate', () => {
 });
 
 /** What a user of sf sees: exit code, stdout, stderr. */
-async function hookRun(cwd: string, argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ exit: number; stdout: string; stderr: string }> {
+async function hookRun(
+  cwd: string,
+  argv: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ exit: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const io: GateIo = { argv, env, cwd, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) };
@@ -148,7 +154,9 @@ describe('runPackageGate', () => {
     expect(r.exit).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('=== App Billing');
-    expect(r.stderr).toMatch(/distribution-state .*billing\/main\/default\/externalClientApps\/Billing\.eca-meta\.xml:4/);
+    expect(r.stderr).toMatch(
+      /distribution-state .*billing\/main\/default\/externalClientApps\/Billing\.eca-meta\.xml:4/,
+    );
     expect(r.stderr).toContain('Error (GateFailedError): The External Client Apps of package directory billing');
     expect(r.stderr).toContain('no org was contacted');
     expect(r.stderr).toContain(`${SKIP_GATE_ENV}=true`);
@@ -159,8 +167,15 @@ describe('runPackageGate', () => {
     const r = await hookRun(root, ['--package', 'Billing', '--json']);
     expect(r.exit).toBe(1);
     expect(r.stderr).toBe('');
-    const envelope = JSON.parse(r.stdout) as Record<string, unknown> & { data: { findings: Array<{ rule: string }>; passed: boolean } };
-    expect(envelope).toMatchObject({ name: 'GateFailedError', status: 1, exitCode: 1, commandName: 'PackageVersionCreateCommand' });
+    const envelope = JSON.parse(r.stdout) as Record<string, unknown> & {
+      data: { findings: Array<{ rule: string }>; passed: boolean };
+    };
+    expect(envelope).toMatchObject({
+      name: 'GateFailedError',
+      status: 1,
+      exitCode: 1,
+      commandName: 'PackageVersionCreateCommand',
+    });
     expect(envelope.data.passed).toBe(false);
     expect(envelope.data.findings.map((f) => f.rule)).toContain('distribution-state');
     expect(envelope.actions).toEqual(expect.arrayContaining([expect.stringContaining(`${SKIP_GATE_ENV}=true`)]));
@@ -225,7 +240,10 @@ describe('runPackageGate', () => {
       const r = await hookRun(dir, []);
       expect(r.exit).toBe(0);
       expect(r.stderr).toContain(join(dir, 'reports', 'eca.sarif'));
-      const log = JSON.parse(readFileSync(join(dir, 'reports', 'eca.sarif'), 'utf8')) as { version: string; runs: Array<{ results: unknown[] }> };
+      const log = JSON.parse(readFileSync(join(dir, 'reports', 'eca.sarif'), 'utf8')) as {
+        version: string;
+        runs: Array<{ results: unknown[] }>;
+      };
       expect(log.version).toBe('2.1.0');
       expect(log.runs[0].results.length).toBeGreaterThan(0);
     } finally {

@@ -37,7 +37,12 @@ describe('hostFlagValues', () => {
 
   it('reads combined short booleans and keeps going', () => {
     const values = read('-xc', '-p', 'Acme', '--json');
-    expect(values).toMatchObject({ 'installation-key-bypass': true, 'code-coverage': true, package: 'Acme', json: true });
+    expect(values).toMatchObject({
+      'installation-key-bypass': true,
+      'code-coverage': true,
+      package: 'Acme',
+      json: true,
+    });
   });
 
   it('stops at --', () => {

@@ -15,7 +15,9 @@ import { RULES } from '../../src/lib/rules/index.js';
 import { catalogOf, IDS, SECRET_VALUES } from '../fixtures/fixtures.js';
 
 const require = createRequire(import.meta.url);
-const schema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8')) as object;
+const schema = JSON.parse(
+  readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'),
+) as object;
 // the schema's own language pattern ('...{2}]?$') is not a valid unicode regular expression
 // CommonJS modules: their class and plugin are the default export's `default`
 const ajv = new AjvDraft04.default({ allErrors: true, strict: false, unicodeRegExp: false });
@@ -27,7 +29,11 @@ const TOOL = { name: 'sf-plugin-eca', version: '1.2.3' };
 async function logOf(name: 'secrets' | 'acknowledged'): Promise<{ log: Log; root: string; findings: number }> {
   const catalog = await catalogOf(name);
   const result = check(catalog, { failOn: 'error', context: { devHubOrgId: IDS.ORG_A } });
-  return { log: sarifLog(result, RULES, TOOL, catalog.project.root), root: catalog.project.root, findings: result.findings.length };
+  return {
+    log: sarifLog(result, RULES, TOOL, catalog.project.root),
+    root: catalog.project.root,
+    findings: result.findings.length,
+  };
 }
 
 function expectValid(log: unknown): void {
@@ -46,7 +52,12 @@ describe('sarifLog', () => {
 
   it('the schema rejects what it must, so a pass above means something', () => {
     expect(validate({ version: '2.1.0' })).toBe(false);
-    expect(validate({ version: '2.1.0', runs: [{ tool: { driver: { name: 'x' } }, results: [{ level: 'fatal', message: { text: 'm' } }] }] })).toBe(false);
+    expect(
+      validate({
+        version: '2.1.0',
+        runs: [{ tool: { driver: { name: 'x' } }, results: [{ level: 'fatal', message: { text: 'm' } }] }],
+      }),
+    ).toBe(false);
   });
 
   it('lists every rule in the driver with its short description, help and default level', async () => {
@@ -86,7 +97,8 @@ describe('sarifLog', () => {
     const { log } = await logOf('secrets');
     const levels = new Set(log.runs[0].results!.map((r) => r.level));
     expect([...levels].every((l) => l === 'error' || l === 'warning' || l === 'note')).toBe(true);
-    for (const r of log.runs[0].results!) expect(r.locations?.[0].physicalLocation?.artifactLocation?.uri).toMatch(/\S/);
+    for (const r of log.runs[0].results!)
+      expect(r.locations?.[0].physicalLocation?.artifactLocation?.uri).toMatch(/\S/);
   });
 
   it('keeps acknowledged findings, suppressed with the written reason', async () => {
