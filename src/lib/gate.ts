@@ -11,7 +11,7 @@ import {
   type PackageDir,
   type Project,
 } from './project.js';
-import { checkResult, type CheckResult, type FailOn } from './report.js';
+import { checkResult, failOnOf, type CheckResult } from './report.js';
 import { runRules, unmatchedAcknowledgement, type Finding } from './rules/index.js';
 import { privateKey, secretInSource } from './rules/secrets.js';
 
@@ -110,6 +110,5 @@ export async function runGate(cwd: string, request: GateRequest): Promise<GateOu
   const catalog = await buildCatalog(project, { denies: forceIgnore.denies });
   const scoped = catalogOfDir(catalog, target.packageDir);
   const findings = runRules(catalog, {}).filter((f) => concernsDir(f, scoped, target.packageDir));
-  const failOn: FailOn = project.settings?.failOn ?? 'error';
-  return { project, target, result: checkResult(scoped, findings, failOn) };
+  return { project, target, result: checkResult(scoped, findings, failOnOf(project)) };
 }

@@ -150,11 +150,21 @@ function readSettings(raw: RawProject, text: string, projectFile: string): Proje
   const lineOf = (key: string): string => String(Math.max(1, lineOfOffset(text, text.indexOf(`"${key}"`))));
   const failOn = eca?.failOn;
   if (failOn !== undefined && !FAIL_ON_VALUES.includes(failOn as FailOn)) {
-    throw messages.createError('error.BadSetting', [projectFile, lineOf('failOn'), 'failOn', FAIL_ON_VALUES.map((v) => `"${v}"`).join(' or ')]);
+    throw messages.createError('error.BadSetting', [
+      projectFile,
+      lineOf('failOn'),
+      'failOn',
+      FAIL_ON_VALUES.map((v) => `"${v}"`).join(' or '),
+    ]);
   }
   const sarif = eca?.sarif;
   if (sarif !== undefined && (typeof sarif !== 'string' || sarif.trim() === '')) {
-    throw messages.createError('error.BadSetting', [projectFile, lineOf('sarif'), 'sarif', 'a file path relative to the project']);
+    throw messages.createError('error.BadSetting', [
+      projectFile,
+      lineOf('sarif'),
+      'sarif',
+      'a file path relative to the project',
+    ]);
   }
   return { ...(failOn ? { failOn: failOn as FailOn } : {}), ...(sarif ? { sarif: (sarif as string).trim() } : {}) };
 }

@@ -3,13 +3,15 @@
  * recipe run verbatim from a packed tarball without a terminal; and the shipped CI files checked against the
  * commands and flags that sf and the plugin really have.
  */
-import { spawn } from 'node:child_process';
-import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
-import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
+import { describeWhen } from '../helpers/requirements.js';
+import { ACCOUNT_HOME } from '../helpers/env.js';
+import { run as runCommand } from '../helpers/run.js';
+import { tempDir } from '../helpers/temp.js';
 import {
   PLUGIN_ROOT,
   SF_BIN,
@@ -20,13 +22,8 @@ import {
   makeHome,
   packPlugin,
   runSf,
-  sfChildEnv,
-  sfMissingReason,
+  sfMissing,
 } from './sf.js';
-
-const missing = sfMissingReason();
-if (missing) console.warn(`[e2e] gate suites SKIPPED: ${missing}`);
-const suite = (title: string): string => (missing ? `${title} — SKIPPED: ${missing}` : title);
 
 const BILLING_ID = '0Ho8c000000BiLLAAA';
 const SKIP = 'SF_ECA_SKIP_GATE';
@@ -65,7 +62,7 @@ function expectStoppedByGate(r: SfRunResult): void {
   expect(r.stderr).not.toMatch(SF_MISSING_HUB);
 }
 
-describe.skipIf(missing !== undefined)(suite('the gate inside sf package version create, plugin linked'), () => {
+describeWhen(sfMissing(), 'the gate inside sf package version create, plugin linked', () => {
   let home: string;
   let bad: string;
   let clean: string;
@@ -75,10 +72,6 @@ describe.skipIf(missing !== undefined)(suite('the gate inside sf package version
     await linkPluginInto(home);
     bad = await badPackageProject();
     clean = await copyProject(join(PLUGIN_ROOT, 'examples', 'acme-isv'));
-  });
-
-  afterAll(async () => {
-    for (const dir of [home, bad, clean]) if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it('stops a package with a bad ECA: exit 1, the findings, the skip switch, before any org call', async () => {
@@ -154,6 +147,9 @@ describe.skipIf(missing !== undefined)(suite('the gate inside sf package version
   });
 });
 
+const runBash = (script: string, options: Parameters<typeof runCommand>[2]): Promise<SfRunResult> =>
+  runCommand('bash', ['-e', '-c', script], options);
+
 /** The bash between the README's <!-- ci-recipe --> markers. */
 function readmeRecipe(): string {
   const readme = readFileSync(join(PLUGIN_ROOT, 'README.md'), 'utf8');
@@ -162,28 +158,7 @@ function readmeRecipe(): string {
   return block[1];
 }
 
-/** Runs a bash script with stdin closed and no terminal, as a CI runner does. */
-async function bash(script: string, cwd: string, env: NodeJS.ProcessEnv): Promise<SfRunResult> {
-  const started = performance.now();
-  const child = spawn('bash', ['-e', '-c', script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 600_000);
-  const exitCode = await new Promise<number>((done) => child.on('close', (code) => done(code ?? 1))).finally(() =>
-    clearTimeout(timer),
-  );
-  return {
-    args: ['bash', '-e', '-c', '<README recipe>'],
-    exitCode,
-    stdout,
-    stderr,
-    ms: Math.round(performance.now() - started),
-  };
-}
-
-describe.skipIf(missing !== undefined)(suite("the README's CI recipe, verbatim, without a terminal"), () => {
+describeWhen(sfMissing(), "the README's CI recipe, verbatim, without a terminal", () => {
   let home: string;
   let project: string;
   let packDir: string;
@@ -191,7 +166,7 @@ describe.skipIf(missing !== undefined)(suite("the README's CI recipe, verbatim, 
 
   beforeAll(async () => {
     home = await makeHome('eca-e2e-recipe-home-');
-    packDir = await mkdtemp(join(os.tmpdir(), 'eca-e2e-recipe-pack-'));
+    packDir = tempDir('eca-e2e-recipe-pack-');
     project = await copyProject(join(PLUGIN_ROOT, 'examples', 'acme-isv'));
     await editProject(project, (p) => {
       const [dir] = p.packageDirectories as Array<Record<string, unknown>>;
@@ -205,19 +180,19 @@ describe.skipIf(missing !== undefined)(suite("the README's CI recipe, verbatim, 
     expect(expected, 'the recipe names the tarball').toBeDefined();
     expect(tgz.endsWith(`/${expected!}`), `npm pack made ${tgz}, the recipe installs ${expected}`).toBe(true);
     await copyFile(tgz, join(project, expected!));
-    // sf on PATH, as after `npm install --global @salesforce/cli`; the user's npm cache so dependencies are not
-    // downloaded again
-    const env = sfChildEnv(home, {
-      npm_config_cache: process.env.npm_config_cache ?? join(os.userInfo().homedir, '.npm'),
-      npm_config_update_notifier: 'false',
+    // sf on PATH, as after `npm install --global @salesforce/cli`; stdin closed and no terminal, as on a CI runner;
+    // the account's npm cache, so the plugin's dependencies are not downloaded again
+    run = await runBash(recipe, {
+      cwd: project,
+      home,
+      timeoutMs: 600_000,
+      env: {
+        PATH: [dirname(SF_BIN), dirname(process.execPath), process.env.PATH].join(':'),
+        npm_config_cache: process.env.npm_config_cache ?? join(ACCOUNT_HOME, '.npm'),
+        npm_config_update_notifier: 'false',
+      },
     });
-    env.PATH = [dirname(SF_BIN), env.PATH].join(':');
-    run = await bash(recipe, project, env);
   }, 900_000);
-
-  afterAll(async () => {
-    for (const dir of [home, project, packDir]) if (dir) await rm(dir, { recursive: true, force: true });
-  });
 
   it('installs the plugin with no prompt', () => {
     expect(run.stderr + run.stdout).not.toContain('ExitPromptError');
@@ -270,7 +245,7 @@ function shellTexts(node: unknown): string[] {
   });
 }
 
-describe.skipIf(missing !== undefined)(suite('the shipped CI files use only commands and flags that exist'), () => {
+describeWhen(sfMissing(), 'the shipped CI files use only commands and flags that exist', () => {
   let home: string;
   let commands: CommandSpec[];
 
@@ -280,10 +255,6 @@ describe.skipIf(missing !== undefined)(suite('the shipped CI files use only comm
     const r = await runSf(['commands', '--json'], { home });
     expectExit(r, 0);
     commands = JSON.parse(r.stdout) as CommandSpec[];
-  });
-
-  afterAll(async () => {
-    if (home) await rm(home, { recursive: true, force: true });
   });
 
   function commandOf(words: string[]): { spec: CommandSpec; rest: string[] } | undefined {

@@ -208,7 +208,7 @@ describe('package directories and paths', () => {
 });
 
 describe('package names, aliases and plugins.eca settings', () => {
-  it('reads each directory\'s package, the aliases and the gate settings', async () => {
+  it("reads each directory's package, the aliases and the gate settings", async () => {
     const dir = projectWith(
       JSON.stringify({
         packageDirectories: [{ path: 'a', package: 'Pkg A', default: true }, { path: 'b' }],
