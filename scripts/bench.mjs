@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /*
- * npm run bench  (node scripts/bench.mjs [--reps 5] [--no-build] [--no-prepare] [--profile] [--keep])
+ * npm run bench  (node scripts/bench.mjs [--reps 5] [--no-build] [--no-prepare] [--profile] [--keep] [--gate-only])
  *
  * Runs the plugin's commands inside the real sf CLI (linked into a throwaway HOME), side by side with sf's own
  * commands on the same projects, interleaved round by round, and prints every sample, the medians and these ratios:
@@ -11,6 +11,9 @@
  *   check(big)     / project convert source(big)          time        aim ≤ 0.2
  *   check(big)     / project convert source(big)          peak RSS    aim ≤ 0.6
  *   prepare        / project retrieve start (same members, same emulated Dev Hub)   reported, when available
+ *
+ * and, from scripts/bench-gate.mjs, what the gate inside sf package version create costs: unrelated commands with
+ * the plugin linked and with no plugin (aim: under 20 ms more), and package version create with and without it.
  *
  * The example project is examples/acme-isv when it exists, else test/e2e/fixtures/passing. The big project
  * (20,000 ordinary metadata files + 200 ECAs) is made by scripts/make-big-project.mjs and cached in .bench/.
@@ -24,6 +27,7 @@ import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DEFAULT_DEV_HUB_ORG_ID, ecaHeader, makeBigProject } from './make-big-project.mjs';
+import { gateSection } from './bench-gate.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BENCH = join(ROOT, '.bench');
@@ -51,8 +55,11 @@ const BUILD = !flag('--no-build');
 const PREPARE = !flag('--no-prepare');
 const PROFILE = flag('--profile');
 const KEEP = flag('--keep');
+const GATE_ONLY = flag('--gate-only');
 if (flag('--help') || flag('-h')) {
-  console.log('usage: node scripts/bench.mjs [--reps N] [--no-build] [--no-prepare] [--profile] [--keep]');
+  console.log(
+    'usage: node scripts/bench.mjs [--reps N] [--no-build] [--no-prepare] [--profile] [--keep] [--gate-only]',
+  );
   process.exit(0);
 }
 
@@ -639,6 +646,11 @@ async function profile(ctx) {
 async function main() {
   const t0 = performance.now();
   const ctx = await setup();
+  if (GATE_ONLY) {
+    await gateSection({ ctx, measure, median, table, fmtMs, reps: REPS, root: ROOT });
+    if (!KEEP) await rm(ctx.home, { recursive: true, force: true });
+    return;
+  }
   const exampleFiles = await countFiles(join(ctx.example));
   console.log(`sf: ${ctx.sfVersion.split('\n')[0]} (${SF_BIN})`);
   console.log(
@@ -713,6 +725,7 @@ async function main() {
   ];
 
   ratios.push(...(await prepareSection(ctx)));
+  await gateSection({ ctx, measure, median, table, fmtMs, reps: REPS, root: ROOT });
   if (PROFILE) await profile(ctx);
 
   console.log('\n=== ratios (medians) ===');

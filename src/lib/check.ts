@@ -7,7 +7,7 @@ import { requiredDevHub } from './flags.js';
 import { readForceIgnore } from './forceignore.js';
 import { findProjectRoot, loadProject, Project } from './project.js';
 import { printCheckResult } from './output.js';
-import { CheckResult, FailOn, checkResult, junitXml } from './report.js';
+import { CheckResult, FailOn, checkResult, failOnOf, junitXml } from './report.js';
 import { RULES, RuleContext, runRules } from './rules/index.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -37,14 +37,17 @@ export type CheckFlags = {
   /** as given: the Dev Hub is read only when the user names it */
   'target-dev-hub'?: string;
   'api-version'?: string;
-  'fail-on': FailOn;
+  /** as given: without it the project's plugins.eca.failOn decides */
+  'fail-on'?: FailOn;
   /** where to write a JUnit report */
   junit?: string;
+  /** where to write a SARIF log */
+  sarif?: string;
 };
 
 /** The whole of `sf eca check`: the catalog, the Dev Hub's copy when asked for, the rules, the report. */
 export async function runCheck(ui: Ui, cwd: string, flags: CheckFlags): Promise<CheckResult> {
-  const { 'api-version': apiVersion, 'target-dev-hub': hubName, junit } = flags;
+  const { 'api-version': apiVersion, 'target-dev-hub': hubName, junit, sarif } = flags;
   const catalog = await loadCatalog(cwd, flags['source-dir']);
   const hub = hubName ? await requiredDevHub(hubName) : undefined;
   const message = messages.getMessage('spinner.hub', [hub?.getUsername() ?? '']);
@@ -52,7 +55,8 @@ export async function runCheck(ui: Ui, cwd: string, flags: CheckFlags): Promise<
     ? await readDevHub(ui, hub, apiVersion, message, (org, conn) => org.readHubApps(conn, catalog, { apiVersion }))
     : undefined;
   const devHubOrgId = flags['dev-hub-org-id'] ?? hub?.getOrgId();
-  const result = check(catalog, { failOn: flags['fail-on'], context: { devHubOrgId, hubApps } });
+  const failOn = failOnOf(catalog.project, flags['fail-on']);
+  const result = check(catalog, { failOn, context: { devHubOrgId, hubApps } });
   if (catalog.apps.size === 0 && result.findings.length === 0) {
     ui.log(messages.getMessage('info.noEca', [catalog.project.root]));
   } else {
@@ -68,6 +72,11 @@ export async function runCheck(ui: Ui, cwd: string, flags: CheckFlags): Promise<
       ),
     );
     ui.log(messages.getMessage('info.junit', [junit]));
+  }
+  if (sarif) {
+    const { pluginTool, sarifLog, writeSarif } = await import('./sarif.js');
+    await writeSarif(cwd, sarif, sarifLog(result, RULES, pluginTool(), catalog.project.root));
+    ui.log(messages.getMessage('info.sarif', [sarif]));
   }
   return result;
 }

@@ -6,8 +6,9 @@ import type { HelpSection } from '@oclif/core';
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-eca', 'eca.shared');
 
-/** Exit codes that CI scripts can rely on. */
-export const EXIT = { passed: 0, gateFailed: 1, cannotRun: 2 } as const;
+import { EXIT } from './exit-codes.js';
+
+export { EXIT };
 
 /**
  * The EXIT CODES section of a command's help: a gate (check, prepare) exits 1 when it fails. `what` names the

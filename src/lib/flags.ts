@@ -14,10 +14,10 @@ export const devHubOrgIdFlag = Flags.custom<string>({
   parse: async (input) => checkedOrgId(input.trim(), '--dev-hub-org-id'),
 });
 
+/** No default of its own: when not given, the project's plugins.eca.failOn decides, else `error` (failOnOf). */
 export const failOnFlag = Flags.custom<FailOn>({
   summary: messages.getMessage('flags.fail-on.summary'),
   options: ['error', 'warning'],
-  default: 'error',
 });
 
 /** Developer names of apps; each command says which apps it works on by default. */

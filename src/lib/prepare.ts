@@ -18,7 +18,7 @@ import { defaultPackageDir, packageDirOf, projectPath, type PackageDir } from '.
 import { check, loadCatalog } from './check.js';
 import { readDevHub, withSpinner, type Ui } from './command.js';
 import { printCheckResult } from './output.js';
-import type { CheckResult, FailOn } from './report.js';
+import { failOnOf, type CheckResult, type FailOn } from './report.js';
 import { ruleText } from './rules/rule.js';
 import { renderTable } from './table.js';
 import { ChangeSummary, PlannedChange, applyPlan, catalogAfter, planDiff, summarize } from './plan.js';
@@ -260,7 +260,8 @@ export type PrepareFlags = {
   'dry-run': boolean;
   'api-version'?: string;
   wait: Duration;
-  'fail-on': FailOn;
+  /** as given: without it the project's plugins.eca.failOn decides */
+  'fail-on'?: FailOn;
 };
 
 export type PrepareResult = {
@@ -311,7 +312,7 @@ export async function runPrepare(ui: Ui, cwd: string, flags: PrepareFlags): Prom
   }
   if (plan.changes.length) ui.log(changesTable(changes, dryRun) + '\n');
 
-  const result = check(after, { failOn: flags['fail-on'], context: { devHubOrgId, hubApps } });
+  const result = check(after, { failOn: failOnOf(after.project, flags['fail-on']), context: { devHubOrgId, hubApps } });
   printCheckResult(ui, result);
   const { notes, apps } = plan;
   return { dryRun, devHubOrgId, apps, changes, notes, ...(diff !== undefined ? { diff } : {}), check: result };

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Messages } from '@salesforce/core/messages';
 import { lineOfOffset } from './xml.js';
+import type { FailOn } from './report.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-eca', 'eca.shared');
@@ -14,6 +15,15 @@ export type PackageDir = {
   path: string;
   fullPath: string;
   default: boolean;
+  /** the package this directory builds (its "package" entry), for 2GP package directories */
+  package?: string;
+};
+
+/** The project's own settings under plugins.eca, used by the gate inside package version create. */
+export type ProjectSettings = {
+  failOn?: FailOn;
+  /** where the gate writes its SARIF log, relative to the project root */
+  sarif?: string;
 };
 
 /** A finding the team has accepted, with the written reason the security review asks for. */
@@ -33,6 +43,9 @@ export type Project = {
   namespace?: string;
   sourceApiVersion?: string;
   acknowledgements: Acknowledgement[];
+  /** alias → package id (0Ho) or package version id (04t) */
+  packageAliases?: Record<string, string>;
+  settings?: ProjectSettings;
 };
 
 /** Walks up from `start` to the folder that holds sfdx-project.json. */
@@ -79,10 +92,11 @@ function parseJson(text: string, file: string): unknown {
 }
 
 type RawProject = {
-  packageDirectories?: Array<{ path?: unknown; default?: unknown }>;
+  packageDirectories?: Array<{ path?: unknown; default?: unknown; package?: unknown }>;
   namespace?: unknown;
   sourceApiVersion?: unknown;
-  plugins?: { eca?: { acknowledgements?: unknown } };
+  packageAliases?: unknown;
+  plugins?: { eca?: { acknowledgements?: unknown; failOn?: unknown; sarif?: unknown } };
 };
 
 export async function loadProject(root: string): Promise<Project> {
@@ -107,7 +121,8 @@ export async function loadProject(root: string): Promise<Project> {
       throw messages.createError('error.BadPackageDirectory', [projectFile, String(index + 1)]);
     }
     const path = entry.path.replace(/\\/g, '/').replace(/\/+$/, '');
-    return { path, fullPath: resolve(root, path), default: entry.default === true };
+    const pkg = typeof entry.package === 'string' && entry.package !== '' ? entry.package : undefined;
+    return { path, fullPath: resolve(root, path), default: entry.default === true, ...(pkg ? { package: pkg } : {}) };
   });
   if (!packageDirs.some((d) => d.default)) packageDirs[0].default = true;
   return {
@@ -117,7 +132,41 @@ export async function loadProject(root: string): Promise<Project> {
     namespace: typeof raw.namespace === 'string' && raw.namespace !== '' ? raw.namespace : undefined,
     sourceApiVersion: typeof raw.sourceApiVersion === 'string' ? raw.sourceApiVersion : undefined,
     acknowledgements: readAcknowledgements(raw, text, projectFile),
+    packageAliases: readPackageAliases(raw),
+    settings: readSettings(raw, text, projectFile),
   };
+}
+
+function readPackageAliases(raw: RawProject): Record<string, string> {
+  const aliases = raw.packageAliases;
+  if (typeof aliases !== 'object' || aliases === null) return {};
+  return Object.fromEntries(Object.entries(aliases).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}
+
+const FAIL_ON_VALUES: readonly FailOn[] = ['error', 'warning'];
+
+function readSettings(raw: RawProject, text: string, projectFile: string): ProjectSettings {
+  const eca = raw.plugins?.eca;
+  const lineOf = (key: string): string => String(Math.max(1, lineOfOffset(text, text.indexOf(`"${key}"`))));
+  const failOn = eca?.failOn;
+  if (failOn !== undefined && !FAIL_ON_VALUES.includes(failOn as FailOn)) {
+    throw messages.createError('error.BadSetting', [
+      projectFile,
+      lineOf('failOn'),
+      'failOn',
+      FAIL_ON_VALUES.map((v) => `"${v}"`).join(' or '),
+    ]);
+  }
+  const sarif = eca?.sarif;
+  if (sarif !== undefined && (typeof sarif !== 'string' || sarif.trim() === '')) {
+    throw messages.createError('error.BadSetting', [
+      projectFile,
+      lineOf('sarif'),
+      'sarif',
+      'a file path relative to the project',
+    ]);
+  }
+  return { ...(failOn ? { failOn: failOn as FailOn } : {}), ...(sarif ? { sarif: (sarif as string).trim() } : {}) };
 }
 
 function readAcknowledgements(raw: RawProject, text: string, projectFile: string): Acknowledgement[] {

@@ -1,4 +1,5 @@
 import type { Catalog } from './catalog.js';
+import type { Project } from './project.js';
 import { escapeText } from './xml.js';
 import { Finding, Severity } from './rules/index.js';
 import { SEVERITY_RANK } from './rules/rule.js';
@@ -24,6 +25,11 @@ export type CheckResult = {
   apps: Array<{ name: string; files: string[] }>;
   findings: Finding[];
 };
+
+/** The gate's threshold: the flag when given, else the project's plugins.eca.failOn, else error. */
+export function failOnOf(project: Pick<Project, 'settings'>, flag?: FailOn): FailOn {
+  return flag ?? project.settings?.failOn ?? 'error';
+}
 
 export function blocksGate(f: Finding, failOn: FailOn): boolean {
   return !f.acknowledged && SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn];

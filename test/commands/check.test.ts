@@ -2,7 +2,7 @@
  * `sf eca check` as a user runs it: the built CLI (bin/run.js) in a copy of a fixture project, with a clean HOME.
  * Table, summary line, --json envelope, --junit file, exit codes 0/1/2 and every flag.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
@@ -335,5 +335,36 @@ describe('sf eca check: exit code 2 when it cannot run', () => {
   it('with a --source-dir that does not exist, or a bad --fail-on', () => {
     expect(run('header-only-2gp', '--source-dir', 'nowhere').status).toBe(2);
     expect(run('header-only-2gp', '--fail-on', 'info').status).toBe(2);
+  });
+});
+
+describe('sf eca check: SARIF and the project failOn setting', () => {
+  it('writes a SARIF 2.1.0 log with every finding at the path given', () => {
+    const r = run('several-apps', '--sarif', 'reports/eca-check.sarif', '--json');
+    expect(r.status).toBe(1);
+    const log = JSON.parse(readFileSync(join(r.dir, 'reports', 'eca-check.sarif'), 'utf8')) as {
+      version: string;
+      runs: Array<{
+        tool: { driver: { name: string; rules: Array<{ id: string }> } };
+        results: Array<{ ruleId: string }>;
+      }>;
+    };
+    expect(log.version).toBe('2.1.0');
+    expect(log.runs[0].tool.driver.name).toBe('sf-plugin-eca');
+    expect(log.runs[0].tool.driver.rules.map((x) => x.id)).toEqual(RULES.map((x) => x.id));
+    expect(log.runs[0].results.map((x) => x.ruleId)).toEqual(json(r).result.findings.map((f) => f.rule));
+  });
+
+  it('takes failOn from sfdx-project.json when --fail-on is not given, and the flag over it', () => {
+    const copy = copyToTemp(fixturePath('acknowledged'), 'eca-check-');
+    cleanups.push(copy.cleanup);
+    const file = join(copy.dir, 'sfdx-project.json');
+    const project = JSON.parse(readFileSync(file, 'utf8')) as { plugins: { eca: Record<string, unknown> } };
+    project.plugins.eca.failOn = 'warning';
+    writeFileSync(file, JSON.stringify(project, null, 2));
+    const strict = runIn(copy.dir);
+    expect(strict.status).toBe(1);
+    expect(strict.stdout).toContain('gate FAILED (--fail-on warning)');
+    expect(runIn(copy.dir, '--fail-on', 'error').status).toBe(0);
   });
 });

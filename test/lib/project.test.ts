@@ -206,3 +206,33 @@ describe('package directories and paths', () => {
     expect(projectPath(project, join(root, 'sfdx-project.json'))).toBe('sfdx-project.json');
   });
 });
+
+describe('package names, aliases and plugins.eca settings', () => {
+  it("reads each directory's package, the aliases and the gate settings", async () => {
+    const dir = projectWith(
+      JSON.stringify({
+        packageDirectories: [{ path: 'a', package: 'Pkg A', default: true }, { path: 'b' }],
+        packageAliases: { 'Pkg A': '0Ho000000000001AAA', broken: 7 },
+        plugins: { eca: { failOn: 'warning', sarif: ' reports/eca.sarif ' } },
+      }),
+    );
+    const project = await loadProject(dir);
+    expect(project.packageDirs.map((d) => d.package)).toEqual(['Pkg A', undefined]);
+    expect(project.packageAliases).toEqual({ 'Pkg A': '0Ho000000000001AAA' });
+    expect(project.settings).toEqual({ failOn: 'warning', sarif: 'reports/eca.sarif' });
+  });
+
+  it('has no settings when plugins.eca has none', async () => {
+    const project = await loadProject(projectWith('{ "packageDirectories": [{ "path": "a" }] }'));
+    expect(project.settings).toEqual({});
+    expect(project.packageAliases).toEqual({});
+  });
+
+  it('names the file and line of a bad setting', async () => {
+    const text = '{\n  "packageDirectories": [{ "path": "a" }],\n  "plugins": { "eca": {\n    "sarif": 3 } }\n}';
+    const error = await loadError(projectWith(text));
+    expect(error.name).toBe('BadSettingError');
+    expect(error.message).toMatch(/sfdx-project\.json:4: plugins\.eca\.sarif must be a file path/);
+    expect(error.actions?.[0]).toMatch(/remove it to use the default/);
+  });
+});

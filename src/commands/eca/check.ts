@@ -23,6 +23,7 @@ export default class EcaCheck extends EcaCommand<EcaCheckResult> {
     'api-version': Flags.orgApiVersion(),
     'fail-on': failOnFlag(),
     junit: Flags.file({ summary: this.messages.getMessage('flags.junit.summary') }),
+    sarif: Flags.file({ summary: this.messages.getMessage('flags.sarif.summary') }),
   };
 
   public async run(): Promise<EcaCheckResult> {
