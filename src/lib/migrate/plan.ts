@@ -1,5 +1,7 @@
-import { glob, readFile } from 'node:fs/promises';
-import { basename, dirname, join, sep } from 'node:path';
+import { readdirSync, type Dirent } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { Messages } from '@salesforce/core/messages';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import type { Catalog, CatalogFile } from '../catalog.js';
 import { ecaType, sourceFileName, GLOBAL_OAUTH_TYPE } from '../family.js';
 import type { PlannedChange } from '../plan.js';
@@ -7,6 +9,9 @@ import { projectPath, type PackageDir, type Project } from '../project.js';
 import { childText, parseXml } from '../xml.js';
 import { convertConnectedApp, type AppConversion, type MappingEntry, type OrgFlowOn } from './convert.js';
 import { ORG_FLOW_SETTINGS } from './mapping.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-plugin-eca', 'eca.migration');
 
 /** What `sf eca migrate` will write, worked out in full before anything is written. */
 
@@ -44,13 +49,28 @@ export type MigratePlan = { apps: AppMigration[]; changes: PlannedChange[] };
 /** Lines a .gitignore beside the non-packageable files needs so that git never commits global OAuth settings. */
 export const GITIGNORE_LINE = `/${ecaType(GLOBAL_OAUTH_TYPE).directoryName}/`;
 
-export class MigrateConflict extends Error {
-  public constructor(
-    public readonly key: string,
-    public readonly tokens: string[],
-  ) {
-    super(key);
+
+const OAUTH_OIDC_SETTINGS = /^OauthOidc\.settings(-meta\.xml)?$/;
+const SKIPPED_DIRS = new Set(['node_modules', 'bower_components']);
+
+/** OauthOidc settings files under `root`, in a settings folder; hidden folders and node_modules are skipped. */
+function settingsFiles(root: string): string[] {
+  const found: string[] = [];
+  const pending = [root];
+  while (pending.length) {
+    const dir = pending.pop()!;
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const entry of entries) {
+      if (entry.isDirectory() && !entry.name.startsWith('.') && !SKIPPED_DIRS.has(entry.name)) pending.push(join(dir, entry.name));
+      else if (entry.isFile() && OAUTH_OIDC_SETTINGS.test(entry.name) && basename(dir) === 'settings') found.push(join(dir, entry.name));
+    }
   }
+  return found.sort();
 }
 
 /**
@@ -59,14 +79,8 @@ export class MigrateConflict extends Error {
  */
 export async function findOrgFlowsOn(project: Project): Promise<OrgFlowOn[]> {
   const found: OrgFlowOn[] = [];
-  const files: string[] = [];
-  for await (const path of glob('**/settings/OauthOidc.settings{,-meta.xml}', {
-    cwd: project.root,
-    exclude: (name) => name === 'node_modules' || name.startsWith('.'),
-  })) {
-    files.push(path);
-  }
-  for (const path of files.sort()) {
+  const files = settingsFiles(project.root).map((f) => relative(project.root, f));
+  for (const path of files) {
     const text = await readFile(join(project.root, path), 'utf8').catch(() => undefined);
     if (text === undefined) continue;
     let root;
@@ -118,7 +132,7 @@ export async function planMigrate(input: MigrateInput): Promise<MigratePlan> {
     const missing = input.names.filter((n) => !all.some((f) => f.fullName === n));
     if (missing.length) {
       const known = [...new Set(all.map((f) => f.fullName))].join(', ') || '(none)';
-      throw new MigrateConflict('error.NoSuchConnectedApp', [missing.join(', '), known]);
+      throw messages.createError('error.NoSuchConnectedApp', [missing.join(', '), known]);
     }
   }
   const chosen = input.names?.length ? all.filter((f) => input.names!.includes(f.fullName)) : all;
@@ -155,13 +169,15 @@ export async function planMigrate(input: MigrateInput): Promise<MigratePlan> {
     }
     const ecaApp = catalog.apps.get(file.fullName);
     if (ecaApp) {
-      const at = [...ecaApp.headers, ...ecaApp.plugins].map((f) => f.path);
+      const kept = [...ecaApp.headers, ...ecaApp.plugins].map(
+        (f): MigratedFile => ({ path: f.path, type: f.type!.name, packageable: f.type!.packageable === true, action: 'kept' }),
+      );
       apps.push({
         app: file.fullName,
         source: file.path,
         state: 'already-migrated',
         localReasons: [],
-        files: at.map((path) => ({ path, type: '', packageable: false, action: 'kept' })),
+        files: kept,
         mapping: [],
       });
       continue;

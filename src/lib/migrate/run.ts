@@ -1,0 +1,158 @@
+import { resolve } from 'node:path';
+import { Messages } from '@salesforce/core/messages';
+import type { SfCommand } from '@salesforce/sf-plugins-core';
+import { loadCatalog } from '../check.js';
+import { applyPlan, planDiff, summarize, type ChangeSummary } from '../plan.js';
+import { defaultPackageDir, packageDirOf } from '../project.js';
+import { renderTable } from '../table.js';
+import type { MappingEntry } from './convert.js';
+import { findOrgFlowsOn, planMigrate, type AppMigration, type MigratePlan } from './plan.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-plugin-eca', 'eca.migration');
+
+/** The workflow of `sf eca migrate`: find, plan, print, apply, say what comes next. */
+
+/** What the workflow uses of a command: output and a spinner for the writes. */
+export type MigrateUi = Pick<SfCommand<unknown>, 'log' | 'warn' | 'spinner'>;
+
+export type MigrateOptions = {
+  cwd: string;
+  names?: string[];
+  sourceDirs?: string[];
+  devHubOrgId?: string;
+  outputDir?: string;
+  nonPackageableDir: string;
+  dryRun: boolean;
+};
+
+export type AppMigrationResult = AppMigration & {
+  /** the entries of `mapping` that were not carried or that block the app */
+  notCarried: MappingEntry[];
+};
+
+export type MigrateResult = {
+  dryRun: boolean;
+  devHubOrgId?: string;
+  apps: AppMigrationResult[];
+  changes: ChangeSummary[];
+  diff?: string;
+  nextSteps: string[];
+  /** true when every app asked for was migrated or already was */
+  passed: boolean;
+};
+
+export async function runMigrate(ui: MigrateUi, options: MigrateOptions): Promise<MigrateResult> {
+  // the whole project, so that an app already migrated elsewhere is recognised; --source-dir narrows the Connected Apps
+  const catalog = await loadCatalog(options.cwd);
+  const project = catalog.project;
+  const outputDir = options.outputDir ? packageDirOf(project, resolve(options.outputDir)) : defaultPackageDir(project);
+  if (!outputDir) {
+    const dirs = project.packageDirs.map((d) => d.path).join(', ');
+    throw messages.createError('error.NotAPackageDir', [options.outputDir ?? '', dirs]);
+  }
+  const nonPackageableDir = resolve(project.root, options.nonPackageableDir);
+  if (packageDirOf(project, nonPackageableDir)) {
+    throw messages.createError('error.NonPackageableDirInPackage', [options.nonPackageableDir]);
+  }
+  const sourceDirs = options.sourceDirs?.map((d) => resolve(d));
+  const plan = await planMigrate({
+    catalog,
+    names: options.names,
+    sourceDirs,
+    devHubOrgId: options.devHubOrgId,
+    outputDir,
+    nonPackageableDir,
+    orgFlowsOn: await findOrgFlowsOn(project),
+  });
+  if (plan.apps.length === 0) throw messages.createError('error.NoConnectedApps', [(sourceDirs ?? [project.root]).join(', ')]);
+
+  printApps(ui, plan, options.dryRun);
+  const changes = summarize(catalog, plan.changes);
+  const diff = options.dryRun ? planDiff(catalog, plan.changes) : undefined;
+  if (plan.changes.length === 0) {
+    ui.log(messages.getMessage('info.nothing'));
+  } else if (options.dryRun) {
+    ui.log(messages.getMessage('info.dryRun', [String(plan.changes.length)]));
+    ui.log(diff);
+  } else {
+    ui.spinner.start(messages.getMessage('spinner.apply', [String(plan.changes.length)]));
+    try {
+      await applyPlan(plan.changes);
+    } finally {
+      ui.spinner.stop();
+    }
+  }
+  const nextSteps = plan.apps.flatMap((app) => nextStepsOf(app, (path) => catalog.denies(resolve(project.root, path))));
+  nextSteps.forEach((step) => ui.log(`\n${step}`));
+
+  const apps = plan.apps.map((a) => ({ ...a, notCarried: a.mapping.filter((m) => m.status !== 'carried') }));
+  return {
+    dryRun: options.dryRun,
+    ...(options.devHubOrgId ? { devHubOrgId: options.devHubOrgId } : {}),
+    apps,
+    changes,
+    ...(diff !== undefined ? { diff } : {}),
+    nextSteps,
+    passed: plan.apps.every((a) => a.state !== 'blocked'),
+  };
+}
+
+function stateText(app: AppMigration): string {
+  if (app.state === 'migrated') return messages.getMessage('state.migrated', [app.distributionState ?? '']);
+  if (app.state === 'already-migrated') {
+    return messages.getMessage('state.already-migrated', [app.files.map((f) => f.path).join(', ')]);
+  }
+  return messages.getMessage('state.blocked');
+}
+
+/** One block per app: what happened, and the elements that were not carried (all of them with --dry-run). */
+function printApps(ui: MigrateUi, plan: MigratePlan, dryRun: boolean): void {
+  for (const app of plan.apps) {
+    ui.log(messages.getMessage('info.app', [app.app, app.source, stateText(app)]));
+    if (app.state === 'migrated' && app.distributionState === 'Local') {
+      app.localReasons.forEach((r) => ui.log(messages.getMessage('info.local', [r])));
+    }
+    const rows = app.mapping.filter((m) => dryRun || m.status !== 'carried');
+    if (rows.length === 0) continue;
+    ui.log(
+      renderTable(
+        rows.map((m) => ({
+          from: m.file ? `${m.from} (${m.file}:${m.line})` : `${m.from} (line ${m.line})`,
+          status: m.status,
+          to: m.to.join('\n'),
+          reason: m.reason ?? '',
+        })),
+        [
+          { key: 'from', name: 'Connected App element' },
+          { key: 'status', name: 'Status' },
+          { key: 'to', name: 'External Client App element' },
+          { key: 'reason', name: 'Why', wrap: true },
+        ],
+      ) + '\n',
+    );
+  }
+}
+
+/** What the user does next with one app: deploy it where it belongs, link it, keep the Connected App for a while. */
+function nextStepsOf(app: AppMigration, forceIgnored: (path: string) => boolean): string[] {
+  if (app.state === 'blocked') return [messages.getMessage('next.blocked', [app.app])];
+  if (app.state !== 'migrated') return [];
+  const files = app.files.filter((f) => f.action !== 'kept').map((f) => f.path);
+  const sourceDirFlags = files.map((f) => `--source-dir ${f}`).join(' ');
+  const steps =
+    app.localReasons.length && app.files.every((f) => !f.packageable)
+      ? [messages.getMessage('next.deployLocal', [app.app, sourceDirFlags])]
+      : [
+          messages.getMessage('next.deploy', [
+            app.app,
+            sourceDirFlags,
+            app.distributionState === 'Local' ? messages.getMessage('next.makePackaged') : '',
+            app.app,
+          ]),
+        ];
+  const ignored = files.filter(forceIgnored);
+  if (ignored.length) steps.push(messages.getMessage('next.forceIgnored', [ignored.join(', ')]));
+  steps.push(messages.getMessage('next.keep', [app.source]));
+  return steps;
+}
