@@ -1,6 +1,6 @@
 import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
 import { Messages, SfError } from '@salesforce/core';
-import { EXIT, asCannotRun, devHubOrgIdFlag } from '../../lib/flags.js';
+import { EXIT, asCannotRun, devHubOrgIdFlag, requiredDevHub } from '../../lib/flags.js';
 import { runMigrate, type MigrateResult } from '../../lib/migrate/run.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -25,7 +25,16 @@ export default class EcaMigrate extends SfCommand<EcaMigrateResult> {
       multiple: true,
       exists: true,
     }),
-    'dev-hub-org-id': devHubOrgIdFlag(),
+    // a plain value resolved only when given: a default Dev Hub in config must not turn a file conversion into a deploy
+    'target-dev-hub': Flags.string({ char: 'v', summary: messages.getMessage('flags.target-dev-hub.summary') }),
+    'dev-hub-org-id': devHubOrgIdFlag({ exclusive: ['target-dev-hub'] }),
+    'api-version': Flags.orgApiVersion(),
+    wait: Flags.duration({
+      char: 'w',
+      unit: 'minutes',
+      summary: messages.getMessage('flags.wait.summary'),
+      defaultValue: 10,
+    }),
     'output-dir': Flags.directory({ char: 'd', summary: messages.getMessage('flags.output-dir.summary') }),
     'non-packageable-dir': Flags.string({
       summary: messages.getMessage('flags.non-packageable-dir.summary'),
@@ -36,8 +45,12 @@ export default class EcaMigrate extends SfCommand<EcaMigrateResult> {
 
   public async run(): Promise<EcaMigrateResult> {
     const { flags } = await this.parse(EcaMigrate);
+    const hub = flags['target-dev-hub'] ? await requiredDevHub(flags['target-dev-hub']) : undefined;
     const result = await runMigrate(this, {
       cwd: process.cwd(),
+      hub,
+      apiVersion: flags['api-version'],
+      waitSeconds: flags.wait.seconds,
       names: flags.name,
       sourceDirs: flags['source-dir'],
       devHubOrgId: flags['dev-hub-org-id'],

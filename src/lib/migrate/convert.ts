@@ -66,6 +66,8 @@ export type ConvertOptions = {
   /** writes the header Packaged, with orgScopedExternalApp <id>:<app> */
   devHubOrgId?: string;
   orgFlowsOn?: OrgFlowOn[];
+  /** the Dev Hub's link to the consumer it issued for the app, once it owns the app */
+  oauthLink?: string;
 };
 
 export const METADATA_NAMESPACE = 'http://soap.sforce.com/2006/04/metadata';
@@ -484,6 +486,9 @@ export function convertConnectedApp(app: string, root: XmlElement, options: Conv
   const header = docs.get(HEADER_TYPE)!;
   header.set('distributionState', distributionState, 'migration');
   if (distributionState === 'Packaged') header.set('orgScopedExternalApp', `${options.devHubOrgId}:${app}`, '--dev-hub-org-id');
+
+  const settings = docs.get(OAUTH_SETTINGS_TYPE);
+  if (settings && options.oauthLink && distributionState === 'Packaged') settings.set('oauthLink', options.oauthLink, 'the Dev Hub');
 
   const files = [...docs.values()].map(
     (doc): ConvertedFile => ({

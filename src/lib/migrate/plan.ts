@@ -4,10 +4,11 @@ import { Messages } from '@salesforce/core/messages';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import type { Catalog, CatalogFile } from '../catalog.js';
 import { ecaType, sourceFileName, GLOBAL_OAUTH_TYPE } from '../family.js';
+import { FORCEIGNORE, excludedFolderLines, withExclusions } from '../forceignore.js';
 import type { PlannedChange } from '../plan.js';
 import { projectPath, type PackageDir, type Project } from '../project.js';
 import { childText, parseXml } from '../xml.js';
-import { convertConnectedApp, type AppConversion, type MappingEntry, type OrgFlowOn } from './convert.js';
+import { convertConnectedApp, type AppConversion, type ConvertedFile, type MappingEntry, type OrgFlowOn } from './convert.js';
 import { ORG_FLOW_SETTINGS } from './mapping.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -27,6 +28,10 @@ export type MigrateInput = {
   /** where non-packageable files go, outside every package directory (prepare's --non-packageable-dir) */
   nonPackageableDir: string;
   orgFlowsOn: OrgFlowOn[];
+  /** oauthLink per app, read back from the Dev Hub after it took the app */
+  links?: Map<string, string>;
+  /** the Dev Hub holds the global OAuth settings: they are deployed, never written into the project */
+  hubOwnsGlobalSettings?: boolean;
 };
 
 export type MigrationState = 'migrated' | 'blocked' | 'already-migrated';
@@ -44,7 +49,12 @@ export type AppMigration = {
   mapping: MappingEntry[];
 };
 
-export type MigratePlan = { apps: AppMigration[]; changes: PlannedChange[] };
+export type MigratePlan = {
+  apps: AppMigration[];
+  changes: PlannedChange[];
+  /** the files of each migrated app, as generated, for a deploy (global settings included; never in --json) */
+  generated: Map<string, ConvertedFile[]>;
+};
 
 /** Lines a .gitignore beside the non-packageable files needs so that git never commits global OAuth settings. */
 export const GITIGNORE_LINE = `/${ecaType(GLOBAL_OAUTH_TYPE).directoryName}/`;
@@ -138,6 +148,7 @@ export async function planMigrate(input: MigrateInput): Promise<MigratePlan> {
   const chosen = input.names?.length ? all.filter((f) => input.names!.includes(f.fullName)) : all;
   const apps: AppMigration[] = [];
   const changes: PlannedChange[] = [];
+  const generated = new Map<string, ConvertedFile[]>();
   const change = (fullPath: string, after: Buffer, detail: string, before?: Buffer): PlannedChange => ({
     action: before ? 'update' : 'create',
     fullPath,
@@ -185,6 +196,7 @@ export async function planMigrate(input: MigrateInput): Promise<MigratePlan> {
     const conversion = convertConnectedApp(file.fullName, file.doc.root, {
       devHubOrgId: input.devHubOrgId,
       orgFlowsOn: input.orgFlowsOn,
+      oauthLink: input.links?.get(file.fullName),
     });
     const migration: AppMigration = {
       app: file.fullName,
@@ -197,7 +209,11 @@ export async function planMigrate(input: MigrateInput): Promise<MigratePlan> {
     };
     apps.push(migration);
     if (conversion.blocked) continue;
+    generated.set(file.fullName, conversion.files);
     for (const converted of conversion.files) {
+      // once the Dev Hub owns a packaged app, its global settings live there and only there
+      const inHub = input.hubOwnsGlobalSettings && conversion.distributionState === 'Packaged';
+      if (inHub && converted.type === GLOBAL_OAUTH_TYPE) continue;
       const type = ecaType(converted.type);
       const root = converted.packageable ? packageRoot(file, input.outputDir) : input.nonPackageableDir;
       const target = join(root, type.directoryName, sourceFileName(type, converted.fullName));
@@ -221,5 +237,16 @@ export async function planMigrate(input: MigrateInput): Promise<MigratePlan> {
       changes.push(change(gitignore, Buffer.from(after, 'utf8'), `keeps ${GITIGNORE_LINE} out of git`, before));
     }
   }
-  return { apps, changes };
+  // once the Dev Hub owns the apps the project is prepared as `sf eca prepare` leaves it: .forceignore keeps the
+  // non-packageable folders out of package versions (offline, the files must still be deployable to the Dev Hub)
+  if (input.hubOwnsGlobalSettings && changes.length) {
+    const forceIgnorePath = join(catalog.project.root, FORCEIGNORE);
+    const current = await readFile(forceIgnorePath, 'utf8').catch(() => undefined);
+    const { text, added } = withExclusions(current, excludedFolderLines());
+    if (added.length) {
+      const before = current === undefined ? undefined : Buffer.from(current, 'utf8');
+      changes.push(change(forceIgnorePath, Buffer.from(text, 'utf8'), `added ${added.join(' ')}`, before));
+    }
+  }
+  return { apps, changes, generated };
 }

@@ -1,12 +1,15 @@
 import { resolve } from 'node:path';
 import { Messages } from '@salesforce/core/messages';
+import type { Org } from '@salesforce/core';
 import type { SfCommand } from '@salesforce/sf-plugins-core';
 import { loadCatalog } from '../check.js';
 import { applyPlan, planDiff, summarize, type ChangeSummary } from '../plan.js';
 import { defaultPackageDir, packageDirOf } from '../project.js';
 import { renderTable } from '../table.js';
 import type { MappingEntry } from './convert.js';
-import { findOrgFlowsOn, planMigrate, type AppMigration, type MigratePlan } from './plan.js';
+import { findOrgFlowsOn, planMigrate, type AppMigration, type MigrateInput, type MigratePlan } from './plan.js';
+import { ecaType, sourceFileName, OAUTH_SETTINGS_TYPE } from '../family.js';
+import { childText } from '../xml.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-eca', 'eca.migration');
@@ -18,6 +21,10 @@ export type MigrateUi = Pick<SfCommand<unknown>, 'log' | 'warn' | 'spinner'>;
 
 export type MigrateOptions = {
   cwd: string;
+  /** --target-dev-hub: the new apps are deployed there, and the Dev Hub issues their consumers */
+  hub?: Org;
+  apiVersion?: string;
+  waitSeconds?: number;
   names?: string[];
   sourceDirs?: string[];
   devHubOrgId?: string;
@@ -56,16 +63,30 @@ export async function runMigrate(ui: MigrateUi, options: MigrateOptions): Promis
     throw messages.createError('error.NonPackageableDirInPackage', [options.nonPackageableDir]);
   }
   const sourceDirs = options.sourceDirs?.map((d) => resolve(d));
-  const plan = await planMigrate({
+  const devHubOrgId = options.devHubOrgId ?? options.hub?.getOrgId().slice(0, 15);
+  const input: MigrateInput = {
     catalog,
     names: options.names,
     sourceDirs,
-    devHubOrgId: options.devHubOrgId,
+    devHubOrgId,
     outputDir,
     nonPackageableDir,
     orgFlowsOn: await findOrgFlowsOn(project),
-  });
+    hubOwnsGlobalSettings: options.hub !== undefined,
+  };
+  let plan = await planMigrate(input);
   if (plan.apps.length === 0) throw messages.createError('error.NoConnectedApps', [(sourceDirs ?? [project.root]).join(', ')]);
+  const toHub = options.hub ? plan.apps.filter((a) => a.state === 'migrated' && a.distributionState === 'Packaged') : [];
+  if (options.hub && toHub.length) {
+    const username = options.hub.getUsername() ?? '';
+    if (options.dryRun) {
+      ui.log(messages.getMessage('info.wouldDeploy', [toHub.map((a) => a.app).join(', '), username]));
+    } else {
+      const links = await deployToHub(ui, options.hub, toHub.map((a) => a.app), plan, options);
+      plan = await planMigrate({ ...input, links });
+      for (const app of toHub.filter((a) => !links.has(a.app))) ui.warn(messages.getMessage('note.NoConsumer', [app.app, app.app]));
+    }
+  }
 
   printApps(ui, plan, options.dryRun);
   const changes = summarize(catalog, plan.changes);
@@ -83,13 +104,18 @@ export async function runMigrate(ui: MigrateUi, options: MigrateOptions): Promis
       ui.spinner.stop();
     }
   }
-  const nextSteps = plan.apps.flatMap((app) => nextStepsOf(app, (path) => catalog.denies(resolve(project.root, path))));
+  const inHub = new Set(options.dryRun ? [] : toHub.map((a) => a.app));
+  const nextSteps = plan.apps.flatMap((app) =>
+    inHub.has(app.app)
+      ? [messages.getMessage('next.inHub', [app.app]), messages.getMessage('next.keep', [app.source])]
+      : nextStepsOf(app, (path) => catalog.denies(resolve(project.root, path))),
+  );
   nextSteps.forEach((step) => ui.log(`\n${step}`));
 
   const apps = plan.apps.map((a) => ({ ...a, notCarried: a.mapping.filter((m) => m.status !== 'carried') }));
   return {
     dryRun: options.dryRun,
-    ...(options.devHubOrgId ? { devHubOrgId: options.devHubOrgId } : {}),
+    ...(devHubOrgId ? { devHubOrgId } : {}),
     apps,
     changes,
     ...(diff !== undefined ? { diff } : {}),
@@ -155,4 +181,53 @@ function nextStepsOf(app: AppMigration, forceIgnored: (path: string) => boolean)
   if (ignored.length) steps.push(messages.getMessage('next.forceIgnored', [ignored.join(', ')]));
   steps.push(messages.getMessage('next.keep', [app.source]));
   return steps;
+}
+
+/**
+ * Deploys the generated family of each app (global settings included, from a temporary folder outside the project)
+ * to the Dev Hub, which then owns the apps and issues their consumers, and reads back each app's oauthLink.
+ */
+async function deployToHub(
+  ui: MigrateUi,
+  hub: Org,
+  apps: string[],
+  plan: MigratePlan,
+  options: MigrateOptions,
+): Promise<Map<string, string>> {
+  const org = await import('../org.js');
+  const conn = hub.getConnection(options.apiVersion);
+  const username = hub.getUsername() ?? '';
+  const files = apps.flatMap((app) =>
+    (plan.generated.get(app) ?? []).map((f) => {
+      const type = ecaType(f.type);
+      const fileName = sourceFileName(type, f.fullName);
+      return { type: f.type, fullName: f.fullName, relativePath: `${type.directoryName}/${fileName}`, bytes: Buffer.from(f.text) };
+    }),
+  );
+  const timing = { apiVersion: options.apiVersion, timeoutSeconds: options.waitSeconds };
+  ui.spinner.start(messages.getMessage('spinner.deploy', [String(apps.length), username]));
+  let outcome;
+  try {
+    outcome = await org.deployFiles(conn, files, { ...timing, onStatus: (s) => (ui.spinner.status = s) });
+  } finally {
+    ui.spinner.stop();
+  }
+  if (!outcome.success) {
+    const problems = outcome.problems.map((p) => `${p.type} ${p.fullName}: ${p.problem}`).join('; ');
+    throw messages.createError('error.DeployFailed', [username, problems || outcome.status]);
+  }
+  ui.spinner.start(messages.getMessage('spinner.retrieve', [username]));
+  let retrieved;
+  try {
+    retrieved = await org.retrieveApps(conn, { ...timing, apps, onStatus: (s) => (ui.spinner.status = s) });
+  } finally {
+    ui.spinner.stop();
+  }
+  const links = new Map<string, string>();
+  for (const app of apps) {
+    const settings = retrieved.get(app)?.files.find((f) => f.type?.name === OAUTH_SETTINGS_TYPE && f.doc);
+    const link = settings?.doc ? childText(settings.doc.root, 'oauthLink') : undefined;
+    if (link) links.set(app, link);
+  }
+  return links;
 }
