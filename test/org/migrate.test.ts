@@ -12,7 +12,10 @@ import { HUB_ID, HUB_ID15, allText, copyProject, runCli, snapshot, tempDir } fro
 const PLANTED_SECRET = 'PLANTEDSECRET9F8E7D6C5B4A3928171605F4E3D2C1B0A';
 const MD = 'force-app/main/default';
 let hub: OrgEmulator;
+let source: OrgEmulator;
 const home = tempDir('eca-home-');
+const ORG_SECRET = 'ORGSIDESECRET7E6D5C4B3A29';
+const NS = 'xmlns="http://soap.sforce.com/2006/04/metadata"';
 
 beforeAll(async () => {
   hub = await OrgEmulator.start({
@@ -23,11 +26,22 @@ beforeAll(async () => {
     users: ['etl.integration@contoso.example'],
   });
   await registerOrg(hub, { home, alias: 'hub' });
+  source = await OrgEmulator.start({
+    orgId: '00D5g00000SRCABEA5',
+    username: 'admin@prod.example',
+    isDevHub: false,
+    components: ['Prod_Api', 'Prod_Portal'].map((name) => ({
+      type: 'ConnectedApp',
+      fullName: name,
+      xml: `<?xml version="1.0" encoding="UTF-8"?>\n<ConnectedApp ${NS}>\n    <contactEmail>it@prod.example</contactEmail>\n    <label>${name}</label>\n    <oauthConfig>\n        <callbackUrl>https://${name.toLowerCase()}.prod.example/cb</callbackUrl>\n        <consumerKey>3MVG9PRODKEY${name}</consumerKey>\n        <consumerSecret>${ORG_SECRET}</consumerSecret>\n        <isPkceRequired>true</isPkceRequired>\n        <scopes>Api</scopes>\n    </oauthConfig>\n</ConnectedApp>\n`,
+    })),
+  });
+  await registerOrg(source, { home, alias: 'prod' });
 });
 
-afterAll(async () => hub?.stop());
+afterAll(async () => Promise.all([hub?.stop(), source?.stop()]));
 
-describe('sf eca migrate --target-dev-hub', () => {
+describe('sf eca migrate against emulated orgs (--target-dev-hub, --target-org)', () => {
   it('deploys the new family to the Dev Hub, which serves it back with its own consumer; the project ends Packaged and linked', async () => {
     const project = copyProject(join(FIXTURES, 'connected-apps'));
     const run = await runCli(
@@ -91,6 +105,30 @@ describe('sf eca migrate --target-dev-hub', () => {
     expect(again.code, again.stdout + again.stderr).toBe(0);
     expect(hub.deploys.length).toBe(deploysBefore);
     expect(snapshot(project)).toEqual(before);
+  });
+
+  it('--target-org retrieves the Connected Apps into memory and migrates them into the standard folders', async () => {
+    const project = copyProject(join(FIXTURES, 'connected-apps'));
+    const run = await runCli(['eca', 'migrate', '--target-org', 'prod', '--dev-hub-org-id', HUB_ID15, '--json'], {
+      cwd: project,
+      home,
+    });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.json?.result.apps.map((a: { app: string; source: string }) => [a.app, a.source])).toEqual([
+      ['Prod_Api', 'admin@prod.example: connectedApps/Prod_Api.connectedApp'],
+      ['Prod_Portal', 'admin@prod.example: connectedApps/Prod_Portal.connectedApp'],
+    ]);
+    expect(readFileSync(join(project, MD, 'externalClientApps/Prod_Api.eca-meta.xml'), 'utf8')).toContain(
+      '<distributionState>Packaged</distributionState>',
+    );
+    expect(existsSync(join(project, MD, 'connectedApps/Prod_Api.connectedApp-meta.xml'))).toBe(false);
+    expect(allText(project) + run.stdout + run.stderr).not.toContain(ORG_SECRET);
+    expect(allText(project)).not.toContain('3MVG9PRODKEY');
+    expect(readdirSync(run.tmp)).toEqual([]);
+
+    const unknown = await runCli(['eca', 'migrate', '--target-org', 'prod', '--name', 'Nope'], { cwd: project, home });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('The org admin@prod.example has no Connected App named Nope.');
   });
 
   it('--dry-run deploys nothing and writes nothing', async () => {

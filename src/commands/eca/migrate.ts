@@ -1,5 +1,5 @@
 import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
-import { Messages, SfError } from '@salesforce/core';
+import { Messages, Org, SfError } from '@salesforce/core';
 import { EXIT, asCannotRun, devHubOrgIdFlag, requiredDevHub } from '../../lib/flags.js';
 import { runMigrate, type MigrateResult } from '../../lib/migrate/run.js';
 
@@ -25,6 +25,11 @@ export default class EcaMigrate extends SfCommand<EcaMigrateResult> {
       multiple: true,
       exists: true,
     }),
+    'target-org': Flags.string({
+      char: 'o',
+      summary: messages.getMessage('flags.target-org.summary'),
+      exclusive: ['source-dir'],
+    }),
     // a plain value resolved only when given: a default Dev Hub in config must not turn a file conversion into a deploy
     'target-dev-hub': Flags.string({ char: 'v', summary: messages.getMessage('flags.target-dev-hub.summary') }),
     'dev-hub-org-id': devHubOrgIdFlag({ exclusive: ['target-dev-hub'] }),
@@ -46,9 +51,11 @@ export default class EcaMigrate extends SfCommand<EcaMigrateResult> {
   public async run(): Promise<EcaMigrateResult> {
     const { flags } = await this.parse(EcaMigrate);
     const hub = flags['target-dev-hub'] ? await requiredDevHub(flags['target-dev-hub']) : undefined;
+    const sourceOrg = flags['target-org'] ? await Org.create({ aliasOrUsername: flags['target-org'] }) : undefined;
     const result = await runMigrate(this, {
       cwd: process.cwd(),
       hub,
+      sourceOrg,
       apiVersion: flags['api-version'],
       waitSeconds: flags.wait.seconds,
       names: flags.name,

@@ -22,6 +22,8 @@ export type MigrateInput = {
   names?: string[];
   /** --source-dir (absolute): only Connected Apps under these folders */
   sourceDirs?: string[];
+  /** Connected Apps retrieved from an org (--target-org), used instead of the project's */
+  fromOrg?: CatalogFile[];
   devHubOrgId?: string;
   /** the package directory for the packageable files of apps whose Connected App is not in one */
   outputDir: PackageDir;
@@ -137,7 +139,7 @@ async function existing(fullPath: string): Promise<Buffer | undefined> {
 
 export async function planMigrate(input: MigrateInput): Promise<MigratePlan> {
   const { catalog } = input;
-  const all = connectedApps(catalog, input.sourceDirs);
+  const all = input.fromOrg ?? connectedApps(catalog, input.sourceDirs);
   if (input.names?.length) {
     const missing = input.names.filter((n) => !all.some((f) => f.fullName === n));
     if (missing.length) {

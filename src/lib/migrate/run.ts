@@ -3,6 +3,7 @@ import { Messages } from '@salesforce/core/messages';
 import type { Org } from '@salesforce/core';
 import type { SfCommand } from '@salesforce/sf-plugins-core';
 import { loadCatalog } from '../check.js';
+import type { CatalogFile } from '../catalog.js';
 import { applyPlan, planDiff, summarize, type ChangeSummary } from '../plan.js';
 import { defaultPackageDir, packageDirOf } from '../project.js';
 import { renderTable } from '../table.js';
@@ -23,6 +24,8 @@ export type MigrateOptions = {
   cwd: string;
   /** --target-dev-hub: the new apps are deployed there, and the Dev Hub issues their consumers */
   hub?: Org;
+  /** --target-org: the Connected Apps are retrieved from this org (into memory) instead of read from the project */
+  sourceOrg?: Org;
   apiVersion?: string;
   waitSeconds?: number;
   names?: string[];
@@ -74,8 +77,12 @@ export async function runMigrate(ui: MigrateUi, options: MigrateOptions): Promis
     orgFlowsOn: await findOrgFlowsOn(project),
     hubOwnsGlobalSettings: options.hub !== undefined,
   };
+  if (options.sourceOrg) input.fromOrg = await retrieveFromOrg(ui, options.sourceOrg, options);
   let plan = await planMigrate(input);
-  if (plan.apps.length === 0) throw messages.createError('error.NoConnectedApps', [(sourceDirs ?? [project.root]).join(', ')]);
+  if (plan.apps.length === 0) {
+    const where = options.sourceOrg ? [options.sourceOrg.getUsername() ?? ''] : sourceDirs ?? [project.root];
+    throw messages.createError('error.NoConnectedApps', [where.join(', ')]);
+  }
   const toHub = options.hub ? plan.apps.filter((a) => a.state === 'migrated' && a.distributionState === 'Packaged') : [];
   if (options.hub && toHub.length) {
     const username = options.hub.getUsername() ?? '';
@@ -230,4 +237,20 @@ async function deployToHub(
     if (link) links.set(app, link);
   }
   return links;
+}
+
+/** The Connected Apps of --target-org, by --name or all, read into memory. */
+async function retrieveFromOrg(ui: MigrateUi, source: Org, options: MigrateOptions): Promise<CatalogFile[]> {
+  const org = await import('../org.js');
+  ui.spinner.start(messages.getMessage('spinner.retrieveConnectedApps', [source.getUsername() ?? '']));
+  try {
+    return await org.retrieveConnectedApps(source.getConnection(options.apiVersion), {
+      apps: options.names,
+      apiVersion: options.apiVersion,
+      timeoutSeconds: options.waitSeconds,
+      onStatus: (s) => (ui.spinner.status = s),
+    });
+  } finally {
+    ui.spinner.stop();
+  }
 }
