@@ -25,7 +25,9 @@ export default class EcaMigrate extends SfCommand<EcaMigrateResult> {
       multiple: true,
       exists: true,
     }),
+    // a plain value resolved only when given, as for --target-dev-hub: a default org must not turn on a retrieve
     'target-org': Flags.string({
+      // eslint-disable-next-line sf-plugin/dash-o
       char: 'o',
       summary: messages.getMessage('flags.target-org.summary'),
       exclusive: ['source-dir'],
