@@ -123,6 +123,9 @@ describe('sf eca migrate', () => {
     expect(first.stdout).toContain(
       'Keep the Connected App (force-app/main/default/connectedApps/Full_Oauth.connectedApp-meta.xml)',
     );
+    const shell = first.stdout.split('\n\n').find((b) => b.startsWith('Next for Empty_Shell'))!;
+    expect(shell).toContain('it has no OAuth plugin, so no consumer');
+    expect(shell).not.toContain('sf eca prepare');
     for (const [path, text] of after) {
       if (path.startsWith('eca-source-org/') || path.includes('/externalClientApps/') || path.includes('/extlClnt')) {
         const type = text.match(/<(\w+) xmlns=/)?.[1];

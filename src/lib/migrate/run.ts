@@ -173,17 +173,21 @@ function nextStepsOf(app: AppMigration, forceIgnored: (path: string) => boolean)
   if (app.state !== 'migrated') return [];
   const files = app.files.filter((f) => f.action !== 'kept').map((f) => f.path);
   const sourceDirFlags = files.map((f) => `--source-dir ${f}`).join(' ');
-  const steps =
-    app.localReasons.length && app.files.every((f) => !f.packageable)
-      ? [messages.getMessage('next.deployLocal', [app.app, sourceDirFlags])]
-      : [
+  const saml = app.localReasons.length > 0 && app.files.every((f) => !f.packageable);
+  const oauth = app.files.some((f) => f.type === OAUTH_SETTINGS_TYPE);
+  const steps = saml
+    ? [messages.getMessage('next.deployLocal', [app.app, sourceDirFlags])]
+    : oauth
+      ? [
           messages.getMessage('next.deploy', [
             app.app,
             sourceDirFlags,
             app.distributionState === 'Local' ? messages.getMessage('next.makePackaged') : '',
             app.app,
           ]),
-        ];
+        ]
+      : [messages.getMessage('next.deployNoOauth', [app.app, sourceDirFlags])];
+  if (!saml && !oauth && app.distributionState === 'Local') steps.push(messages.getMessage('next.noOauthLocal', [app.app]));
   const ignored = files.filter(forceIgnored);
   if (ignored.length) steps.push(messages.getMessage('next.forceIgnored', [ignored.join(', ')]));
   steps.push(messages.getMessage('next.keep', [app.source]));
