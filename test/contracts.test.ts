@@ -111,6 +111,18 @@ describe('--json results (schemas/)', () => {
       ],
       code: 0,
     },
+    {
+      name: 'migrate, offline dry run',
+      from: 'test/fixtures/connected-apps',
+      args: ['eca', 'migrate', '--dry-run', '--dev-hub-org-id', '00D5g00000ABCDE'],
+      code: 1,
+    },
+    {
+      name: 'migrate, offline',
+      from: 'test/fixtures/connected-apps',
+      args: ['eca', 'migrate', '--name', 'Full_Oauth', '--name', 'Saml_Sso'],
+      code: 0,
+    },
   ];
 
   it('cover every command', () => {

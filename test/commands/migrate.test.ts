@@ -2,63 +2,28 @@
  * `sf eca migrate` as a user runs it: the built CLI (bin/run.js) in a copy of the connected-apps fixture project.
  * Dry run, the writes, a second run, --json, exit codes 0/1/2, the planted secret, and `sf eca check` on the result.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyToTemp, FIXTURES, REPO } from '../fixtures/fixtures.js';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FIXTURES } from '../fixtures/fixtures.js';
+import { runPluginSync } from '../helpers/run.js';
+import { copyProject, tempDir } from '../helpers/temp.js';
 import { xmllintValidate } from '../helpers/xmllint.js';
 
-const BIN = join(REPO, 'bin', 'run.js');
 const HUB = '00D5g00000ABCDE';
 const PLANTED_SECRET = 'PLANTEDSECRET9F8E7D6C5B4A3928171605F4E3D2C1B0A';
 const PLANTED_KEY = '3MVG9FAKECONSUMERKEY.PLANTEDKEY0123456789abcdefghijklmnopqrstuvwxyzABCDEFGH';
-const HOME = mkdtempSync(join(tmpdir(), 'eca-migrate-home-'));
-const cleanups: Array<() => void> = [() => rmSync(HOME, { recursive: true, force: true })];
-afterAll(() => cleanups.forEach((c) => c()));
+const HOME = tempDir('eca-migrate-home-');
 
-beforeAll(() => {
-  if (existsSync(join(REPO, 'lib', 'commands', 'eca', 'migrate.js')) && existsSync(join(REPO, 'oclif.manifest.json')))
-    return;
-  for (const args of [
-    ['tsc', '-p', '.'],
-    ['oclif', 'manifest'],
-  ]) {
-    const built = spawnSync('npx', args, {
-      cwd: REPO,
-      encoding: 'utf8',
-      env: { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH}` },
-    });
-    if (built.status !== 0) throw new Error(`npx ${args.join(' ')} failed: ${built.stdout}${built.stderr}`);
-  }
-}, 300_000);
-
-type Run = { status: number | null; stdout: string; stderr: string };
+type Run = { status: number; stdout: string; stderr: string };
 
 function project(): string {
-  const copy = copyToTemp(join(FIXTURES, 'connected-apps'), 'eca-migrate-cmd-');
-  cleanups.push(copy.cleanup);
-  return copy.dir;
+  return copyProject(join(FIXTURES, 'connected-apps'), 'eca-migrate-cmd-');
 }
 
 function sf(dir: string, ...args: string[]): Run {
-  const result = spawnSync(process.execPath, [BIN, 'eca', ...args], {
-    cwd: dir,
-    encoding: 'utf8',
-    timeout: 120_000,
-    env: {
-      PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`,
-      HOME,
-      TMPDIR: tmpdir(),
-      SF_DISABLE_TELEMETRY: 'true',
-      SF_AUTOUPDATE_DISABLE: 'true',
-      SF_SKIP_NEW_VERSION_CHECK: 'true',
-      FORCE_COLOR: '0',
-    },
-  });
-  if (result.error) throw result.error;
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  const r = runPluginSync(['eca', ...args], { cwd: dir, home: HOME });
+  return { status: r.exitCode, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** every file of the project, path → content */
@@ -222,9 +187,7 @@ describe('sf eca migrate', () => {
       'Mdapi_App',
     );
     expect(none.status).toBe(2);
-    const empty = mkdtempSync(join(tmpdir(), 'eca-migrate-empty-'));
-    cleanups.push(() => rmSync(empty, { recursive: true, force: true }));
-    const noProject = sf(empty, 'migrate');
+    const noProject = sf(tempDir('eca-migrate-empty-'), 'migrate');
     expect(noProject.status).toBe(2);
     expect(noProject.stderr).toMatch(/No sfdx-project\.json was found/);
   });

@@ -5,21 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { registerOrg } from '../helpers/emulator/auth.js';
 import { OrgEmulator, xmlField } from '../helpers/emulator/org-emulator.js';
-const describeWhen = (missing: string | undefined, title: string, body: () => void): void =>
-  (missing ? describe.skip : describe)(title, body);
-import {
-  PLUGIN_ROOT,
-  copyProject,
-  describeRun,
-  linkPluginInto,
-  listFiles,
-  makeHome,
-  runSf,
-  sfMissingReason as sfMissing,
-} from './sf.js';
+import { describeWhen } from '../helpers/requirements.js';
+import { PLUGIN_ROOT, copyProject, describeRun, linkPluginInto, listFiles, makeHome, runSf, sfMissing } from './sf.js';
 
 const HUB = '00D5g00000ABCDE';
 const PLANTED_SECRET = 'PLANTEDSECRET9F8E7D6C5B4A3928171605F4E3D2C1B0A';

@@ -15,7 +15,10 @@ const PLANTED_KEY = '3MVG9FAKECONSUMERKEY.PLANTEDKEY0123456789abcdefghijklmnopqr
 const HUB = '00D5g00000ABCDE';
 
 function fixture(name: string): string {
-  const file = name === 'Mdapi_App' ? join(PROJECT, 'legacy-mdapi/connectedApps/Mdapi_App.connectedApp') : join(SOURCE, `${name}.connectedApp-meta.xml`);
+  const file =
+    name === 'Mdapi_App'
+      ? join(PROJECT, 'legacy-mdapi/connectedApps/Mdapi_App.connectedApp')
+      : join(SOURCE, `${name}.connectedApp-meta.xml`);
   return readFileSync(file, 'utf8');
 }
 
@@ -36,7 +39,16 @@ function entry(conversion: AppConversion, from: string) {
   return found!;
 }
 
-const ALL_FIXTURES = ['Full_Oauth', 'Canvas_Portal', 'Saml_Sso', 'Device_Flow', 'Client_Creds', 'Legacy_Canvas', 'Empty_Shell', 'Mdapi_App'];
+const ALL_FIXTURES = [
+  'Full_Oauth',
+  'Canvas_Portal',
+  'Saml_Sso',
+  'Device_Flow',
+  'Client_Creds',
+  'Legacy_Canvas',
+  'Empty_Shell',
+  'Mdapi_App',
+];
 
 describe('convertConnectedApp: header and OAuth', () => {
   const full = convert('Full_Oauth', undefined, HUB);
@@ -74,7 +86,9 @@ describe('convertConnectedApp: header and OAuth', () => {
     expect(childText(settings, 'assetTokenSigningCertificate')).toBe('Contoso_Asset_Cert');
     expect(childText(settings, 'assetTokenValidity')).toBe('60');
     const ranges = settings.children.filter((c) => c.name === 'trustedIpRanges');
-    expect(ranges.map((r) => [childText(r, 'description'), childText(r, 'startIpAddress'), childText(r, 'endIpAddress')])).toEqual([
+    expect(
+      ranges.map((r) => [childText(r, 'description'), childText(r, 'startIpAddress'), childText(r, 'endIpAddress')]),
+    ).toEqual([
       ['Office', '10.0.0.1', '10.0.0.255'],
       [undefined, '192.168.1.10', '192.168.1.20'],
     ]);
@@ -88,7 +102,9 @@ describe('convertConnectedApp: header and OAuth', () => {
 
   it('puts callback URLs (line endings made LF), certificate, flow switches and ID-token settings into the global settings', () => {
     const global = out(full, 'ExtlClntAppGlobalOauthSettings');
-    expect(childText(global, 'callbackUrl')).toBe('https://app.contoso.example/oauth/callback\nhttps://eu.app.contoso.example/oauth/callback');
+    expect(childText(global, 'callbackUrl')).toBe(
+      'https://app.contoso.example/oauth/callback\nhttps://eu.app.contoso.example/oauth/callback',
+    );
     expect(full.files.find((f) => f.type === 'ExtlClntAppGlobalOauthSettings')?.text).not.toContain('\r');
     expect(childText(global, 'certificate')).toMatch(/^MIIC1j/);
     expect(childText(global, 'isCodeCredFlowEnabled')).toBe('true');
@@ -150,7 +166,14 @@ describe('convertConnectedApp: header and OAuth', () => {
   });
 
   it('reports the WSDL-only flags and the mobile elements as not carried, with the reason', () => {
-    for (const from of ['oauthConfig/isDPopEnabled', 'oauthConfig/isEnforceRefreshTokenTTL', 'oauthConfig/isIpBindingEnabled', 'oauthConfig/isPKImTLSEnabled', 'mobileAppConfig', 'mobileStartUrl']) {
+    for (const from of [
+      'oauthConfig/isDPopEnabled',
+      'oauthConfig/isEnforceRefreshTokenTTL',
+      'oauthConfig/isIpBindingEnabled',
+      'oauthConfig/isPKImTLSEnabled',
+      'mobileAppConfig',
+      'mobileStartUrl',
+    ]) {
       const e = entry(full, from);
       expect(e.status, from).toBe('not-carried');
       expect(e.reason, from).toBeTruthy();
@@ -166,7 +189,8 @@ describe('convertConnectedApp: what is never carried', () => {
     const everything = JSON.stringify(full);
     expect(everything).not.toContain(PLANTED_SECRET);
     expect(everything).not.toContain(PLANTED_KEY);
-    for (const piece of [PLANTED_SECRET.slice(0, 12), PLANTED_SECRET.slice(-12), PLANTED_KEY.slice(10, 30)]) expect(everything).not.toContain(piece);
+    for (const piece of [PLANTED_SECRET.slice(0, 12), PLANTED_SECRET.slice(-12), PLANTED_KEY.slice(10, 30)])
+      expect(everything).not.toContain(piece);
     expect(full.files.some((f) => /consumerSecret|consumerKey/.test(f.text))).toBe(false);
     expect(entry(full, 'oauthConfig/consumerSecret')).toMatchObject({ status: 'not-carried', to: [] });
     expect(entry(full, 'oauthConfig/consumerSecret').reason).toMatch(/secret/);
@@ -176,7 +200,7 @@ describe('convertConnectedApp: what is never carried', () => {
   it('leaves out any element that holds a secret or a private key, at any depth', () => {
     const xml = fixture('Client_Creds').replace(
       '<scopes>Api</scopes>',
-      '<scopes>Api</scopes>\n        <password>hunter2-PLANTED</password>\n        <idTokenConfig><idTokenAudience>-----BEGIN RSA PRIVATE KEY-----\nMIIEPLANTED\n-----END RSA PRIVATE KEY-----</idTokenAudience></idTokenConfig>'
+      '<scopes>Api</scopes>\n        <password>hunter2-PLANTED</password>\n        <idTokenConfig><idTokenAudience>-----BEGIN RSA PRIVATE KEY-----\nMIIEPLANTED\n-----END RSA PRIVATE KEY-----</idTokenAudience></idTokenConfig>',
     );
     const result = convert('Client_Creds', xml);
     expect(JSON.stringify(result)).not.toMatch(/hunter2|MIIEPLANTED|PRIVATE KEY-----/);
@@ -185,8 +209,14 @@ describe('convertConnectedApp: what is never carried', () => {
   });
 
   it('reports elements the ConnectedApp type does not have', () => {
-    const xml = fixture('Empty_Shell').replace('<label>', '<permissionSetLicense><license>Salesforce</license></permissionSetLicense>\n    <label>');
-    expect(entry(convert('Empty_Shell', xml), 'permissionSetLicense')).toMatchObject({ status: 'not-carried', reason: expect.stringMatching(/not an element of ConnectedApp/) });
+    const xml = fixture('Empty_Shell').replace(
+      '<label>',
+      '<permissionSetLicense><license>Salesforce</license></permissionSetLicense>\n    <label>',
+    );
+    expect(entry(convert('Empty_Shell', xml), 'permissionSetLicense')).toMatchObject({
+      status: 'not-carried',
+      reason: expect.stringMatching(/not an element of ConnectedApp/),
+    });
   });
 
   it('reports values the target type cannot hold, without quoting them', () => {
@@ -195,7 +225,10 @@ describe('convertConnectedApp: what is never carried', () => {
       .replace('<refreshTokenPolicy>zero</refreshTokenPolicy>', '<refreshTokenPolicy>someday:soon</refreshTokenPolicy>')
       .replace('<ipRelaxation>ENFORCE</ipRelaxation>', '<ipRelaxation>ENFORCE_ACTIVATED_USERS</ipRelaxation>');
     const result = convert('Client_Creds', xml);
-    expect(entry(result, 'oauthConfig/isPkceRequired')).toMatchObject({ status: 'not-carried', reason: 'the value is not true or false' });
+    expect(entry(result, 'oauthConfig/isPkceRequired')).toMatchObject({
+      status: 'not-carried',
+      reason: 'the value is not true or false',
+    });
     expect(entry(result, 'oauthPolicy/refreshTokenPolicy').reason).toMatch(/specific_lifetime:N:UNIT/);
     expect(entry(result, 'oauthPolicy/ipRelaxation').reason).toMatch(/Enforce, Bypass/);
     expect(JSON.stringify(result.mapping)).not.toMatch(/PKCE_REQUIRED|someday|ACTIVATED/);
@@ -226,7 +259,9 @@ describe('convertConnectedApp: refusals', () => {
     expect(blocking[0].reason).toMatch(/do not offer the username-password flow/);
     expect(blocking[1].reason).toMatch(/user-agent \(implicit\)/);
     // an app without OAuth has no client that could use those flows
-    expect(convertConnectedApp('Empty_Shell', parseXml(fixture('Empty_Shell')).root, { orgFlowsOn: flows }).blocked).toBe(false);
+    expect(
+      convertConnectedApp('Empty_Shell', parseXml(fixture('Empty_Shell')).root, { orgFlowsOn: flows }).blocked,
+    ).toBe(false);
   });
 
   it('migrates a SAML app only as a Local app, all files non-packageable, and says why', () => {
@@ -255,7 +290,10 @@ describe('convertConnectedApp: refusals', () => {
   it('does not carry Triple DES SAML encryption, which External Client Apps do not offer', () => {
     const xml = fixture('Saml_Sso').replace('AES_256', 'Triple_Des').replace('CustomAttribute', 'CustomAttr');
     const result = convert('Saml_Sso', xml);
-    expect(entry(result, 'samlConfig/encryptionType')).toMatchObject({ status: 'not-carried', reason: expect.stringMatching(/AES_128 and AES_256 only/) });
+    expect(entry(result, 'samlConfig/encryptionType')).toMatchObject({
+      status: 'not-carried',
+      reason: expect.stringMatching(/AES_128 and AES_256 only/),
+    });
     expect(childText(out(result, 'ExtlClntAppSamlConfigurablePolicies'), 'subjectType')).toBe('CustomAttribute');
   });
 
@@ -271,12 +309,23 @@ describe('convertConnectedApp: canvas, shells, metadata format', () => {
     expect(childText(canvas, 'accessMethod')).toBe('Post');
     expect(childText(canvas, 'canvasUrl')).toBe('https://portal.contoso.example/canvas');
     expect(childText(canvas, 'lifeCycleHandler')).toBe('ContosoCanvasLifecycle');
-    expect(canvas.children.filter((c) => c.name === 'canvasLocationOptions').map((c) => c.text)).toEqual(['Visualforce', 'Aura', 'PageLayout']);
-    expect(canvas.children.filter((c) => c.name === 'canvasOptions').map((c) => c.text)).toEqual(['HideHeader', 'HideShare']);
+    expect(canvas.children.filter((c) => c.name === 'canvasLocationOptions').map((c) => c.text)).toEqual([
+      'Visualforce',
+      'Aura',
+      'PageLayout',
+    ]);
+    expect(canvas.children.filter((c) => c.name === 'canvasOptions').map((c) => c.text)).toEqual([
+      'HideHeader',
+      'HideShare',
+    ]);
     expect(childText(canvas, 'samlInitiationMethod')).toBe('None');
     expect(childText(out(result, 'ExtlClntAppConfigurablePolicies'), 'isCanvasPluginEnabled')).toBe('true');
-    expect(childText(out(result, 'ExtlClntAppOauthConfigurablePolicies'), 'commaSeparatedProfile')?.split(',')).toHaveLength(8);
-    expect(childText(out(result, 'ExtlClntAppOauthConfigurablePolicies'), 'permittedUsersPolicyType')).toBe('AllSelfAuthorized');
+    expect(
+      childText(out(result, 'ExtlClntAppOauthConfigurablePolicies'), 'commaSeparatedProfile')?.split(','),
+    ).toHaveLength(8);
+    expect(childText(out(result, 'ExtlClntAppOauthConfigurablePolicies'), 'permittedUsersPolicyType')).toBe(
+      'AllSelfAuthorized',
+    );
     expect(childText(out(result, 'ExtlClntAppOauthConfigurablePolicies'), 'refreshTokenValidityUnit')).toBe('Hours');
     expect(entry(result, 'profileName').count).toBe(8);
   });
@@ -284,27 +333,59 @@ describe('convertConnectedApp: canvas, shells, metadata format', () => {
   it('maps the older canvas element, splitting its option lists and matching enum values without regard to case', () => {
     const canvas = out(convert('Legacy_Canvas'), 'ExtlClntAppCanvasSettings');
     expect(childText(canvas, 'accessMethod')).toBe('Get');
-    expect(canvas.children.filter((c) => c.name === 'canvasOptions').map((c) => c.text)).toEqual(['HideShare', 'HideHeader']);
-    expect(canvas.children.filter((c) => c.name === 'canvasLocationOptions').map((c) => c.text)).toEqual(['Visualforce', 'Publisher']);
+    expect(canvas.children.filter((c) => c.name === 'canvasOptions').map((c) => c.text)).toEqual([
+      'HideShare',
+      'HideHeader',
+    ]);
+    expect(canvas.children.filter((c) => c.name === 'canvasLocationOptions').map((c) => c.text)).toEqual([
+      'Visualforce',
+      'Publisher',
+    ]);
     expect(childText(canvas, 'samlInitiationMethod')).toBe('None');
   });
 
   it('turns an empty shell into a header alone, and reports what needs a plugin the app lacks', () => {
     const shell = convert('Empty_Shell');
     expect(shell.files.map((f) => f.type)).toEqual(['ExternalClientApplication']);
-    const withProfile = convert('Empty_Shell', fixture('Empty_Shell').replace('<label>', '<profileName>Admin</profileName>\n    <label>'));
-    expect(entry(withProfile, 'profileName')).toMatchObject({ status: 'not-carried', reason: expect.stringMatching(/has no oauthConfig or samlConfig/) });
+    const withProfile = convert(
+      'Empty_Shell',
+      fixture('Empty_Shell').replace('<label>', '<profileName>Admin</profileName>\n    <label>'),
+    );
+    expect(entry(withProfile, 'profileName')).toMatchObject({
+      status: 'not-carried',
+      reason: expect.stringMatching(/has no oauthConfig or samlConfig/),
+    });
   });
 
   it('reads a metadata-format file like a source-format one', () => {
-    expect(convert('Mdapi_App').files.map((f) => f.fullName)).toEqual(['Mdapi_App', 'Mdapi_App_oauth', 'Mdapi_App_glbloauth', 'Mdapi_App_oauthPlcy', 'Mdapi_App_plcy']);
+    expect(convert('Mdapi_App').files.map((f) => f.fullName)).toEqual([
+      'Mdapi_App',
+      'Mdapi_App_oauth',
+      'Mdapi_App_glbloauth',
+      'Mdapi_App_oauthPlcy',
+      'Mdapi_App_plcy',
+    ]);
   });
 
   it('parses every refresh-token policy form', () => {
     expect(parseRefreshTokenPolicy('infinite')).toEqual({ type: 'Infinite' });
-    expect(parseRefreshTokenPolicy('SPECIFIC_LIFETIME:3:MONTHS')).toEqual({ type: 'SpecificLifetime', period: '3', unit: 'Months' });
-    expect(parseRefreshTokenPolicy('specific_inactivity:1:hours')).toEqual({ type: 'SpecificInactivity', period: '1', unit: 'Hours' });
-    for (const bad of ['zero:1', 'specific_lifetime:x:DAYS', 'specific_lifetime:3:WEEKS', 'specific_lifetime:3', 'sometimes']) {
+    expect(parseRefreshTokenPolicy('SPECIFIC_LIFETIME:3:MONTHS')).toEqual({
+      type: 'SpecificLifetime',
+      period: '3',
+      unit: 'Months',
+    });
+    expect(parseRefreshTokenPolicy('specific_inactivity:1:hours')).toEqual({
+      type: 'SpecificInactivity',
+      period: '1',
+      unit: 'Hours',
+    });
+    for (const bad of [
+      'zero:1',
+      'specific_lifetime:x:DAYS',
+      'specific_lifetime:3:WEEKS',
+      'specific_lifetime:3',
+      'sometimes',
+    ]) {
       expect(parseRefreshTokenPolicy(bad), bad).toBeUndefined();
     }
   });
@@ -319,7 +400,9 @@ describe('convertConnectedApp: every row, every file', () => {
   });
 
   it('carries every row that has a conversion somewhere in the fixtures', () => {
-    const carried = new Set(conversions.flatMap((c) => c.mapping.filter((m) => m.status === 'carried').map((m) => m.from)));
+    const carried = new Set(
+      conversions.flatMap((c) => c.mapping.filter((m) => m.status === 'carried').map((m) => m.from)),
+    );
     expect(MAPPING.filter((r) => r.convert && !carried.has(r.from)).map((r) => r.from)).toEqual([]);
   });
 
@@ -343,7 +426,8 @@ describe('convertConnectedApp: the corpus', () => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, e.name);
       if (e.isDirectory() && e.name !== 'node_modules' && e.name !== '.git') walk(path);
-      else if (e.isFile() && (/\.connectedApp(-meta\.xml)?$/.test(e.name) || /connected-app-.*\.xml$/.test(e.name))) files.push(path);
+      else if (e.isFile() && (/\.connectedApp(-meta\.xml)?$/.test(e.name) || /connected-app-.*\.xml$/.test(e.name)))
+        files.push(path);
     }
   };
   let present = true;
@@ -353,16 +437,23 @@ describe('convertConnectedApp: the corpus', () => {
     present = false;
   }
 
-  it.runIf(present || process.env.CI === 'true')('converts every Connected App shape of the corpus into files valid against the schema', () => {
-    expect(files.length).toBeGreaterThanOrEqual(8);
-    for (const path of files) {
-      const name = path.split('/').pop()!.replace(/\.connectedApp(-meta\.xml)?$|\.xml$/, '').replace(/[^A-Za-z0-9_]/g, '_');
-      const result = convertConnectedApp(name, parseXml(readFileSync(path, 'utf8')).root, { devHubOrgId: HUB });
-      for (const file of result.files) {
-        const lint = xmllintValidate(file.text, file.type);
-        expect(lint.valid, `${path}: ${file.type}\n${lint.output}`).toBe(true);
-        expect(file.text).not.toMatch(/consumerSecret|consumerKey|\{SECRET\}|\{CONSUMERKEY\}/);
+  it.runIf(present || process.env.CI === 'true')(
+    'converts every Connected App shape of the corpus into files valid against the schema',
+    () => {
+      expect(files.length).toBeGreaterThanOrEqual(8);
+      for (const path of files) {
+        const name = path
+          .split('/')
+          .pop()!
+          .replace(/\.connectedApp(-meta\.xml)?$|\.xml$/, '')
+          .replace(/[^A-Za-z0-9_]/g, '_');
+        const result = convertConnectedApp(name, parseXml(readFileSync(path, 'utf8')).root, { devHubOrgId: HUB });
+        for (const file of result.files) {
+          const lint = xmllintValidate(file.text, file.type);
+          expect(lint.valid, `${path}: ${file.type}\n${lint.output}`).toBe(true);
+          expect(file.text).not.toMatch(/consumerSecret|consumerKey|\{SECRET\}|\{CONSUMERKEY\}/);
+        }
       }
-    }
-  });
+    },
+  );
 });

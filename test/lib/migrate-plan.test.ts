@@ -9,7 +9,11 @@ import { FIXTURES, copyToTemp } from '../fixtures/fixtures.js';
 
 const CORPUS = '/work/shared/corpus';
 /** corpus projects that hold Connected Apps: canvas with many profiles, client-credentials user, shells, CR, templates */
-const CORPUS_PROJECTS = ['Ahmed-Elawad__diff', 'trailheadapps__ready-to-fly', 'michaelmuse__Flowdometer/Salesforce Example JWT code'];
+const CORPUS_PROJECTS = [
+  'Ahmed-Elawad__diff',
+  'trailheadapps__ready-to-fly',
+  'michaelmuse__Flowdometer/Salesforce Example JWT code',
+];
 /**
  * Findings that need a person's decision or the Dev Hub, not a fix of the migration: the Dev Hub's consumer and
  * prepare's .forceignore lines, the security-review flags the Connected App had, the undocumented packageability
@@ -92,7 +96,9 @@ describe('planMigrate', () => {
       ['eca-source-org/extlClntAppPolicies/Full_Oauth_plcy.ecaPlcy-meta.xml', false],
     ]);
     // a metadata-format file outside the package directories: the standard layout of the output directory
-    expect(result.apps.find((a) => a.app === 'Mdapi_App')!.files[0].path).toBe('force-app/main/default/externalClientApps/Mdapi_App.eca-meta.xml');
+    expect(result.apps.find((a) => a.app === 'Mdapi_App')!.files[0].path).toBe(
+      'force-app/main/default/externalClientApps/Mdapi_App.eca-meta.xml',
+    );
     const gitignore = result.changes.find((c) => c.path === 'eca-source-org/.gitignore');
     expect(gitignore?.after?.toString()).toBe(`${GITIGNORE_LINE}\n`);
   });
@@ -111,15 +117,23 @@ describe('planMigrate', () => {
   it('refuses an unknown --name, listing the Connected Apps it found', async () => {
     await expect(plan(project(), { names: ['Nope'] })).rejects.toMatchObject({
       name: 'NoSuchConnectedAppError',
-      message: expect.stringMatching(/^No Connected App named Nope in the project\. Found: Canvas_Portal, .*Full_Oauth/),
+      message: expect.stringMatching(
+        /^No Connected App named Nope in the project\. Found: Canvas_Portal, .*Full_Oauth/,
+      ),
     });
   });
 
   it('blocks two Connected Apps of one name and a file that cannot be read, naming file and line', async () => {
     const dir = project();
     mkdirSync(join(dir, 'copy/connectedApps'), { recursive: true });
-    writeFileSync(join(dir, 'copy/connectedApps/Empty_Shell.connectedApp-meta.xml'), readFileSync(join(dir, 'force-app/main/default/connectedApps/Empty_Shell.connectedApp-meta.xml')));
-    writeFileSync(join(dir, 'copy/connectedApps/Broken.connectedApp-meta.xml'), '<?xml version="1.0"?>\n<ConnectedApp>\n  <label>x</lab>\n</ConnectedApp>\n');
+    writeFileSync(
+      join(dir, 'copy/connectedApps/Empty_Shell.connectedApp-meta.xml'),
+      readFileSync(join(dir, 'force-app/main/default/connectedApps/Empty_Shell.connectedApp-meta.xml')),
+    );
+    writeFileSync(
+      join(dir, 'copy/connectedApps/Broken.connectedApp-meta.xml'),
+      '<?xml version="1.0"?>\n<ConnectedApp>\n  <label>x</lab>\n</ConnectedApp>\n',
+    );
     const { result } = await plan(dir);
     const twins = result.apps.filter((a) => a.app === 'Empty_Shell');
     expect(twins.map((t) => t.state)).toEqual(['blocked', 'blocked']);
@@ -129,7 +143,9 @@ describe('planMigrate', () => {
     expect(broken.mapping[0]).toMatchObject({ status: 'blocking', line: 3 });
     // --source-dir chooses
     const { result: chosen } = await plan(dir, { names: ['Empty_Shell'], sourceDirs: [join(dir, 'copy')] });
-    expect(chosen.apps.map((a) => [a.app, a.state, a.source])).toEqual([['Empty_Shell', 'migrated', 'copy/connectedApps/Empty_Shell.connectedApp-meta.xml']]);
+    expect(chosen.apps.map((a) => [a.app, a.state, a.source])).toEqual([
+      ['Empty_Shell', 'migrated', 'copy/connectedApps/Empty_Shell.connectedApp-meta.xml'],
+    ]);
   });
 
   it('blocks OAuth apps when the project turns the username-password flow on', async () => {
@@ -137,10 +153,12 @@ describe('planMigrate', () => {
     mkdirSync(join(dir, 'force-app/main/default/settings'), { recursive: true });
     writeFileSync(
       join(dir, 'force-app/main/default/settings/OauthOidc.settings-meta.xml'),
-      '<?xml version="1.0" encoding="UTF-8"?>\n<OauthOidcSettings xmlns="http://soap.sforce.com/2006/04/metadata">\n    <blockOAuthUnPwFlow>false</blockOAuthUnPwFlow>\n    <blockOAuthUsrAgtFlow>true</blockOAuthUsrAgtFlow>\n</OauthOidcSettings>\n'
+      '<?xml version="1.0" encoding="UTF-8"?>\n<OauthOidcSettings xmlns="http://soap.sforce.com/2006/04/metadata">\n    <blockOAuthUnPwFlow>false</blockOAuthUnPwFlow>\n    <blockOAuthUsrAgtFlow>true</blockOAuthUsrAgtFlow>\n</OauthOidcSettings>\n',
     );
     const { input, result } = await plan(dir, { names: ['Client_Creds', 'Empty_Shell'] });
-    expect(input.orgFlowsOn).toEqual([{ setting: 'blockOAuthUnPwFlow', file: 'force-app/main/default/settings/OauthOidc.settings-meta.xml', line: 3 }]);
+    expect(input.orgFlowsOn).toEqual([
+      { setting: 'blockOAuthUnPwFlow', file: 'force-app/main/default/settings/OauthOidc.settings-meta.xml', line: 3 },
+    ]);
     expect(result.apps.map((a) => [a.app, a.state])).toEqual([
       ['Client_Creds', 'blocked'],
       ['Empty_Shell', 'migrated'],
@@ -156,22 +174,37 @@ describe('planMigrate', () => {
     // .forceignore lines prepare adds then, and the secret the user's own Connected App already held
     const written = new Set(result.changes.map((c) => c.path));
     const errors = findings.filter((f) => f.severity === 'error');
-    expect([...new Set(errors.filter((f) => f.file && written.has(f.file)).map((f) => f.rule))]).toEqual(['oauth-link']);
-    expect(errors.filter((f) => !f.file || !written.has(f.file)).map((f) => `${f.rule} ${f.file ?? ''}`).sort()).toEqual([
+    expect([...new Set(errors.filter((f) => f.file && written.has(f.file)).map((f) => f.rule))]).toEqual([
+      'oauth-link',
+    ]);
+    expect(
+      errors
+        .filter((f) => !f.file || !written.has(f.file))
+        .map((f) => `${f.rule} ${f.file ?? ''}`)
+        .sort(),
+    ).toEqual([
       'forceignore ',
       'forceignore ',
       'secret-in-source force-app/main/default/connectedApps/Full_Oauth.connectedApp-meta.xml',
     ]);
     await applyPlan(result.changes);
-    const others = allFiles(dir).filter((f) => !f.endsWith('Full_Oauth.connectedApp-meta.xml')).map((f) => readFileSync(f, 'utf8'));
+    const others = allFiles(dir)
+      .filter((f) => !f.endsWith('Full_Oauth.connectedApp-meta.xml'))
+      .map((f) => readFileSync(f, 'utf8'));
     expect(others.join('\n')).not.toContain(PLANTED_SECRET.slice(0, 20));
     expect(existsSync(join(dir, 'force-app/main/default/connectedApps/Full_Oauth.connectedApp-meta.xml'))).toBe(true);
     const second = await plan(dir);
     expect(second.result.changes).toEqual([]);
-    expect(second.result.apps.filter((a) => a.state !== 'blocked').every((a) => a.state === 'already-migrated')).toBe(true);
+    expect(second.result.apps.filter((a) => a.state !== 'blocked').every((a) => a.state === 'already-migrated')).toBe(
+      true,
+    );
     // the only place the secret and the key remain is the Connected App the user already had
-    const holders = allFiles(dir).filter((f) => readFileSync(f, 'utf8').includes(PLANTED_SECRET) || readFileSync(f, 'utf8').includes(PLANTED_KEY));
-    expect(holders.map((f) => f.slice(dir.length + 1))).toEqual(['force-app/main/default/connectedApps/Full_Oauth.connectedApp-meta.xml']);
+    const holders = allFiles(dir).filter(
+      (f) => readFileSync(f, 'utf8').includes(PLANTED_SECRET) || readFileSync(f, 'utf8').includes(PLANTED_KEY),
+    );
+    expect(holders.map((f) => f.slice(dir.length + 1))).toEqual([
+      'force-app/main/default/connectedApps/Full_Oauth.connectedApp-meta.xml',
+    ]);
   });
 
   it('adds the .gitignore line once, to an existing file, keeping its line endings', async () => {
@@ -193,12 +226,16 @@ describe('planMigrate', () => {
       expect(result.apps.length).toBeGreaterThan(0);
       expect(result.apps.filter((a) => a.state === 'blocked')).toEqual([]);
       const written = new Set(result.changes.map((c) => c.path));
-      const findings = check(catalogAfter(catalog, result.changes), { failOn: 'error', context: { devHubOrgId: HUB } }).findings;
+      const findings = check(catalogAfter(catalog, result.changes), {
+        failOn: 'error',
+        context: { devHubOrgId: HUB },
+      }).findings;
       const onMigrated = findings.filter((f) => f.severity !== 'info' && f.file && written.has(f.file));
-      expect(onMigrated.filter((f) => !DECISIONS.includes(f.rule)).map((f) => `${f.rule} ${f.file}:${f.line}`)).toEqual([]);
+      expect(onMigrated.filter((f) => !DECISIONS.includes(f.rule)).map((f) => `${f.rule} ${f.file}:${f.line}`)).toEqual(
+        [],
+      );
       await applyPlan(result.changes);
       expect((await plan(copy.dir)).result.changes).toEqual([]);
     },
   );
 });
-

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OrgEmulator, xmlField } from '../helpers/emulator/org-emulator.js';
 import { registerOrg } from '../helpers/emulator/auth.js';
+import { leftoversIn } from '../helpers/temp.js';
 import { xmllintValidate } from '../helpers/xmllint.js';
 import { FIXTURES } from '../fixtures/fixtures.js';
 import { HUB_ID, HUB_ID15, allText, copyProject, runCli, snapshot, tempDir } from './support.js';
@@ -81,7 +82,7 @@ describe('sf eca migrate against emulated orgs (--target-dev-hub, --target-org)'
     const everything = allText(project) + run.stdout + run.stderr;
     expect(everything).not.toContain('EMULATEDHUBSECRET');
     expect(everything.split(PLANTED_SECRET).length - 1).toBe(1); // only the user's own Connected App holds it
-    expect(readdirSync(run.tmp)).toEqual([]);
+    expect(leftoversIn(run.tmp)).toEqual([]);
     expect(run.json?.result.nextSteps.join('\n')).toContain('the Dev Hub owns it now, Packaged and linked');
 
     // sf eca check against the same Dev Hub: the files agree with it
@@ -124,7 +125,7 @@ describe('sf eca migrate against emulated orgs (--target-dev-hub, --target-org)'
     expect(existsSync(join(project, MD, 'connectedApps/Prod_Api.connectedApp-meta.xml'))).toBe(false);
     expect(allText(project) + run.stdout + run.stderr).not.toContain(ORG_SECRET);
     expect(allText(project)).not.toContain('3MVG9PRODKEY');
-    expect(readdirSync(run.tmp)).toEqual([]);
+    expect(leftoversIn(run.tmp)).toEqual([]);
 
     const unknown = await runCli(['eca', 'migrate', '--target-org', 'prod', '--name', 'Nope'], { cwd: project, home });
     expect(unknown.code).toBe(2);

@@ -1,77 +1,61 @@
-import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
-import { Messages, Org, SfError } from '@salesforce/core';
-import { EXIT, asCannotRun, devHubOrgIdFlag, requiredDevHub } from '../../lib/flags.js';
+import { Flags, toHelpSection } from '@salesforce/sf-plugins-core';
+import { EXIT, EcaCommand, withHelp } from '../../lib/command.js';
+import { devHubOrgIdFlag, nameFlag, waitFlag } from '../../lib/flags.js';
 import { runMigrate, type MigrateResult } from '../../lib/migrate/run.js';
-
-Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
-const messages = Messages.loadMessages('sf-plugin-eca', 'eca.migrate');
 
 export type EcaMigrateResult = MigrateResult;
 
-export default class EcaMigrate extends SfCommand<EcaMigrateResult> {
-  public static readonly summary = messages.getMessage('summary');
-  public static readonly description = messages.getMessage('description');
-  public static readonly examples = messages.getMessages('examples');
+export default class EcaMigrate extends EcaCommand<EcaMigrateResult> {
+  public static readonly messages = withHelp(this, 'eca.migrate');
+  // exit 1 is not a failed checklist here but an app that cannot be migrated as it is
   public static readonly errorCodes = toHelpSection('EXIT CODES', {
-    [String(EXIT.passed)]: messages.getMessage('exit.migrated'),
-    [String(EXIT.gateFailed)]: messages.getMessage('exit.blocked'),
-    [String(EXIT.cannotRun)]: messages.getMessage('exit.cannotRun'),
+    [String(EXIT.passed)]: this.messages.getMessage('exit.migrated'),
+    [String(EXIT.gateFailed)]: this.messages.getMessage('exit.blocked'),
+    [String(EXIT.cannotRun)]: this.messages.getMessage('exit.cannotRun'),
   });
 
   public static readonly flags = {
-    name: Flags.string({ char: 'n', summary: messages.getMessage('flags.name.summary'), multiple: true }),
+    name: nameFlag(this.messages.getMessage('flags.name.summary')),
     'source-dir': Flags.directory({
-      summary: messages.getMessage('flags.source-dir.summary'),
+      summary: this.messages.getMessage('flags.source-dir.summary'),
       multiple: true,
       exists: true,
     }),
-    // a plain value resolved only when given, as for --target-dev-hub: a default org must not turn on a retrieve
+    // plain values resolved only when given: a default org or Dev Hub in config must not turn a file conversion
+    // into a retrieve or a deploy
     'target-org': Flags.string({
-      // eslint-disable-next-line sf-plugin/dash-o
       char: 'o',
-      summary: messages.getMessage('flags.target-org.summary'),
+      summary: this.messages.getMessage('flags.target-org.summary'),
       exclusive: ['source-dir'],
     }),
-    // a plain value resolved only when given: a default Dev Hub in config must not turn a file conversion into a deploy
-    'target-dev-hub': Flags.string({ char: 'v', summary: messages.getMessage('flags.target-dev-hub.summary') }),
+    'target-dev-hub': Flags.string({ char: 'v', summary: this.messages.getMessage('flags.target-dev-hub.summary') }),
     'dev-hub-org-id': devHubOrgIdFlag({ exclusive: ['target-dev-hub'] }),
-    'api-version': Flags.orgApiVersion(),
-    wait: Flags.duration({
-      char: 'w',
-      unit: 'minutes',
-      summary: messages.getMessage('flags.wait.summary'),
-      defaultValue: 10,
-    }),
-    'output-dir': Flags.directory({ char: 'd', summary: messages.getMessage('flags.output-dir.summary') }),
+    'output-dir': Flags.directory({ char: 'd', summary: this.messages.getMessage('flags.output-dir.summary') }),
     'non-packageable-dir': Flags.string({
-      summary: messages.getMessage('flags.non-packageable-dir.summary'),
+      summary: this.messages.getMessage('flags.non-packageable-dir.summary'),
       default: 'eca-source-org',
     }),
-    'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary') }),
+    'api-version': Flags.orgApiVersion(),
+    wait: waitFlag(this.messages.getMessage('flags.wait.summary')),
+    'dry-run': Flags.boolean({ summary: this.messages.getMessage('flags.dry-run.summary') }),
   };
 
   public async run(): Promise<EcaMigrateResult> {
     const { flags } = await this.parse(EcaMigrate);
-    const hub = flags['target-dev-hub'] ? await requiredDevHub(flags['target-dev-hub']) : undefined;
-    const sourceOrg = flags['target-org'] ? await Org.create({ aliasOrUsername: flags['target-org'] }) : undefined;
     const result = await runMigrate(this, {
       cwd: process.cwd(),
-      hub,
-      sourceOrg,
-      apiVersion: flags['api-version'],
-      waitSeconds: flags.wait.seconds,
       names: flags.name,
       sourceDirs: flags['source-dir'],
+      targetOrg: flags['target-org'],
+      targetDevHub: flags['target-dev-hub'],
       devHubOrgId: flags['dev-hub-org-id'],
       outputDir: flags['output-dir'],
       nonPackageableDir: flags['non-packageable-dir'],
+      apiVersion: flags['api-version'],
+      waitSeconds: flags.wait.seconds,
       dryRun: flags['dry-run'],
     });
-    process.exitCode = result.passed ? EXIT.passed : EXIT.gateFailed;
+    this.setGateExit(result.passed);
     return result;
-  }
-
-  protected catch(error: Error | SfError): Promise<never> {
-    return super.catch(asCannotRun(error));
   }
 }

@@ -1,4 +1,11 @@
-import { APP_POLICIES_TYPE, GLOBAL_OAUTH_TYPE, HEADER_TYPE, OAUTH_POLICIES_TYPE, OAUTH_SETTINGS_TYPE, SAML_POLICIES_TYPE } from '../family.js';
+import {
+  APP_POLICIES_TYPE,
+  GLOBAL_OAUTH_TYPE,
+  HEADER_TYPE,
+  OAUTH_POLICIES_TYPE,
+  OAUTH_SETTINGS_TYPE,
+  SAML_POLICIES_TYPE,
+} from '../family.js';
 import { COMPLEX_TYPES, ROOT_TYPES, SIMPLE_TYPES, type SchemaElement } from '../schema.generated.js';
 import { escapeText, type XmlElement } from '../xml.js';
 import {
@@ -134,7 +141,8 @@ class TargetDoc {
       record.children.push({ name, text: value, children: [] });
     }
     const missing = COMPLEX_TYPES[decl.type].filter((e) => e.min > 0 && !fields.some(([n]) => n === e.name));
-    if (missing.length) throw new ConversionError(`a record without ${missing.map((m) => m.name).join(', ')} cannot be carried`);
+    if (missing.length)
+      throw new ConversionError(`a record without ${missing.map((m) => m.name).join(', ')} cannot be carried`);
     this.root.children.push(record);
   }
 
@@ -162,7 +170,9 @@ function missingRequired(complexType: string, node: Node): string[] {
   const own = elements.filter((e) => e.min > 0 && !node.children.some((c) => c.name === e.name)).map((e) => e.name);
   const nested = node.children.flatMap((c) => {
     const decl = elements.find((e) => e.name === c.name);
-    return decl && Object.hasOwn(COMPLEX_TYPES, decl.type) ? missingRequired(decl.type, c).map((m) => `${c.name}.${m}`) : [];
+    return decl && Object.hasOwn(COMPLEX_TYPES, decl.type)
+      ? missingRequired(decl.type, c).map((m) => `${c.name}.${m}`)
+      : [];
   });
   return [...own, ...nested];
 }
@@ -292,7 +302,9 @@ function applyRow(row: MappingRow, group: Group, docs: Map<MigratedType, TargetD
   const values = group.elements.map(valueOf);
   if (!row.convert) {
     if (row.refuseWhenTrue) {
-      return values.includes('true') ? [entry('blocking', [], row.why)] : [entry('not-carried', [], 'off, as External Client Apps leave it')];
+      return values.includes('true')
+        ? [entry('blocking', [], row.why)]
+        : [entry('not-carried', [], 'off, as External Client Apps leave it')];
     }
     return [entry('not-carried', [], row.why)];
   }
@@ -306,14 +318,18 @@ function applyRow(row: MappingRow, group: Group, docs: Map<MigratedType, TargetD
   }
   const carriedTo = targets.map(targetName);
   const problems: MappingEntry[] = [];
-  const withWhy = (problem: string): string => (row.why && row.convert?.kind !== 'copy' ? `${problem}; ${row.why}` : problem);
+  const withWhy = (problem: string): string =>
+    row.why && row.convert?.kind !== 'copy' ? `${problem}; ${row.why}` : problem;
   const attempt = (el: XmlElement | undefined, work: () => void): boolean => {
     try {
       work();
       return true;
     } catch (error) {
       if (!(error instanceof ConversionError)) throw error;
-      problems.push({ ...entry('not-carried', [], withWhy(`the value ${error.message}`)), ...(el ? { line: el.line, count: undefined } : {}) });
+      problems.push({
+        ...entry('not-carried', [], withWhy(`the value ${error.message}`)),
+        ...(el ? { line: el.line, count: undefined } : {}),
+      });
       return false;
     }
   };
@@ -331,11 +347,23 @@ function applyRow(row: MappingRow, group: Group, docs: Map<MigratedType, TargetD
           for (const target of targets) {
             const doc = docs.get(target.type)!;
             if (convert.kind === 'lines') {
-              doc.set(target.path, raw.split('\n').map((l) => l.trim()).filter(Boolean).join('\n'), row.from);
+              doc.set(
+                target.path,
+                raw
+                  .split('\n')
+                  .map((l) => l.trim())
+                  .filter(Boolean)
+                  .join('\n'),
+                row.from,
+              );
             } else if (convert.kind === 'enum') {
               doc.set(target.path, enumValue(row, target, raw), row.from);
             } else if (convert.kind === 'split') {
-              for (const part of raw.split(/[,;]/).map((p) => p.trim()).filter(Boolean)) doc.set(target.path, part, row.from);
+              for (const part of raw
+                .split(/[,;]/)
+                .map((p) => p.trim())
+                .filter(Boolean))
+                doc.set(target.path, part, row.from);
             } else {
               doc.set(target.path, raw, row.from);
             }
@@ -348,19 +376,32 @@ function applyRow(row: MappingRow, group: Group, docs: Map<MigratedType, TargetD
       const parts = values.filter(Boolean);
       const separator = convert.separator.trim();
       if (parts.some((p) => p.includes(separator))) {
-        return [entry('not-carried', [], `a name holds "${separator}", which a ${separator}-separated list cannot carry`)];
+        return [
+          entry('not-carried', [], `a name holds "${separator}", which a ${separator}-separated list cannot carry`),
+        ];
       }
-      if (attempt(undefined, () => targets.forEach((t) => docs.get(t.type)!.set(t.path, parts.join(convert.separator), row.from)))) carried = 1;
+      if (
+        attempt(undefined, () =>
+          targets.forEach((t) => docs.get(t.type)!.set(t.path, parts.join(convert.separator), row.from)),
+        )
+      )
+        carried = 1;
       break;
     }
     case 'records':
       for (const el of group.elements) {
         const unknown = el.children.filter((c) => !Object.hasOwn(convert.children, c.name));
         if (unknown.length) {
-          problems.push({ ...entry('not-carried', [], `${unknown.map((u) => u.name).join(', ')} has no counterpart`), line: el.line, count: undefined });
+          problems.push({
+            ...entry('not-carried', [], `${unknown.map((u) => u.name).join(', ')} has no counterpart`),
+            line: el.line,
+            count: undefined,
+          });
           continue;
         }
-        const fields = el.children.map((c): [string, string] => [convert.children[c.name], valueOf(c)]).filter(([, v]) => v !== '');
+        const fields = el.children
+          .map((c): [string, string] => [convert.children[c.name], valueOf(c)])
+          .filter(([, v]) => v !== '');
         if (attempt(el, () => targets.forEach((t) => docs.get(t.type)!.addRecord(t.path, fields)))) carried++;
       }
       break;
@@ -378,7 +419,8 @@ function applyRow(row: MappingRow, group: Group, docs: Map<MigratedType, TargetD
       if (
         attempt(first, () => {
           const parsed = parseRefreshTokenPolicy(values[0]);
-          if (!parsed) throw new ConversionError('is not zero, infinite, specific_lifetime:N:UNIT or specific_inactivity:N:UNIT');
+          if (!parsed)
+            throw new ConversionError('is not zero, infinite, specific_lifetime:N:UNIT or specific_inactivity:N:UNIT');
           const doc = docs.get(OAUTH_POLICIES_TYPE)!;
           doc.set('refreshTokenPolicyType', parsed.type, row.from);
           if (parsed.period) doc.set('refreshTokenValidityPeriod', parsed.period, row.from);
@@ -450,7 +492,14 @@ export function convertConnectedApp(app: string, root: XmlElement, options: Conv
     for (const flow of options.orgFlowsOn ?? []) {
       const known = ORG_FLOW_SETTINGS.find((s) => s.setting === flow.setting);
       if (known) {
-        mapping.push({ from: `OauthOidcSettings.${flow.setting}`, file: flow.file, line: flow.line, status: 'blocking', to: [], reason: known.why });
+        mapping.push({
+          from: `OauthOidcSettings.${flow.setting}`,
+          file: flow.file,
+          line: flow.line,
+          status: 'blocking',
+          to: [],
+          reason: known.why,
+        });
       }
     }
   }
@@ -475,29 +524,36 @@ export function convertConnectedApp(app: string, root: XmlElement, options: Conv
   const localReasons: string[] = [];
   if (saml) {
     localReasons.push(
-      'SAML-enabled External Client Apps cannot be packaged: the app migrates as a Local app, usable only in the org it is deployed to, and all its files stay out of the package directories'
+      'SAML-enabled External Client Apps cannot be packaged: the app migrates as a Local app, usable only in the org it is deployed to, and all its files stay out of the package directories',
     );
   } else if (!options.devHubOrgId) {
     localReasons.push(
-      'no Dev Hub was named: run again with --dev-hub-org-id (or --target-dev-hub), or run "sf eca prepare" once the app is in the Dev Hub, to make the header Packaged'
+      'no Dev Hub was named: run again with --dev-hub-org-id (or --target-dev-hub), or run "sf eca prepare" once the app is in the Dev Hub, to make the header Packaged',
     );
   }
   const distributionState: DistributionState = localReasons.length ? 'Local' : 'Packaged';
   const header = docs.get(HEADER_TYPE)!;
   header.set('distributionState', distributionState, 'migration');
-  if (distributionState === 'Packaged') header.set('orgScopedExternalApp', `${options.devHubOrgId}:${app}`, '--dev-hub-org-id');
+  if (distributionState === 'Packaged')
+    header.set('orgScopedExternalApp', `${options.devHubOrgId}:${app}`, '--dev-hub-org-id');
 
   const settings = docs.get(OAUTH_SETTINGS_TYPE);
-  if (settings && options.oauthLink && distributionState === 'Packaged') settings.set('oauthLink', options.oauthLink, 'the Dev Hub');
+  if (settings && options.oauthLink && distributionState === 'Packaged')
+    settings.set('oauthLink', options.oauthLink, 'the Dev Hub');
 
-  const files = [...docs.values()].map(
-    (doc): ConvertedFile => ({
-      type: doc.type,
-      fullName: `${app}${MIGRATED_TYPES[doc.type].memberSuffix}`,
-      text: doc.text(),
-      packageable: MIGRATED_TYPES[doc.type].packageable && !saml,
-    })
-  );
+  const files = [...docs.values()].map((doc): ConvertedFile => ({
+    type: doc.type,
+    fullName: `${app}${MIGRATED_TYPES[doc.type].memberSuffix}`,
+    text: doc.text(),
+    packageable: MIGRATED_TYPES[doc.type].packageable && !saml,
+  }));
   mapping.sort((a, b) => (a.file ? 1 : 0) - (b.file ? 1 : 0) || a.line - b.line);
-  return { app, distributionState, localReasons, files, mapping, blocked: mapping.some((m) => m.status === 'blocking') };
+  return {
+    app,
+    distributionState,
+    localReasons,
+    files,
+    mapping,
+    blocked: mapping.some((m) => m.status === 'blocking'),
+  };
 }

@@ -245,7 +245,12 @@ export const MAPPING: readonly MappingRow[] = [
     convert: {
       kind: 'enum',
       values: ['Enforce', 'Bypass', 'Bypass_2factor', 'Enforce_RelaxRefresh'],
-      aliases: { enforce: 'Enforce', bypass: 'Bypass', bypass_2factor: 'Bypass_2factor', enforce_relaxrefresh: 'Enforce_RelaxRefresh' },
+      aliases: {
+        enforce: 'Enforce',
+        bypass: 'Bypass',
+        bypass_2factor: 'Bypass_2factor',
+        enforce_relaxrefresh: 'Enforce_RelaxRefresh',
+      },
     },
   },
   {
@@ -293,7 +298,10 @@ export const MAPPING: readonly MappingRow[] = [
   {
     from: 'ipRanges',
     to: to(S, 'trustedIpRanges'),
-    convert: { kind: 'records', children: { description: 'description', end: 'endIpAddress', start: 'startIpAddress' } },
+    convert: {
+      kind: 'records',
+      children: { description: 'description', end: 'endIpAddress', start: 'startIpAddress' },
+    },
   },
   {
     from: 'plugin',

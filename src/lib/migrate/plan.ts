@@ -8,7 +8,13 @@ import { FORCEIGNORE, excludedFolderLines, withExclusions } from '../forceignore
 import type { PlannedChange } from '../plan.js';
 import { projectPath, type PackageDir, type Project } from '../project.js';
 import { childText, parseXml } from '../xml.js';
-import { convertConnectedApp, type AppConversion, type ConvertedFile, type MappingEntry, type OrgFlowOn } from './convert.js';
+import {
+  convertConnectedApp,
+  type AppConversion,
+  type ConvertedFile,
+  type MappingEntry,
+  type OrgFlowOn,
+} from './convert.js';
 import { ORG_FLOW_SETTINGS } from './mapping.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -38,7 +44,12 @@ export type MigrateInput = {
 
 export type MigrationState = 'migrated' | 'blocked' | 'already-migrated';
 
-export type MigratedFile = { path: string; type: string; packageable: boolean; action: 'create' | 'unchanged' | 'kept' };
+export type MigratedFile = {
+  path: string;
+  type: string;
+  packageable: boolean;
+  action: 'create' | 'unchanged' | 'kept';
+};
 
 export type AppMigration = {
   app: string;
@@ -61,7 +72,6 @@ export type MigratePlan = {
 /** Lines a .gitignore beside the non-packageable files needs so that git never commits global OAuth settings. */
 export const GITIGNORE_LINE = `/${ecaType(GLOBAL_OAUTH_TYPE).directoryName}/`;
 
-
 const OAUTH_OIDC_SETTINGS = /^OauthOidc\.settings(-meta\.xml)?$/;
 const SKIPPED_DIRS = new Set(['node_modules', 'bower_components']);
 
@@ -78,8 +88,10 @@ function settingsFiles(root: string): string[] {
       continue;
     }
     for (const entry of entries) {
-      if (entry.isDirectory() && !entry.name.startsWith('.') && !SKIPPED_DIRS.has(entry.name)) pending.push(join(dir, entry.name));
-      else if (entry.isFile() && OAUTH_OIDC_SETTINGS.test(entry.name) && basename(dir) === 'settings') found.push(join(dir, entry.name));
+      if (entry.isDirectory() && !entry.name.startsWith('.') && !SKIPPED_DIRS.has(entry.name))
+        pending.push(join(dir, entry.name));
+      else if (entry.isFile() && OAUTH_OIDC_SETTINGS.test(entry.name) && basename(dir) === 'settings')
+        found.push(join(dir, entry.name));
     }
   }
   return found.sort();
@@ -103,7 +115,8 @@ export async function findOrgFlowsOn(project: Project): Promise<OrgFlowOn[]> {
     }
     for (const { setting } of ORG_FLOW_SETTINGS) {
       const el = root.children.find((c) => c.name === setting);
-      if (el && childText(root, setting) === 'false') found.push({ setting, file: path.split('\\').join('/'), line: el.line });
+      if (el && childText(root, setting) === 'false')
+        found.push({ setting, file: path.split('\\').join('/'), line: el.line });
     }
   }
   return found;
@@ -111,7 +124,8 @@ export async function findOrgFlowsOn(project: Project): Promise<OrgFlowOn[]> {
 
 function connectedApps(catalog: Catalog, sourceDirs: string[] | undefined): CatalogFile[] {
   const under = (f: CatalogFile): boolean =>
-    !sourceDirs?.length || sourceDirs.some((d) => f.fullPath === d || f.fullPath.startsWith(d.endsWith(sep) ? d : d + sep));
+    !sourceDirs?.length ||
+    sourceDirs.some((d) => f.fullPath === d || f.fullPath.startsWith(d.endsWith(sep) ? d : d + sep));
   return catalog.files.filter((f) => f.kind === 'connectedApp' && under(f));
 }
 
@@ -182,9 +196,12 @@ export async function planMigrate(input: MigrateInput): Promise<MigratePlan> {
     }
     const ecaApp = catalog.apps.get(file.fullName);
     if (ecaApp) {
-      const kept = [...ecaApp.headers, ...ecaApp.plugins].map(
-        (f): MigratedFile => ({ path: f.path, type: f.type!.name, packageable: f.type!.packageable === true, action: 'kept' }),
-      );
+      const kept = [...ecaApp.headers, ...ecaApp.plugins].map((f): MigratedFile => ({
+        path: f.path,
+        type: f.type!.name,
+        packageable: f.type!.packageable === true,
+        action: 'kept',
+      }));
       apps.push({
         app: file.fullName,
         source: file.path,
@@ -224,7 +241,8 @@ export async function planMigrate(input: MigrateInput): Promise<MigratePlan> {
       const path = projectPath(catalog.project, target);
       const action = before === undefined ? 'create' : before.equals(bytes) ? 'unchanged' : 'kept';
       migration.files.push({ path, type: converted.type, packageable: converted.packageable, action });
-      if (action === 'create') changes.push(change(target, bytes, `${converted.type} of ${file.fullName}, migrated from ${file.path}`));
+      if (action === 'create')
+        changes.push(change(target, bytes, `${converted.type} of ${file.fullName}, migrated from ${file.path}`));
     }
   }
 

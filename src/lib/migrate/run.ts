@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { Messages } from '@salesforce/core/messages';
 import type { Org } from '@salesforce/core';
-import type { SfCommand } from '@salesforce/sf-plugins-core';
+import { withSpinner, type Ui } from '../command.js';
+import { requiredDevHub } from '../flags.js';
 import { loadCatalog } from '../check.js';
 import type { CatalogFile } from '../catalog.js';
 import { applyPlan, planDiff, summarize, type ChangeSummary } from '../plan.js';
@@ -17,15 +18,12 @@ const messages = Messages.loadMessages('sf-plugin-eca', 'eca.migration');
 
 /** The workflow of `sf eca migrate`: find, plan, print, apply, say what comes next. */
 
-/** What the workflow uses of a command: output and a spinner for the writes. */
-export type MigrateUi = Pick<SfCommand<unknown>, 'log' | 'warn' | 'spinner'>;
-
 export type MigrateOptions = {
   cwd: string;
   /** --target-dev-hub: the new apps are deployed there, and the Dev Hub issues their consumers */
-  hub?: Org;
+  targetDevHub?: string;
   /** --target-org: the Connected Apps are retrieved from this org (into memory) instead of read from the project */
-  sourceOrg?: Org;
+  targetOrg?: string;
   apiVersion?: string;
   waitSeconds?: number;
   names?: string[];
@@ -52,7 +50,10 @@ export type MigrateResult = {
   passed: boolean;
 };
 
-export async function runMigrate(ui: MigrateUi, options: MigrateOptions): Promise<MigrateResult> {
+export async function runMigrate(ui: Ui, flags: MigrateOptions): Promise<MigrateResult> {
+  const hub = flags.targetDevHub ? await requiredDevHub(flags.targetDevHub) : undefined;
+  const sourceOrg = flags.targetOrg ? await sourceOrgNamed(flags.targetOrg) : undefined;
+  const options = { ...flags, hub, sourceOrg };
   // the whole project, so that an app already migrated elsewhere is recognised; --source-dir narrows the Connected Apps
   const catalog = await loadCatalog(options.cwd);
   const project = catalog.project;
@@ -80,18 +81,27 @@ export async function runMigrate(ui: MigrateUi, options: MigrateOptions): Promis
   if (options.sourceOrg) input.fromOrg = await retrieveFromOrg(ui, options.sourceOrg, options);
   let plan = await planMigrate(input);
   if (plan.apps.length === 0) {
-    const where = options.sourceOrg ? [options.sourceOrg.getUsername() ?? ''] : sourceDirs ?? [project.root];
+    const where = options.sourceOrg ? [options.sourceOrg.getUsername() ?? ''] : (sourceDirs ?? [project.root]);
     throw messages.createError('error.NoConnectedApps', [where.join(', ')]);
   }
-  const toHub = options.hub ? plan.apps.filter((a) => a.state === 'migrated' && a.distributionState === 'Packaged') : [];
+  const toHub = options.hub
+    ? plan.apps.filter((a) => a.state === 'migrated' && a.distributionState === 'Packaged')
+    : [];
   if (options.hub && toHub.length) {
     const username = options.hub.getUsername() ?? '';
     if (options.dryRun) {
       ui.log(messages.getMessage('info.wouldDeploy', [toHub.map((a) => a.app).join(', '), username]));
     } else {
-      const links = await deployToHub(ui, options.hub, toHub.map((a) => a.app), plan, options);
+      const links = await deployToHub(
+        ui,
+        options.hub,
+        toHub.map((a) => a.app),
+        plan,
+        options,
+      );
       plan = await planMigrate({ ...input, links });
-      for (const app of toHub.filter((a) => !links.has(a.app))) ui.warn(messages.getMessage('note.NoConsumer', [app.app, app.app]));
+      for (const app of toHub.filter((a) => !links.has(a.app)))
+        ui.warn(messages.getMessage('note.NoConsumer', [app.app, app.app]));
     }
   }
 
@@ -104,12 +114,9 @@ export async function runMigrate(ui: MigrateUi, options: MigrateOptions): Promis
     ui.log(messages.getMessage('info.dryRun', [String(plan.changes.length)]));
     ui.log(diff);
   } else {
-    ui.spinner.start(messages.getMessage('spinner.apply', [String(plan.changes.length)]));
-    try {
-      await applyPlan(plan.changes);
-    } finally {
-      ui.spinner.stop();
-    }
+    await withSpinner(ui, messages.getMessage('spinner.apply', [String(plan.changes.length)]), () =>
+      applyPlan(plan.changes),
+    );
   }
   const inHub = new Set(options.dryRun ? [] : toHub.map((a) => a.app));
   const nextSteps = plan.apps.flatMap((app) =>
@@ -121,7 +128,7 @@ export async function runMigrate(ui: MigrateUi, options: MigrateOptions): Promis
 
   const apps = plan.apps.map((a) => ({ ...a, notCarried: a.mapping.filter((m) => m.status !== 'carried') }));
   return {
-    dryRun: options.dryRun,
+    dryRun: options.dryRun === true,
     ...(devHubOrgId ? { devHubOrgId } : {}),
     apps,
     changes,
@@ -140,7 +147,7 @@ function stateText(app: AppMigration): string {
 }
 
 /** One block per app: what happened, and the elements that were not carried (all of them with --dry-run). */
-function printApps(ui: MigrateUi, plan: MigratePlan, dryRun: boolean): void {
+function printApps(ui: Ui, plan: MigratePlan, dryRun: boolean): void {
   for (const app of plan.apps) {
     ui.log(messages.getMessage('info.app', [app.app, app.source, stateText(app)]));
     if (app.state === 'migrated' && app.distributionState === 'Local') {
@@ -187,7 +194,8 @@ function nextStepsOf(app: AppMigration, forceIgnored: (path: string) => boolean)
           ]),
         ]
       : [messages.getMessage('next.deployNoOauth', [app.app, sourceDirFlags])];
-  if (!saml && !oauth && app.distributionState === 'Local') steps.push(messages.getMessage('next.noOauthLocal', [app.app]));
+  if (!saml && !oauth && app.distributionState === 'Local')
+    steps.push(messages.getMessage('next.noOauthLocal', [app.app]));
   const ignored = files.filter(forceIgnored);
   if (ignored.length) steps.push(messages.getMessage('next.forceIgnored', [ignored.join(', ')]));
   steps.push(messages.getMessage('next.keep', [app.source]));
@@ -199,11 +207,11 @@ function nextStepsOf(app: AppMigration, forceIgnored: (path: string) => boolean)
  * to the Dev Hub, which then owns the apps and issues their consumers, and reads back each app's oauthLink.
  */
 async function deployToHub(
-  ui: MigrateUi,
+  ui: Ui,
   hub: Org,
   apps: string[],
   plan: MigratePlan,
-  options: MigrateOptions,
+  options: Pick<MigrateOptions, 'apiVersion' | 'waitSeconds'>,
 ): Promise<Map<string, string>> {
   const org = await import('../org.js');
   const conn = hub.getConnection(options.apiVersion);
@@ -212,28 +220,27 @@ async function deployToHub(
     (plan.generated.get(app) ?? []).map((f) => {
       const type = ecaType(f.type);
       const fileName = sourceFileName(type, f.fullName);
-      return { type: f.type, fullName: f.fullName, relativePath: `${type.directoryName}/${fileName}`, bytes: Buffer.from(f.text) };
+      return {
+        type: f.type,
+        fullName: f.fullName,
+        relativePath: `${type.directoryName}/${fileName}`,
+        bytes: Buffer.from(f.text),
+      };
     }),
   );
   const timing = { apiVersion: options.apiVersion, timeoutSeconds: options.waitSeconds };
-  ui.spinner.start(messages.getMessage('spinner.deploy', [String(apps.length), username]));
-  let outcome;
-  try {
-    outcome = await org.deployFiles(conn, files, { ...timing, onStatus: (s) => (ui.spinner.status = s) });
-  } finally {
-    ui.spinner.stop();
-  }
+  const outcome = await withSpinner(
+    ui,
+    messages.getMessage('spinner.deploy', [String(apps.length), username]),
+    (onStatus) => org.deployFiles(conn, files, { ...timing, onStatus }),
+  );
   if (!outcome.success) {
     const problems = outcome.problems.map((p) => `${p.type} ${p.fullName}: ${p.problem}`).join('; ');
     throw messages.createError('error.DeployFailed', [username, problems || outcome.status]);
   }
-  ui.spinner.start(messages.getMessage('spinner.retrieve', [username]));
-  let retrieved;
-  try {
-    retrieved = await org.retrieveApps(conn, { ...timing, apps, onStatus: (s) => (ui.spinner.status = s) });
-  } finally {
-    ui.spinner.stop();
-  }
+  const retrieved = await withSpinner(ui, messages.getMessage('spinner.retrieve', [username]), (onStatus) =>
+    org.retrieveApps(conn, { ...timing, apps, onStatus }),
+  );
   const links = new Map<string, string>();
   for (const app of apps) {
     const settings = retrieved.get(app)?.files.find((f) => f.type?.name === OAUTH_SETTINGS_TYPE && f.doc);
@@ -244,17 +251,25 @@ async function deployToHub(
 }
 
 /** The Connected Apps of --target-org, by --name or all, read into memory. */
-async function retrieveFromOrg(ui: MigrateUi, source: Org, options: MigrateOptions): Promise<CatalogFile[]> {
+async function retrieveFromOrg(
+  ui: Ui,
+  source: Org,
+  options: Pick<MigrateOptions, 'apiVersion' | 'waitSeconds' | 'names'>,
+): Promise<CatalogFile[]> {
   const org = await import('../org.js');
-  ui.spinner.start(messages.getMessage('spinner.retrieveConnectedApps', [source.getUsername() ?? '']));
-  try {
-    return await org.retrieveConnectedApps(source.getConnection(options.apiVersion), {
+  const message = messages.getMessage('spinner.retrieveConnectedApps', [source.getUsername() ?? '']);
+  return withSpinner(ui, message, (onStatus) =>
+    org.retrieveConnectedApps(source.getConnection(options.apiVersion), {
       apps: options.names,
       apiVersion: options.apiVersion,
       timeoutSeconds: options.waitSeconds,
-      onStatus: (s) => (ui.spinner.status = s),
-    });
-  } finally {
-    ui.spinner.stop();
-  }
+      onStatus,
+    }),
+  );
+}
+
+/** The org named by --target-org (an alias or username the CLI knows). */
+async function sourceOrgNamed(aliasOrUsername: string): Promise<Org> {
+  const { Org: OrgClass } = await import('@salesforce/core');
+  return OrgClass.create({ aliasOrUsername });
 }
