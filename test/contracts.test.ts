@@ -99,6 +99,18 @@ describe('--json results (schemas/)', () => {
       args: ['eca', 'review', '--format', 'html', '--output-dir', 'review'],
       code: 1,
     },
+    {
+      name: 'migrate, offline dry run',
+      from: 'test/fixtures/connected-apps',
+      args: ['eca', 'migrate', '--dry-run', '--dev-hub-org-id', '00D5g00000ABCDE'],
+      code: 1,
+    },
+    {
+      name: 'migrate, offline',
+      from: 'test/fixtures/connected-apps',
+      args: ['eca', 'migrate', '--name', 'Full_Oauth', '--name', 'Saml_Sso'],
+      code: 0,
+    },
   ];
 
   it('cover every command', () => {

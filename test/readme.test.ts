@@ -15,6 +15,16 @@ describe('README', () => {
     ).not.toThrow();
   });
 
+  it('maps every Connected App element the way sf eca migrate does (npm run readme keeps it current)', () => {
+    expect(() =>
+      execFileSync(process.execPath, [join(REPO, 'scripts/readme-migrate.mjs'), '--check'], {
+        cwd: REPO,
+        stdio: 'pipe',
+      }),
+    ).not.toThrow();
+    expect(readme).toContain('| `oauthConfig/consumerSecret` | not carried |');
+  });
+
   it('documents every command and every flag of the built plugin', () => {
     const manifest = JSON.parse(readFileSync(join(REPO, 'oclif.manifest.json'), 'utf8')) as {
       commands: Record<string, { flags: Record<string, { hidden?: boolean }> }>;

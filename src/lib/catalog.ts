@@ -1,7 +1,7 @@
 import { Dirent, readdirSync, realpathSync, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { APP_LINK_ELEMENT, EcaType, FileForm, isConnectedAppFile, typeOfFile } from './family.js';
+import { APP_LINK_ELEMENT, EcaType, FileForm, connectedAppOfFile, isConnectedAppFile, typeOfFile } from './family.js';
 import { PackageDir, Project, packageDirOf, projectPath } from './project.js';
 import { DecodedFile, XmlDocument, XmlReadError, childText, decodeFile, parseXml } from './xml.js';
 
@@ -112,14 +112,15 @@ export function catalogFile(
 ): CatalogFile {
   const name = basename(fullPath);
   const typed = typeOfFile(name);
-  const kind = typed ? 'eca' : isConnectedAppFile(name) ? 'connectedApp' : 'key';
+  const connectedApp = typed ? undefined : connectedAppOfFile(name);
+  const kind = typed ? 'eca' : connectedApp ? 'connectedApp' : 'key';
   const file: CatalogFile = {
     fullPath,
     path: projectPath(project, fullPath),
     type: typed?.type,
     kind,
-    fullName: typed?.fullName ?? name.replace(/\.connectedApp-meta\.xml$/, ''),
-    form: typed?.form ?? 'source',
+    fullName: typed?.fullName ?? connectedApp?.fullName ?? name,
+    form: typed?.form ?? connectedApp?.form ?? 'source',
     packageDir: packageDirOf(project, fullPath),
     forceIgnored: denies(fullPath),
   };

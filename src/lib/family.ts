@@ -93,8 +93,16 @@ export function typeOfFile(fileName: string): { type: EcaType; fullName: string;
   return undefined;
 }
 
+const CONNECTED_APP_FILE = /^(.+)\.connectedApp(-meta\.xml)?$/;
+
+/** A ConnectedApp file, in source format (`X.connectedApp-meta.xml`) or metadata format (`X.connectedApp`). */
 export function isConnectedAppFile(fileName: string): boolean {
-  return fileName.endsWith('.connectedApp-meta.xml');
+  return CONNECTED_APP_FILE.test(fileName);
+}
+
+export function connectedAppOfFile(fileName: string): { fullName: string; form: FileForm } | undefined {
+  const match = CONNECTED_APP_FILE.exec(fileName);
+  return match ? { fullName: match[1], form: match[2] ? 'source' : 'mdapi' } : undefined;
 }
 
 export function sourceFileName(type: EcaType, fullName: string): string {

@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import type { Connection } from '@salesforce/core';
 import { Messages, SfError } from '@salesforce/core';
 import { appsInPackageDirs, readContent, type Catalog, type CatalogFile } from './catalog.js';
-import { ECA_TYPES, HEADER_TYPE, GLOBAL_OAUTH_TYPE, OAUTH_SETTINGS_TYPE, typeOfFile } from './family.js';
+import {
+  ECA_TYPES,
+  HEADER_TYPE,
+  GLOBAL_OAUTH_TYPE,
+  OAUTH_SETTINGS_TYPE,
+  connectedAppOfFile,
+  typeOfFile,
+} from './family.js';
 import type { RetrievedApp } from './hub-app.js';
 
 /**
@@ -36,6 +43,8 @@ const RETRIEVED_PLUGIN_TYPES = ECA_TYPES.filter((t) => t.role === 'settings' || 
 );
 
 export const HUB_PREFIX = 'Dev Hub:';
+
+const CONNECTED_APP = 'ConnectedApp';
 
 export async function listApps(conn: Connection): Promise<string[]> {
   try {
@@ -137,6 +146,76 @@ function groupRetrieved(files: CatalogFile[], names: string[]): Map<string, Retr
   return apps;
 }
 
+/**
+ * Connected Apps of an org (by name, or every one the org lists that no package installed), retrieved in metadata
+ * format and read into memory: the temporary folder goes as soon as they are read, since they may hold a consumer key.
+ */
+export async function retrieveConnectedApps(conn: Connection, options: RetrieveOptions): Promise<CatalogFile[]> {
+  let names = options.apps ?? [];
+  if (names.length === 0) {
+    try {
+      const listed = await conn.metadata.list([{ type: CONNECTED_APP }]);
+      names = (Array.isArray(listed) ? listed : [listed])
+        .filter((p) => p && !p.namespacePrefix)
+        .map((p) => p.fullName)
+        .sort();
+    } catch (error) {
+      throw orgError(error, conn);
+    }
+  }
+  if (names.length === 0) return [];
+  const { ComponentSet } = await import('@salesforce/source-deploy-retrieve');
+  const { Duration } = await import('@salesforce/kit');
+  const components = new ComponentSet(names.map((fullName) => ({ type: CONNECTED_APP, fullName })));
+  if (options.apiVersion) components.sourceApiVersion = options.apiVersion;
+  const scratch = await mkdtemp(join(tmpdir(), 'eca-retrieve-'));
+  try {
+    const operation = await components.retrieve({
+      usernameOrConnection: conn,
+      output: scratch,
+      format: 'metadata',
+      unzip: true,
+      zipFileName: 'retrieved.zip',
+    });
+    operation.onUpdate((status) => options.onStatus?.(String(status.status)));
+    const result = await operation.pollStatus({
+      frequency: Duration.milliseconds(options.pollMs ?? 500),
+      timeout: Duration.seconds(options.timeoutSeconds ?? 600),
+    });
+    const status = String(result.response.status);
+    if (status !== 'Succeeded' && status !== 'SucceededPartial') {
+      throw messages.createError('error.RetrieveFailed', [
+        status,
+        String((result.response as { errorMessage?: string }).errorMessage ?? ''),
+      ]);
+    }
+    const files: CatalogFile[] = [];
+    for (const entry of await readdir(scratch, { recursive: true, withFileTypes: true })) {
+      const app = entry.isFile() ? connectedAppOfFile(entry.name) : undefined;
+      if (!app || !names.includes(app.fullName)) continue;
+      const path = `${conn.getUsername() ?? 'org'}: connectedApps/${entry.name}`;
+      const file: CatalogFile = {
+        fullPath: '',
+        path,
+        kind: 'connectedApp',
+        fullName: app.fullName,
+        form: app.form,
+        forceIgnored: false,
+      };
+      files.push(readContent(file, await readFile(join(entry.parentPath, entry.name))));
+    }
+    const found = new Set(files.map((f) => f.fullName));
+    const missing = names.filter((n) => !found.has(n));
+    if (missing.length)
+      throw messages.createError('error.ConnectedAppNotInOrg', [conn.getUsername() ?? '', missing.join(', ')]);
+    return files.sort((a, b) => a.fullName.localeCompare(b.fullName));
+  } catch (error) {
+    throw orgError(error, conn);
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
 /** The Dev Hub's copy of the apps the project holds, for the rules that compare files with the org. */
 export async function readHubApps(
   conn: Connection,
@@ -156,7 +235,12 @@ export async function readHubApps(
 
 /** Turns what jsforce, SDR and the server throw into errors that say what happened and what to do. */
 export function orgError(error: unknown, conn: Connection): SfError {
-  if (error instanceof SfError && ['AppNotInOrgError', 'RetrieveFailedError'].includes(error.name)) return error;
+  if (
+    error instanceof SfError &&
+    ['AppNotInOrgError', 'ConnectedAppNotInOrgError', 'RetrieveFailedError'].includes(error.name)
+  ) {
+    return error;
+  }
   const e = error as { name?: string; errorCode?: string; message?: string };
   const text = `${e.errorCode ?? ''} ${e.name ?? ''} ${e.message ?? String(error)}`;
   const user = conn.getUsername() ?? '';

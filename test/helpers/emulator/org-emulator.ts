@@ -5,7 +5,7 @@
  * @salesforce/core, jsforce and SDR make for auth, Dev Hub detection, listMetadata, retrieve and deploy.
  * Nothing here talks to the network beyond 127.0.0.1.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readdir, readFile } from 'node:fs/promises';
@@ -66,6 +66,11 @@ export type EmulatorOptions = {
   users?: string[];
   /** Records behind the security-posture queries (posture.ts); without it those queries answer 404. */
   posture?: PostureData;
+  /**
+   * A long-lived org that owns what it is sent: a deployed ExtlClntAppGlobalOauthSettings gets a new OAuth consumer
+   * (its own consumer key and secret) and the app's OAuth settings get the oauthLink to it, as Salesforce does.
+   */
+  issuesConsumers?: boolean;
 };
 
 export type RequestLog = {
@@ -348,6 +353,33 @@ export class OrgEmulator {
     if (!t) throw new Error(`OrgEmulator: unsupported metadata type ${c.type}`);
     this.components.set(`${t.name}:${c.fullName}`, { type: t.name, fullName: c.fullName, xml: c.xml });
   }
+  /** Consumers for the apps whose global settings were deployed: their key and secret, and the link in their OAuth settings. */
+  private issueConsumers(deployed: Array<{ type: string; fullName: string; xml: string }>): void {
+    for (const global of deployed.filter((d) => d.type === 'ExtlClntAppGlobalOauthSettings')) {
+      const app = xmlField(global.xml, 'externalClientApplication');
+      if (!app) continue;
+      const digest = createHash('sha1').update(`${this.orgId}:${app}`).digest('hex');
+      const consumerId = `888${this.orgId.slice(3, 5)}0000${digest.slice(0, 6).toUpperCase()}`;
+      const withCredentials = global.xml
+        .replace(/\s*<consumer(Key|Secret)>[^<]*<\/consumer(Key|Secret)>/g, '')
+        .replace(
+          '<externalClientApplication>',
+          `<consumerKey>3MVG9EMULATED${digest.slice(0, 20)}</consumerKey>\n    <consumerSecret>EMULATEDHUBSECRET${digest.slice(20, 36).toUpperCase()}</consumerSecret>\n    <externalClientApplication>`,
+        );
+      this.putComponent({ type: global.type, fullName: global.fullName, xml: withCredentials });
+      const settings = this.componentsOfType('ExtlClntAppOauthSettings').find(
+        (c) => xmlField(c.xml, 'externalClientApplication') === app,
+      );
+      if (settings && !xmlField(settings.xml, 'oauthLink')) {
+        const link = `<oauthLink>${this.orgId.slice(0, 15)}:${consumerId}</oauthLink>`;
+        const xml = /<singleLogoutUrl>|<trustedIpRanges>/.test(settings.xml)
+          ? settings.xml.replace(/(\s*)(<singleLogoutUrl>|<trustedIpRanges>)/, `$1${link}$1$2`)
+          : settings.xml.replace(/(\s*)<\/ExtlClntAppOauthSettings>/, `\n    ${link}$1</ExtlClntAppOauthSettings>`);
+        this.putComponent({ type: settings.type, fullName: settings.fullName, xml });
+      }
+    }
+  }
+
   public getComponent(type: string, fullName: string): Component | undefined {
     return this.components.get(`${typeInfo(type)?.name ?? type}:${fullName}`);
   }
@@ -843,6 +875,7 @@ export class OrgEmulator {
     const failed = job.problems.length > 0;
     if (!failed && !job.checkOnly && !job.applied) {
       for (const c of comps) this.putComponent({ type: c.type, fullName: c.fullName, xml: c.xml });
+      if (this.options.issuesConsumers && !this.isScratch) this.issueConsumers(comps);
       this.deploys.push(job.files);
     }
     job.applied = true;
