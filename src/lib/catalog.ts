@@ -3,6 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { APP_LINK_ELEMENT, EcaType, FileForm, isConnectedAppFile, typeOfFile } from './family.js';
 import { PackageDir, Project, packageDirOf, projectPath } from './project.js';
+import { rememberSecretsOf } from './redact.js';
 import { DecodedFile, XmlDocument, XmlReadError, childText, decodeFile, parseXml } from './xml.js';
 
 /**
@@ -124,14 +125,16 @@ export function catalogFile(project: Project, fullPath: string, bytes: Uint8Arra
 export function readContent(file: CatalogFile, bytes: Uint8Array): CatalogFile {
   try {
     file.decoded = decodeFile(bytes);
-    if (file.kind === 'key') return file;
-    file.doc = parseXml(file.decoded.text);
+    if (file.kind !== 'key') file.doc = parseXml(file.decoded.text);
   } catch (error) {
+    if (file.decoded) rememberSecretsOf(file.decoded.text);
     if (file.kind === 'key') return file;
     const e = error as XmlReadError;
     file.readError = { message: e.message, line: e.line, column: e.column };
     return file;
   }
+  // every secret read is known to the redaction of all output, even if no rule ever looks at this file
+  rememberSecretsOf(file.decoded.text, file.doc, file.kind === 'connectedApp' ? 'ConnectedApp' : file.type?.name);
   if (file.type && file.doc) {
     file.app = file.type.role === 'header' ? file.fullName : childText(file.doc.root, APP_LINK_ELEMENT) || undefined;
   }

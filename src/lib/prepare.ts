@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { appsInPackageDirs, type App, type Catalog, type CatalogFile } from './catalog.js';
-import { EcaType, HEADER_TYPE, OAUTH_SETTINGS_TYPE, ecaType, sourceFileName } from './family.js';
+import { EcaType, HEADER_TYPE, OAUTH_SETTINGS_TYPE, ecaType, sourceFileName, typeOfFile } from './family.js';
+import { secretElements, secretKindsIn } from './secrets.js';
 import { FORCEIGNORE, excludedFolderLines, judge, withExclusions } from './forceignore.js';
 import type { RetrievedApp } from './org.js';
 import type { PackageDir } from './project.js';
@@ -84,9 +85,6 @@ function targetFor(root: string, type: EcaType, fullName: string): string {
   return join(root, type.directoryName, sourceFileName(type, fullName));
 }
 
-function hasSecretValues(file: CatalogFile): boolean {
-  return file.type!.secretElements.some((name) => (child(file.doc!.root, name)?.text.trim() ?? '') !== '');
-}
 
 /** The header and OAuth settings of one app, packageable and linked, plus the other settings types that may travel. */
 export function planAppChanges(input: AppPlanInput, name: string): { changes: PlannedChange[]; notes: PrepareNote[] } {
@@ -96,7 +94,25 @@ export function planAppChanges(input: AppPlanInput, name: string): { changes: Pl
   return { changes, notes };
 }
 
+/**
+ * Nothing this plugin writes may hold a secret: a file whose new content holds one (from the org, or already in a
+ * local file being rewritten) is left out and named, its value never shown.
+ */
+function withoutSecrets(changes: PlannedChange[], notes: PrepareNote[]): PlannedChange[] {
+  return changes.filter((c) => {
+    const kinds = c.after ? secretKindsIn(c.after, typeOfFile(basename(c.fullPath))?.type.name) : [];
+    if (kinds.length) notes.push({ key: 'note.SecretLeftOut', tokens: [c.path, kinds.join(', ')] });
+    return kinds.length === 0;
+  });
+}
+
 function planApp(input: AppPlanInput, name: string, changes: PlannedChange[], notes: PrepareNote[]): void {
+  const planned: PlannedChange[] = [];
+  planAppFiles(input, name, planned, notes);
+  changes.push(...withoutSecrets(planned, notes));
+}
+
+function planAppFiles(input: AppPlanInput, name: string, changes: PlannedChange[], notes: PrepareNote[]): void {
   const { catalog, devHubOrgId } = input;
   const app = catalog.apps.get(name);
   const hub = input.hubApps?.get(name);
@@ -125,7 +141,7 @@ function planApp(input: AppPlanInput, name: string, changes: PlannedChange[], no
   for (const file of input.headerAndOauthOnly ? [] : hub?.files ?? []) {
     const type = file.type!;
     if (type.role !== 'settings' || type.name === OAUTH_SETTINGS_TYPE || local(type.name)) continue;
-    if (type.packageable === false || hasSecretValues(file)) {
+    if (type.packageable === false || (file.doc && secretElements(file.doc.root, type.name).length)) {
       notes.push({ app: name, key: 'note.SkippedSettings', tokens: [type.name, name] });
       continue;
     }

@@ -1,28 +1,12 @@
 import { Catalog, CatalogFile } from '../catalog.js';
-import { ecaType } from '../family.js';
+import { PRIVATE_KEY_BLOCK, secretElements } from '../secrets.js';
 import { child, childText } from '../xml.js';
 import { Rule, finding } from './rule.js';
 
 /** Secrets committed to the project. The secret values themselves never reach a finding. */
 
-const PRIVATE_KEY = /-----BEGIN (?:RSA |EC |DSA |ENCRYPTED |OPENSSH )?PRIVATE KEY-----/;
-const CONNECTED_APP_SECRETS = ['consumerSecret'];
-
-function secretElementsOf(file: CatalogFile): string[] {
-  if (file.kind === 'connectedApp') return CONNECTED_APP_SECRETS;
-  return file.type ? ecaType(file.type.name).secretElements : [];
-}
-
-/** Secret-bearing elements anywhere below the root (ConnectedApp nests its secret in oauthConfig). */
-function findElements(root: NonNullable<CatalogFile['doc']>['root'], names: string[]): Array<NonNullable<ReturnType<typeof child>>> {
-  const found = [];
-  const stack = [root];
-  while (stack.length) {
-    const el = stack.pop()!;
-    if (names.includes(el.name) && el.text.trim() !== '') found.push(el);
-    stack.push(...el.children);
-  }
-  return found.sort((a, b) => a.line - b.line);
+function metadataTypeOf(file: CatalogFile): string | undefined {
+  return file.kind === 'connectedApp' ? 'ConnectedApp' : file.type?.name;
 }
 
 export const secretInSource: Rule = {
@@ -31,7 +15,12 @@ export const secretInSource: Rule = {
   check: (catalog: Catalog) =>
     catalog.files.flatMap((f) => {
       if (!f.doc) return [];
-      return findElements(f.doc.root, secretElementsOf(f)).map((el) => finding(secretInSource, 'value', { file: f, element: el }, [el.name]));
+      // a private key inside a value is the private-key rule's finding
+      return secretElements(f.doc.root, metadataTypeOf(f))
+        .filter((s) => s.kind !== 'private key')
+        .map(({ element }) =>
+        finding(secretInSource, 'value', { file: f, element }, [element.name]),
+      );
     }),
 };
 
@@ -41,7 +30,7 @@ export const privateKey: Rule = {
   check: (catalog: Catalog) =>
     catalog.files.flatMap((f) => {
       const text = f.decoded?.text;
-      const match = text ? PRIVATE_KEY.exec(text) : null;
+      const match = text ? PRIVATE_KEY_BLOCK.exec(text) : null;
       if (!match || !text) return [];
       const line = text.slice(0, match.index).split('\n').length;
       return [finding(privateKey, 'found', { file: f, line })];
