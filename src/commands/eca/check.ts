@@ -3,6 +3,8 @@ import { dirname, resolve } from 'node:path';
 import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
 import { Messages, SfError } from '@salesforce/core';
 import { check, loadCatalog } from '../../lib/check.js';
+import { recoverInterruptedApply } from '../../lib/plan.js';
+import { installInterruptHandling } from '../../lib/interrupt.js';
 import { printCheckResult } from '../../lib/output.js';
 import { CheckResult, FailOn, junitXml } from '../../lib/report.js';
 import { RULES } from '../../lib/rules/index.js';
@@ -44,6 +46,10 @@ export default class EcaCheck extends SfCommand<EcaCheckResult> {
 
   public async run(): Promise<EcaCheckResult> {
     const { flags } = await this.parse(EcaCheck);
+    installInterruptHandling();
+    // an apply that a kill interrupted is finished or undone first, so the gate judges a whole project
+    const recovered = await recoverInterruptedApply(process.cwd());
+    if (recovered) this.warn(recovered);
     const catalog = await loadCatalog(process.cwd(), flags['source-dir']);
     const hub = flags['target-dev-hub'] ? await requiredDevHub(flags['target-dev-hub']) : undefined;
     const devHubOrgId = flags['dev-hub-org-id'] ?? hub?.getOrgId();

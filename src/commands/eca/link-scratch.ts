@@ -6,7 +6,15 @@ import { asCannotRun, devHubOrgIdFlag } from '../../lib/flags.js';
 import { sameId } from '../../lib/ids.js';
 import { LinkProblem, builtLink, deployFilesFor, hubLink, knownDeployError, linksNotHeld } from '../../lib/link.js';
 import { OAUTH_SETTINGS_TYPE } from '../../lib/family.js';
-import { ChangeSummary, PlannedChange, applyPlan, planDiff, summarize } from '../../lib/plan.js';
+import {
+  ChangeSummary,
+  PlannedChange,
+  applyPlan,
+  planDiff,
+  recoverInterruptedApply,
+  summarize,
+} from '../../lib/plan.js';
+import { installInterruptHandling } from '../../lib/interrupt.js';
 import { planAppChanges } from '../../lib/prepare.js';
 import { defaultPackageDir } from '../../lib/project.js';
 import { ScratchDefGap, scratchDefinitionGaps } from '../../lib/scratch-def.js';
@@ -59,6 +67,9 @@ export default class EcaLinkScratch extends SfCommand<EcaLinkScratchResult> {
 
   public async run(): Promise<EcaLinkScratchResult> {
     const { flags } = await this.parse(EcaLinkScratch);
+    installInterruptHandling();
+    const recovered = await recoverInterruptedApply(process.cwd());
+    if (recovered) this.warn(recovered);
     const hub = flags['target-dev-hub'];
     const offline = flags['consumer-id'] !== undefined;
     if (!offline && !hub) throw messages.createError('error.NoDevHub');
@@ -139,7 +150,7 @@ export default class EcaLinkScratch extends SfCommand<EcaLinkScratchResult> {
       return result;
     }
     if (target) result.deploy = await this.deploy(target, deployFiles, links, flags['api-version'], flags.wait.seconds);
-    if (changes.length) await applyPlan(changes);
+    if (changes.length) await applyPlan(catalog.project.root, changes);
     this.log(
       changes.length
         ? messages.getMessage('info.filesWritten', [summary.map((c) => `${c.path} (${c.detail})`).join(', ')])

@@ -5,7 +5,15 @@ import { check, loadCatalog } from '../../lib/check.js';
 import { EXIT, asCannotRun, devHubOrgIdFlag } from '../../lib/flags.js';
 import { printCheckResult } from '../../lib/output.js';
 import { renderTable } from '../../lib/table.js';
-import { ChangeSummary, applyPlan, catalogAfter, planDiff, summarize } from '../../lib/plan.js';
+import {
+  ChangeSummary,
+  applyPlan,
+  catalogAfter,
+  planDiff,
+  recoverInterruptedApply,
+  summarize,
+} from '../../lib/plan.js';
+import { installInterruptHandling } from '../../lib/interrupt.js';
 import { PrepareConflict, planPrepare } from '../../lib/prepare.js';
 import { judge } from '../../lib/forceignore.js';
 import { CheckResult, FailOn } from '../../lib/report.js';
@@ -62,6 +70,9 @@ export default class EcaPrepare extends SfCommand<EcaPrepareResult> {
 
   public async run(): Promise<EcaPrepareResult> {
     const { flags } = await this.parse(EcaPrepare);
+    installInterruptHandling();
+    const recovered = await recoverInterruptedApply(process.cwd());
+    if (recovered) this.warn(recovered);
     const hub = flags['target-dev-hub'];
     if (flags.retrieve && !hub) throw messages.createError('error.NoDevHub');
     const catalog = await loadCatalog(process.cwd(), flags['source-dir']);
@@ -124,7 +135,13 @@ export default class EcaPrepare extends SfCommand<EcaPrepareResult> {
       this.log(diff);
     } else {
       this.spinner.start(messages.getMessage('spinner.apply', [String(plan.changes.length)]));
-      await applyPlan(plan.changes).finally(() => this.spinner.stop());
+      await applyPlan(project.root, plan.changes).then(
+        () => this.spinner.stop(),
+        (error: Error) => {
+          this.spinner.stop(messages.getMessage('spinner.failed'));
+          throw error;
+        },
+      );
     }
     if (plan.changes.length) {
       this.log(
