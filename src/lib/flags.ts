@@ -2,6 +2,7 @@ import { Flags } from '@salesforce/sf-plugins-core';
 import { Messages } from '@salesforce/core/messages';
 import type { Org } from '@salesforce/core';
 import { isMistypedId, isOrgId } from './ids.js';
+import { printable } from './names.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-eca', 'eca.shared');
@@ -16,6 +17,8 @@ export const EXIT = { passed: 0, gateFailed: 1, cannotRun: 2 } as const;
 export function asCannotRun<E extends Error>(error: E): E {
   const e = error as E & { exitCode?: number; oclif?: { exit?: number }; actions?: string[] };
   e.exitCode = EXIT.cannotRun;
+  // messages quote paths and names from files and orgs; no stack for a user's error
+  e.message = printable(e.message);
   if (e.oclif) e.oclif.exit = EXIT.cannotRun;
   // sf-plugins-core refuses a --target-dev-hub that is not a Dev Hub without saying what to do instead
   if (e.name === 'NotADevHubError' && !e.actions?.length) e.actions = messages.getMessages('error.NotADevHub.actions');

@@ -1,4 +1,5 @@
 import { Messages } from '@salesforce/core/messages';
+import { installOutputRedaction } from './redact.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-eca', 'eca.apply');
@@ -14,10 +15,27 @@ const EXIT_CODES: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143
 
 let critical = 0;
 let pending: NodeJS.Signals | undefined;
+let beforeExit: (() => void) | undefined;
+
+/** Something to end before the line is printed (a spinner's half-written line). */
+export function onInterrupt(callback: (() => void) | undefined): void {
+  beforeExit = callback;
+}
 
 function exitNow(signal: NodeJS.Signals, key: string): never {
+  try {
+    beforeExit?.();
+  } catch {
+    // the line below matters more
+  }
   process.stderr.write(`${messages.getMessage(key, [signal])}\n`);
   process.exit(EXIT_CODES[signal] ?? 1);
+}
+
+/** What every command does first: signals answered plainly, and every byte it prints redacted. */
+export function guardProcess(): void {
+  installInterruptHandling();
+  installOutputRedaction();
 }
 
 export function installInterruptHandling(): void {

@@ -6,6 +6,7 @@ import { Messages, SfError } from '@salesforce/core';
 import { appsInPackageDirs, readContent, type Catalog, type CatalogFile } from './catalog.js';
 import { ECA_TYPES, HEADER_TYPE, GLOBAL_OAUTH_TYPE, OAUTH_SETTINGS_TYPE } from './family.js';
 import type { HubApp } from './rules/rule.js';
+import { isDeveloperName } from './names.js';
 
 /**
  * Everything that talks to an org. SDR is imported here only, and lazily, so commands that stay offline never
@@ -43,7 +44,10 @@ export async function listApps(conn: Connection): Promise<string[]> {
 }
 
 export async function retrieveApps(conn: Connection, options: RetrieveOptions): Promise<Map<string, RetrievedApp>> {
-  const names = options.apps?.length ? options.apps : await listApps(conn);
+  const listed = options.apps?.length ? options.apps : await listApps(conn);
+  // a name that is not a developer name never becomes a file name or a request: it is reported as refused
+  const names = listed.filter(isDeveloperName);
+  const badNames = listed.filter((n) => !isDeveloperName(n));
   if (names.length === 0) return new Map();
   const user = conn.getUsername() ?? '';
   try {
@@ -69,7 +73,7 @@ export async function retrieveApps(conn: Connection, options: RetrieveOptions): 
       const file = { fullPath: '', path, type: z.type, kind: 'eca' as const, fullName: z.fullName, form: z.form, forceIgnored: false };
       return readContent(file, z.bytes);
     });
-    return groupRetrieved(files, names, zip.refused.map((r) => r.entry));
+    return groupRetrieved(files, names, [...badNames, ...zip.refused.map((r) => r.entry)]);
   } catch (error) {
     throw orgError(error, conn);
   }

@@ -6,6 +6,7 @@ import { findProjectRoot, projectPath } from './project.js';
 import { encodeFile, parseXml } from './xml.js';
 import { isConnectedAppFile, typeOfFile } from './family.js';
 import { redactDocument } from './redact.js';
+import { printable } from './names.js';
 import { ApplyFailed, ApplyRefused, JOURNAL_DIR, journaledApply, recoverIfNeeded, type ApplyOptions } from './journal.js';
 import { holdingSignals, interrupted } from './interrupt.js';
 
@@ -45,12 +46,12 @@ export function summarize(catalog: Catalog, changes: PlannedChange[]): ChangeSum
 }
 
 export function planDiff(catalog: Catalog, changes: PlannedChange[]): string {
-  return changes
+  return printable(changes
     .map((c) => {
       if (c.action === 'move') return `rename from ${projectPath(catalog.project, c.fromFullPath!)}\nrename to ${c.path}`;
       return unifiedDiff(diffable(c.before, c.fullPath), diffable(c.after, c.fullPath), c.path, c.path);
     })
-    .join('\n');
+    .join('\n'));
 }
 
 /** A file's text as a diff may show it: secrets masked, even in context lines. */

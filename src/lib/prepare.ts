@@ -188,6 +188,8 @@ export async function planPrepare(input: PrepareInput): Promise<PreparePlan> {
       : appsInPackageDirs(catalog);
   const changes: PlannedChange[] = [];
   const notes: PrepareNote[] = [];
+  const refused = new Set([...(input.hubApps?.values() ?? [])].flatMap((a) => a.refused ?? []));
+  for (const entry of refused) notes.push({ key: 'note.RefusedEntry', tokens: [entry] });
   for (const name of apps) planApp(input, name, changes, notes);
   await planNonPackageable(input, changes);
 

@@ -144,3 +144,23 @@ export function forgetSecrets(): void {
   known.clear();
   pattern = undefined;
 }
+
+let redactingOutput = false;
+
+/**
+ * Puts the process's stdout and stderr behind `redact`: tables, messages, diffs, --json, warnings and sf's own
+ * error rendering all pass this one step, whichever code printed them. (Control characters are escaped where
+ * file and org text enters a message, not here: sf's own colours and spinner use escape sequences.)
+ */
+export function installOutputRedaction(): void {
+  if (redactingOutput) return;
+  redactingOutput = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
+    stream.write = ((chunk: unknown, ...rest: unknown[]): boolean => {
+      if (known.size === 0 && !String(chunk).includes('PRIVATE KEY')) return write(chunk, ...rest);
+      const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : undefined;
+      return text === undefined ? write(chunk, ...rest) : write(redact(text), ...rest);
+    }) as typeof stream.write;
+  }
+}

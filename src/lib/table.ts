@@ -1,3 +1,5 @@
+import { printable } from './names.js';
+
 /**
  * A plain-text table in the box style sf users know. sf-plugins-core's table renders through ink and React,
  * which costs a check about 0.2 s and 20 MB per run.
@@ -25,7 +27,13 @@ function wrap(text: string, width: number): string[] {
 }
 
 /** In a terminal the table fits its width; in a log or a pipe each row stays on one line, so it can be searched. */
-export function renderTable(rows: Array<Record<string, string>>, columns: Column[], width = process.stdout.isTTY ? process.stdout.columns : Infinity): string {
+export function renderTable(
+  unsafeRows: Array<Record<string, string>>,
+  columns: Column[],
+  width = process.stdout.isTTY ? process.stdout.columns : Infinity,
+): string {
+  // cells carry file and org text: an escape sequence in an app name must not paint the terminal
+  const rows = unsafeRows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, printable(v ?? '')])));
   const widths = columns.map((c) => Math.max(c.name.length, ...rows.map((r) => Math.max(...(r[c.key] ?? '').split('\n').map((l) => l.length)))));
   const flexible = columns.findIndex((c) => c.wrap);
   if (flexible >= 0) {

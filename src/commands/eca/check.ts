@@ -4,7 +4,7 @@ import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
 import { Messages, SfError } from '@salesforce/core';
 import { check, loadCatalog } from '../../lib/check.js';
 import { recoverInterruptedApply } from '../../lib/plan.js';
-import { installInterruptHandling } from '../../lib/interrupt.js';
+import { guardProcess } from '../../lib/interrupt.js';
 import { printCheckResult } from '../../lib/output.js';
 import { CheckResult, FailOn, junitXml } from '../../lib/report.js';
 import { RULES } from '../../lib/rules/index.js';
@@ -46,7 +46,7 @@ export default class EcaCheck extends SfCommand<EcaCheckResult> {
 
   public async run(): Promise<EcaCheckResult> {
     const { flags } = await this.parse(EcaCheck);
-    installInterruptHandling();
+    guardProcess();
     // an apply that a kill interrupted is finished or undone first, so the gate judges a whole project
     const recovered = await recoverInterruptedApply(process.cwd());
     if (recovered) this.warn(recovered);

@@ -14,7 +14,7 @@ import {
   recoverInterruptedApply,
   summarize,
 } from '../../lib/plan.js';
-import { installInterruptHandling } from '../../lib/interrupt.js';
+import { guardProcess } from '../../lib/interrupt.js';
 import { planAppChanges } from '../../lib/prepare.js';
 import { defaultPackageDir } from '../../lib/project.js';
 import { ScratchDefGap, scratchDefinitionGaps } from '../../lib/scratch-def.js';
@@ -67,7 +67,7 @@ export default class EcaLinkScratch extends SfCommand<EcaLinkScratchResult> {
 
   public async run(): Promise<EcaLinkScratchResult> {
     const { flags } = await this.parse(EcaLinkScratch);
-    installInterruptHandling();
+    guardProcess();
     const recovered = await recoverInterruptedApply(process.cwd());
     if (recovered) this.warn(recovered);
     const hub = flags['target-dev-hub'];

@@ -13,7 +13,8 @@ import {
   recoverInterruptedApply,
   summarize,
 } from '../../lib/plan.js';
-import { installInterruptHandling } from '../../lib/interrupt.js';
+import { guardProcess, onInterrupt } from '../../lib/interrupt.js';
+import { printable } from '../../lib/names.js';
 import { PrepareConflict, planPrepare } from '../../lib/prepare.js';
 import { judge } from '../../lib/forceignore.js';
 import { CheckResult, FailOn } from '../../lib/report.js';
@@ -70,7 +71,7 @@ export default class EcaPrepare extends SfCommand<EcaPrepareResult> {
 
   public async run(): Promise<EcaPrepareResult> {
     const { flags } = await this.parse(EcaPrepare);
-    installInterruptHandling();
+    guardProcess();
     const recovered = await recoverInterruptedApply(process.cwd());
     if (recovered) this.warn(recovered);
     const hub = flags['target-dev-hub'];
@@ -123,7 +124,7 @@ export default class EcaPrepare extends SfCommand<EcaPrepareResult> {
       throw error;
     }
     const after = catalogAfter(catalog, plan.changes, judge(project.root, plan.forceIgnoreText));
-    const notes = plan.notes.map((n) => messages.getMessage(n.key, n.tokens));
+    const notes = plan.notes.map((n) => printable(messages.getMessage(n.key, n.tokens)));
     notes.forEach((n) => this.warn(n));
 
     const changes = summarize(catalog, plan.changes);
@@ -135,9 +136,14 @@ export default class EcaPrepare extends SfCommand<EcaPrepareResult> {
       this.log(diff);
     } else {
       this.spinner.start(messages.getMessage('spinner.apply', [String(plan.changes.length)]));
+      onInterrupt(() => this.spinner.stop(messages.getMessage('spinner.interrupted')));
       await applyPlan(project.root, plan.changes).then(
-        () => this.spinner.stop(),
+        () => {
+          onInterrupt(undefined);
+          this.spinner.stop();
+        },
         (error: Error) => {
+          onInterrupt(undefined);
           this.spinner.stop(messages.getMessage('spinner.failed'));
           throw error;
         },
