@@ -161,7 +161,12 @@ describe('an apply killed at any moment', () => {
         expect(sameTree(tree, oldTree) || sameTree(tree, newTree)).toBe(true);
       } else if (stopped.signal === 'SIGINT') {
         // Node's own default: the signal came while Node was still loading, before any command code ran
-        expect(sameTree(treeOf(dir), oldTree)).toBe(true);
+        const tree = treeOf(dir);
+        const stray = [...tree.files.keys()].filter((p) => oldTree.files.get(p) !== tree.files.get(p));
+        expect(
+          sameTree(tree, oldTree),
+          `moment ${k}: ${JSON.stringify(kill)} ${stray.slice(0, 5).join(', ')} ${stopped.stderr}`,
+        ).toBe(true);
       } else {
         expect(stopped.code, stopped.stderr).toBe(1); // the signal came after the apply: the run ended normally
       }
