@@ -5,6 +5,11 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     exclude: ['test/e2e/**', 'node_modules/**'],
     globalSetup: ['test/global-setup.ts'],
+    // every file: a hermetic environment, its own HOME and TMPDIR, and a check that nothing is left in it
+    setupFiles: ['test/helpers/setup.ts'],
+    // a process per file, so HOME and TMPDIR set by the setup are what os.homedir() and os.tmpdir() return
+    pool: 'forks',
+    reporters: ['default', ['./test/helpers/count-reporter.ts', { label: 'unit' }]],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

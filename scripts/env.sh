@@ -1,9 +1,13 @@
 # Sourced by scripts/example.sh, scripts/test.sh and .ci/run: a Node new enough for the Salesforce libraries
-# (>= 22.19; many machines still have 20), the project's dependencies and build, and an sf environment that
-# stays offline and quiet.
+# (>= 22.19; many machines still have 20), the project's dependencies and build, and the sf switches that keep sf
+# local and quiet (scripts/sf-env.json, the list the tests use too).
 set -euo pipefail
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-CACHE_DIR="${ECA_CACHE_DIR:-$HOME/.cache}"
+# Tools are cached under the account's home from the password database, not $HOME: a run with a throwaway HOME
+# (HOME="$(mktemp -d)" bash scripts/test.sh) reuses what is installed instead of installing Node and sf again. A fresh
+# machine installs them there once. ECA_CACHE_DIR chooses another folder.
+ACCOUNT_HOME="$(getent passwd "$(id -u)" 2>/dev/null | cut -d: -f6 || true)"
+CACHE_DIR="${ECA_CACHE_DIR:-${ACCOUNT_HOME:-$HOME}/.cache}"
 NODE22_DIR="$CACHE_DIR/node22"
 NODE22_VERSION="22.23.5"
 
@@ -21,11 +25,14 @@ if ! node_ok; then
 fi
 node_ok || { echo "Node >= 22.19 is required, found $(node --version)" >&2; exit 1; }
 
-export SF_DISABLE_AUTOUPDATE=true SF_AUTOUPDATE_DISABLE=true SF_DISABLE_TELEMETRY=true SF_SKIP_NEW_VERSION_CHECK=true
-export SF_USE_GENERIC_UNIX_KEYCHAIN=true OCLIF_DISABLE_LINKED_ESM_WARNING=true SF_DISABLE_LOG_FILE=true
-unset HTTPS_PROXY https_proxy HTTP_PROXY http_proxy || true
+eval "$(node -e '
+  const switches = require(process.argv[1]);
+  for (const [name, value] of Object.entries(switches)) if (!name.startsWith("$")) console.log(`export ${name}=${value}`);
+' "$REPO_ROOT/scripts/sf-env.json")"
 
 cd "$REPO_ROOT"
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# A linked node_modules (a git worktree sharing another checkout's) is never reinstalled from here: npm ci would empty
+# the checkout it belongs to.
+if [ ! -e node_modules ] || { [ ! -L node_modules ] && [ package-lock.json -nt node_modules/.package-lock.json ]; }; then
   npm ci --no-audit --no-fund >&2
 fi

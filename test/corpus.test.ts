@@ -3,17 +3,14 @@
  * nested ones too), each run on a copy in a temp folder. No run may crash; each must exit 0 or 1 and report the
  * findings that are right for it, and nothing it should not. A one-line summary per project goes to the output.
  */
-import { spawn } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { delimiter, dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chmodSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { beforeAll, expect, it } from 'vitest';
 import { RULES } from '../src/lib/rules/index.js';
+import { CORPUS, corpusMissing, describeWhen } from './helpers/requirements.js';
+import { runPlugin } from './helpers/run.js';
+import { copyProject, tempDir } from './helpers/temp.js';
 
-const CORPUS = fileURLToPath(new URL('../../shared/corpus/', import.meta.url));
-const REPO = fileURLToPath(new URL('..', import.meta.url));
-const BIN = join(REPO, 'bin', 'run.js');
 const SKIPPED = new Set(['node_modules', '.git']);
 
 type Finding = {
@@ -71,41 +68,20 @@ function makeWritable(dir: string): void {
   }
 }
 
-const HOME = mkdtempSync(join(tmpdir(), 'eca-corpus-home-'));
-const temps: string[] = [HOME];
+const HOME = tempDir('eca-corpus-home-');
 
-function checkCopyOf(project: string): Promise<Outcome> {
-  const dir = mkdtempSync(join(tmpdir(), 'eca-corpus-'));
-  temps.push(dir);
-  cpSync(join(CORPUS, project), dir, { recursive: true });
+async function checkCopyOf(project: string): Promise<Outcome> {
+  const dir = copyProject(join(CORPUS, project), 'eca-corpus-');
   makeWritable(dir);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'eca', 'check', '--json'], {
-      cwd: dir,
-      env: {
-        PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`,
-        HOME,
-        TMPDIR: tmpdir(),
-        SF_DISABLE_TELEMETRY: 'true',
-        SF_AUTOUPDATE_DISABLE: 'true',
-        FORCE_COLOR: '0',
-      },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (status) => {
-      let parsed: { result?: { findings?: Finding[]; summary?: Record<string, number> } } = {};
-      try {
-        parsed = JSON.parse(stdout) as typeof parsed;
-      } catch {
-        // asserted below: the output must be JSON
-      }
-      resolve({ status, stdout, stderr, findings: parsed.result?.findings ?? [], summary: parsed.result?.summary });
-    });
-  });
+  const r = await runPlugin(['eca', 'check', '--json'], { cwd: dir, home: HOME, timeoutMs: 300_000 });
+  const parsed = (r.json ?? {}) as { result?: { findings?: Finding[]; summary?: Record<string, number> } };
+  return {
+    status: r.exitCode,
+    stdout: r.stdout,
+    stderr: r.stderr,
+    findings: parsed.result?.findings ?? [],
+    summary: parsed.result?.summary,
+  };
 }
 
 type Expectation = {
@@ -328,7 +304,7 @@ const EXPECTED: Record<string, Expectation> = {
 const PROJECTS = projects();
 const outcomes = new Map<string, Promise<Outcome>>();
 
-describe.skipIf(!existsSync(CORPUS))('sf eca check over the corpus', () => {
+describeWhen(corpusMissing(), 'sf eca check over the corpus', () => {
   beforeAll(() => {
     // two at a time: each run is a Node process of its own
     const chain: Array<Promise<unknown>> = [Promise.resolve(), Promise.resolve()];
@@ -338,10 +314,6 @@ describe.skipIf(!existsSync(CORPUS))('sf eca check over the corpus', () => {
       chain[lane] = outcome.catch(() => undefined);
       outcomes.set(project, outcome);
     });
-  });
-
-  afterAll(() => {
-    for (const dir of temps) rmSync(dir, { recursive: true, force: true });
   });
 
   it('finds the projects, nested ones included', () => {

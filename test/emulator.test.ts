@@ -2,23 +2,23 @@
  * Proves the org emulator through the real libraries: @salesforce/core (auth files, Org, Connection),
  * jsforce (SOAP/REST) and SDR (ComponentSet retrieve/deploy). No request is made by hand.
  */
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
-import { promisify } from 'node:util';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Org } from '@salesforce/core';
 import { Duration } from '@salesforce/kit';
 import { ComponentSet, RegistryAccess, type DeployResult, type FileResponse } from '@salesforce/source-deploy-retrieve';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerOrg, sfEnv } from './helpers/emulator/auth.js';
+import { registerOrg } from './helpers/emulator/auth.js';
+import { childEnv } from './helpers/env.js';
 import {
   componentsFromFolder,
   OrgEmulator,
   scratchDeployValidator,
   type Component,
 } from './helpers/emulator/org-emulator.js';
+import { describeWhen, sfMissing } from './helpers/requirements.js';
+import { describeRun, runSf } from './helpers/run.js';
 
 const HUB_ID = '00D5g00000ABCDEEA5';
 const HUB_ID15 = HUB_ID.slice(0, 15);
@@ -62,13 +62,6 @@ const HUB_COMPONENTS: Component[] = [
   { type: 'ExternalClientApplication', fullName: 'Loc', xml: header('Loc', 'Local') },
   { type: 'ExtlClntAppOauthSettings', fullName: 'Loc_oauth', xml: oauth('Loc', `${HUB_ID15}:888000000000LOC`) },
 ];
-
-/** The real `sf` CLI, if this machine has one: $SF_BIN, `sf` on PATH, or the shared ~/.cache/sf-cli install. */
-const SF_BIN = [
-  process.env.SF_BIN,
-  ...(process.env.PATH ?? '').split(delimiter).map((d) => join(d, 'sf')),
-  join(homedir(), '.cache', 'sf-cli', 'node_modules', '.bin', 'sf'), // evaluated before HOME is swapped
-].find((p): p is string => typeof p === 'string' && p !== '' && existsSync(p));
 
 const fast = { frequency: Duration.milliseconds(50), timeout: Duration.seconds(10) };
 
@@ -182,8 +175,8 @@ describe('auth + Org', () => {
     expect(await org.determineIfDevHubOrg()).toBe(false);
   });
 
-  it('sfEnv gives a clean child environment', () => {
-    const env = sfEnv(home);
+  it('childEnv gives a clean child environment', () => {
+    const env = childEnv({ home });
     expect(env.HOME).toBe(home);
     expect(env.SF_USE_GENERIC_UNIX_KEYCHAIN).toBe('true');
     expect(env.SF_DISABLE_AUTOUPDATE).toBe('true');
@@ -365,10 +358,13 @@ describe('every ECA type (and ConnectedApp)', () => {
   });
 });
 
-describe.skipIf(SF_BIN === undefined)('the real sf CLI with sfEnv()', () => {
+describeWhen(sfMissing(), 'the real sf CLI with childEnv()', () => {
   // async spawn only: a *Sync child would block the event loop that serves the emulator (deadlock)
-  const sf = (args: string[], cwd: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<{ stdout: string }> =>
-    promisify(execFile)(SF_BIN ?? 'sf', args, { cwd, env: { ...sfEnv(home), ...extraEnv }, encoding: 'utf8' });
+  const sf = async (args: string[], cwd: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<{ stdout: string }> => {
+    const r = await runSf(args, { cwd, home, env: extraEnv });
+    if (r.exitCode !== 0) throw new Error(describeRun(r));
+    return r;
+  };
 
   it('logs in with an access token and retrieves in child processes', async () => {
     const cli = await OrgEmulator.start({

@@ -1,10 +1,16 @@
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureBuilt } from './helpers/build.js';
 
-/** The command tests run the built CLI, as a user does: build it once before any test file starts. */
-export default function setup(): void {
-  const root = fileURLToPath(new URL('..', import.meta.url));
-  const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
-  execFileSync(npx, ['tsc', '-p', '.'], { cwd: root, stdio: 'inherit' });
-  execFileSync(npx, ['oclif', 'manifest'], { cwd: root, stdio: 'ignore' });
+/**
+ * The command tests run the built CLI, as a user does: bring the build up to date once, before any test file starts.
+ * Every test file's HOME and TMPDIR go into one folder of the run (setup.ts), removed when the run ends, also when
+ * vitest skipped a file's afterAll.
+ */
+export default function setup(): () => void {
+  ensureBuilt();
+  const runDir = mkdtempSync(join(tmpdir(), 'eca-test-run-'));
+  process.env.ECA_TEST_RUN_DIR = runDir;
+  return () => rmSync(runDir, { recursive: true, force: true });
 }

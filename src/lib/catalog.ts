@@ -98,13 +98,19 @@ async function readCandidate(project: Project, candidate: Candidate, options: Ca
     return catalogFile(project, candidate.fullPath, await readFile(candidate.fullPath), options.denies);
   } catch (error) {
     const file = catalogFile(project, candidate.fullPath, undefined, options.denies);
-    if (file.kind !== 'key') file.readError = { message: `the file cannot be read (${(error as { code?: string }).code ?? String(error)})` };
+    if (file.kind !== 'key')
+      file.readError = { message: `the file cannot be read (${(error as { code?: string }).code ?? String(error)})` };
     return file;
   }
 }
 
 /** One file of the catalog from its bytes (read from disk, or planned by a command that has not written yet). */
-export function catalogFile(project: Project, fullPath: string, bytes: Uint8Array | undefined, denies: (fullPath: string) => boolean): CatalogFile {
+export function catalogFile(
+  project: Project,
+  fullPath: string,
+  bytes: Uint8Array | undefined,
+  denies: (fullPath: string) => boolean,
+): CatalogFile {
   const name = basename(fullPath);
   const typed = typeOfFile(name);
   const kind = typed ? 'eca' : isConnectedAppFile(name) ? 'connectedApp' : 'key';
@@ -141,9 +147,12 @@ export function readContent(file: CatalogFile, bytes: Uint8Array): CatalogFile {
   return file;
 }
 
-/** The apps whose header is in a package directory, readable, in source format: what the commands work on by default. */
+/**
+ * The apps whose header is in a package directory, readable, in source format: what the commands work on by
+ * default.
+ */
 export function appsInPackageDirs(catalog: Catalog): string[] {
-  return [...catalog.apps.values()].filter((a) => a.headers.some((h) => h.packageDir && h.doc && h.form === 'source')).map((a) => a.name);
+  return [...catalog.apps.values()].filter((a) => a.headers.some(isPackageSource)).map((a) => a.name);
 }
 
 export async function buildCatalog(project: Project, options: CatalogOptions): Promise<Catalog> {
@@ -183,7 +192,17 @@ export function groupIntoApps(files: CatalogFile[]): Map<string, App> {
   return new Map([...apps.entries()].sort(([a], [b]) => a.localeCompare(b)));
 }
 
+/** The project's own editable copy of a file: readable, in source format, in a package directory. */
+export function isPackageSource(file: CatalogFile): boolean {
+  return file.packageDir !== undefined && file.doc !== undefined && file.form === 'source';
+}
+
 /** Files that a package version built from the project would carry: in a package directory, not force-ignored. */
 export function entersPackage(file: CatalogFile): boolean {
   return file.packageDir !== undefined && !file.forceIgnored;
+}
+
+/** The trimmed text of an element of a readable file; undefined when the file, the element or its text is absent. */
+export function elementText(file: CatalogFile | undefined, element: string): string | undefined {
+  return (file?.doc ? childText(file.doc.root, element) : undefined) || undefined;
 }

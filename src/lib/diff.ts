@@ -33,7 +33,9 @@ export function unifiedDiff(
     wholeReplacement(oldText, newText);
   const lines: string[] = [];
   for (const h of patch.hunks) {
-    lines.push(`@@ -${h.oldLines ? h.oldStart : h.oldStart - 1},${h.oldLines} +${h.newLines ? h.newStart : h.newStart - 1},${h.newLines} @@`);
+    lines.push(
+      `@@ -${h.oldLines ? h.oldStart : h.oldStart - 1},${h.oldLines} +${h.newLines ? h.newStart : h.newStart - 1},${h.newLines} @@`,
+    );
     for (const line of h.lines) lines.push(line.replace(/\r$/, ''));
   }
   return [...header, ...lines].join('\n');
@@ -50,7 +52,10 @@ function split(text: string): string[] {
   return parts;
 }
 
-function wholeReplacement(oldText: string, newText: string): { hunks: Array<{ oldStart: number; oldLines: number; newStart: number; newLines: number; lines: string[] }> } {
+function wholeReplacement(
+  oldText: string,
+  newText: string,
+): { hunks: Array<{ oldStart: number; oldLines: number; newStart: number; newLines: number; lines: string[] }> } {
   const removed = split(oldText);
   const added = split(newText);
   return {

@@ -27,7 +27,6 @@ export const OAUTH_POLICIES_TYPE = 'ExtlClntAppOauthConfigurablePolicies';
 export const APP_POLICIES_TYPE = 'ExtlClntAppConfigurablePolicies';
 export const SAML_POLICIES_TYPE = 'ExtlClntAppSamlConfigurablePolicies';
 export const OAUTH_SECURITY_TYPE = 'ExtlClntAppOauthSecuritySettings';
-export const CONNECTED_APP_TYPE = 'ConnectedApp';
 
 /** The element of every plugin file that names its app. */
 export const APP_LINK_ELEMENT = 'externalClientApplication';
@@ -50,7 +49,9 @@ function roleOf(name: string): Pick<EcaType, 'role' | 'packageable'> {
 
 function loadFamily(): EcaType[] {
   // read, not required: require() would keep the whole registry cached for the run, and only 17 entries are used
-  const path = createRequire(import.meta.url).resolve('@salesforce/source-deploy-retrieve/lib/src/registry/metadataRegistry.json');
+  const path = createRequire(import.meta.url).resolve(
+    '@salesforce/source-deploy-retrieve/lib/src/registry/metadataRegistry.json',
+  );
   const registry = JSON.parse(readFileSync(path, 'utf8')) as { types: Record<string, RegistryType> };
   return Object.values(registry.types)
     .filter((t) => t.name === HEADER_TYPE || t.name.startsWith('ExtlClntApp'))

@@ -13,7 +13,8 @@ import { ECA_TYPES } from './family.js';
 type SdrForceIgnore = { denies(fsPath: string): boolean };
 
 export const FORCEIGNORE = '.forceignore';
-export const BLOCK_START = '# sf-plugin-eca: keep External Client App files that must not be packaged out of package versions';
+export const BLOCK_START =
+  '# sf-plugin-eca: keep External Client App files that must not be packaged out of package versions';
 export const BLOCK_END = '# end sf-plugin-eca';
 
 /** One line per non-packageable ECA folder; the folder form matches wherever a project keeps it. */
@@ -24,17 +25,21 @@ export function excludedFolderLines(): string[] {
 function loadForceIgnoreClass(): new (path: string) => SdrForceIgnore {
   // The module itself, not SDR's index: the index loads the whole registry, resolvers and a zip library.
   const require = createRequire(import.meta.url);
-  return (require('@salesforce/source-deploy-retrieve/lib/src/resolve/forceIgnore.js') as { ForceIgnore: new (path: string) => SdrForceIgnore }).ForceIgnore;
+  return (
+    require('@salesforce/source-deploy-retrieve/lib/src/resolve/forceIgnore.js') as {
+      ForceIgnore: new (path: string) => SdrForceIgnore;
+    }
+  ).ForceIgnore;
 }
 
-export type ForceIgnoreJudge = { exists: boolean; text?: string; denies: (fullPath: string) => boolean };
+export type ForceIgnoreJudge = { denies: (fullPath: string) => boolean };
 
 export async function readForceIgnore(projectRoot: string): Promise<ForceIgnoreJudge> {
   const path = join(projectRoot, FORCEIGNORE);
   const text = await readFile(path, 'utf8').catch(() => undefined);
-  if (text === undefined) return { exists: false, text, denies: () => false };
+  if (text === undefined) return { denies: () => false };
   const parsed = new (loadForceIgnoreClass())(path);
-  return { exists: true, text, denies: (fullPath) => parsed.denies(fullPath) };
+  return { denies: (fullPath) => parsed.denies(fullPath) };
 }
 
 /** SDR's verdict for a .forceignore with the given text at the project root, before that text is written. */

@@ -1,5 +1,18 @@
 import { closeSync, constants, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
-import { copyFile, link, lstat, mkdir, open, readFile, readdir, realpath, rename, rm, rmdir, stat } from 'node:fs/promises';
+import {
+  copyFile,
+  link,
+  lstat,
+  mkdir,
+  open,
+  readFile,
+  readdir,
+  realpath,
+  rename,
+  rm,
+  rmdir,
+  stat,
+} from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 
 /**
@@ -146,7 +159,13 @@ export async function acquireLock(root: string, waitMs = 30_000): Promise<() => 
     if (holder && !isAlive(holder)) {
       // a killed command's lock: whoever renames it away first takes over
       const stale = `${lockPath}.stale-${process.pid}`;
-      if (await rename(lockPath, stale).then(() => true, () => false)) await rm(stale, { force: true });
+      if (
+        await rename(lockPath, stale).then(
+          () => true,
+          () => false,
+        )
+      )
+        await rm(stale, { force: true });
       continue;
     }
     if (!holder && Date.now() > deadline - waitMs + 1000) {
@@ -250,7 +269,11 @@ async function preflight(root: string, changes: JournalChange[], options: ApplyO
       throw new ApplyRefused('missing', relative(root, c.fromFullPath!));
     }
     const expected = options.expected?.get(c.fullPath);
-    if (expected && (c.action === 'update' || c.action === 'delete') && !(await readFile(c.fullPath)).equals(expected)) {
+    if (
+      expected &&
+      (c.action === 'update' || c.action === 'delete') &&
+      !(await readFile(c.fullPath)).equals(expected)
+    ) {
       throw new ApplyRefused('changed', rel);
     }
   }
@@ -378,7 +401,8 @@ async function step(root: string, dir: string, entry: Entry, index: number): Pro
       if (await exists(staged)) await rename(staged, target);
       return;
     case 'move':
-      if ((await exists(join(root, entry.from!))) && !(await exists(target))) await rename(join(root, entry.from!), target);
+      if ((await exists(join(root, entry.from!))) && !(await exists(target)))
+        await rename(join(root, entry.from!), target);
       return;
     case 'delete':
       await rm(target, { force: true });
@@ -395,7 +419,9 @@ async function redo(root: string, plan: JournalPlan): Promise<void> {
 
 /** Removes the folders that moves and deletes emptied, then the journal (last: a kill before it just repeats this). */
 async function finish(root: string, plan: JournalPlan): Promise<void> {
-  const emptied = plan.entries.filter((e) => e.action === 'move' || e.action === 'delete').map((e) => e.from ?? e.target);
+  const emptied = plan.entries
+    .filter((e) => e.action === 'move' || e.action === 'delete')
+    .map((e) => e.from ?? e.target);
   for (const d of [...new Set(emptied.map((p) => dirname(join(root, p))))].sort((a, b) => b.length - a.length)) {
     await removeEmptyUp(root, d);
   }
@@ -405,7 +431,13 @@ async function finish(root: string, plan: JournalPlan): Promise<void> {
 /** The journal goes in one atomic rename (a half-deleted journal could read as another state), then is deleted. */
 async function dropJournal(root: string): Promise<void> {
   const trash = join(journalOf(root), `done-${process.pid}-${Date.now()}`);
-  if (await rename(applyDir(root), trash).then(() => true, () => false)) await rm(trash, { recursive: true, force: true });
+  if (
+    await rename(applyDir(root), trash).then(
+      () => true,
+      () => false,
+    )
+  )
+    await rm(trash, { recursive: true, force: true });
 }
 
 async function removeEmptyUp(root: string, dir: string): Promise<void> {

@@ -1,35 +1,45 @@
-import type { Catalog, CatalogFile } from './catalog.js';
+import type { Org, SfError } from '@salesforce/core';
+import type { Duration } from '@salesforce/kit';
+import { Messages } from '@salesforce/core/messages';
+import { appsInPackageDirs, elementText, isPackageSource, type Catalog, type CatalogFile } from './catalog.js';
+import { loadCatalog } from './check.js';
+import { readDevHub, withSpinner, type Ui } from './command.js';
 import { HEADER_TYPE, OAUTH_POLICIES_TYPE, OAUTH_SETTINGS_TYPE, ecaType, sourceFileName } from './family.js';
-import { isConsumerId, isMistypedId, isOrgId, sameId, splitPair, to15 } from './ids.js';
-import type { DeployFile, RetrievedApp } from './org.js';
-import type { PlannedChange } from './plan.js';
-import { catalogAfter } from './plan.js';
-import { child, escapeText } from './xml.js';
+import { hubAppProblems, hubDistributionState, hubOauthLink, type RetrievedApp } from './hub-app.js';
+import { checkedConsumerId, checkedOrgId, sameId, samePair, to15 } from './ids.js';
+import type { DeployFile, DeployOutcome } from './org.js';
+import { ChangeSummary, PlannedChange, applyPlan, catalogAfter, planDiff, summarize } from './plan.js';
+import { planAppChanges } from './prepare.js';
+import { defaultPackageDir } from './project.js';
+import { ScratchDefGap, scratchDefinitionGaps } from './scratch-def.js';
+import { escapeText } from './xml.js';
 
-/** The pieces of `sf eca link-scratch` that need no org: where the link comes from, and exactly what is deployed. */
+/**
+ * `sf eca link-scratch`: where the link comes from, exactly what is deployed, and the deploy that proves it holds.
+ * Org access (SDR) is loaded only when the Dev Hub or the scratch org is read.
+ */
 
-export type LinkProblem = { key: string; tokens: string[] };
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-plugin-eca', 'eca.link');
 
-/** The Dev Hub's oauthLink for the app, verbatim, or why the app cannot be linked yet. */
-export function hubLink(app: RetrievedApp): { link: string } | LinkProblem {
-  if (!app.header) return { key: 'error.AppNotInHub', tokens: [app.name] };
-  const state = app.header.doc ? child(app.header.doc.root, 'distributionState')?.text.trim() ?? 'Local' : 'Local';
-  if (state !== 'Packaged') return { key: 'error.SourceLocal', tokens: [app.name, state] };
-  const link = app.oauthSettings?.doc ? child(app.oauthSettings.doc.root, 'oauthLink')?.text.trim() : undefined;
-  if (!link) return { key: 'error.NoConsumer', tokens: [app.name] };
-  return { link };
+/** The Dev Hub's oauthLink for the app, verbatim, or an error that says why the app cannot be linked yet. */
+export function hubLink(app: RetrievedApp): string {
+  const problem = hubAppProblems(app)[0];
+  if (problem === 'missing') throw messages.createError('error.AppNotInHub', [app.name]);
+  if (problem === 'local') throw messages.createError('error.SourceLocal', [app.name, hubDistributionState(app)]);
+  const link = hubOauthLink(app);
+  if (!link) throw messages.createError('error.NoConsumer', [app.name]);
+  return link;
 }
 
 /**
  * `<org id>:<consumer id>` from the flags, both checked, in the 15-character form the Dev Hub itself writes, so an
  * offline link is byte for byte the one `--target-dev-hub` would copy.
  */
-export function builtLink(devHubOrgId: string, consumerId: string): { link: string } | LinkProblem {
-  if (!isOrgId(devHubOrgId)) return { key: 'error.BadOrgId', tokens: [devHubOrgId] };
-  if (isMistypedId(devHubOrgId)) return { key: 'error.BadIdSuffix', tokens: [devHubOrgId, '--dev-hub-org-id'] };
-  if (!isConsumerId(consumerId)) return { key: 'error.BadConsumerId', tokens: [consumerId] };
-  if (isMistypedId(consumerId)) return { key: 'error.BadIdSuffix', tokens: [consumerId, '--consumer-id'] };
-  return { link: `${to15(devHubOrgId)}:${to15(consumerId)}` };
+export function builtLink(devHubOrgId: string, consumerId: string): string {
+  checkedOrgId(devHubOrgId, '--dev-hub-org-id');
+  checkedConsumerId(consumerId, '--consumer-id');
+  return `${to15(devHubOrgId)}:${to15(consumerId)}`;
 }
 
 /** OAuth policies that switch on the client credentials flow with an execution user, the one step that needs Setup. */
@@ -49,7 +59,12 @@ export function runAsPolicies(app: string, username: string): string {
 function asDeployFile(file: CatalogFile): DeployFile {
   const type = file.type!;
   const bytes = Buffer.from(file.decoded!.text, 'utf8');
-  return { type: type.name, fullName: file.fullName, relativePath: `${type.directoryName}/${sourceFileName(type, file.fullName)}`, bytes };
+  return {
+    type: type.name,
+    fullName: file.fullName,
+    relativePath: `${type.directoryName}/${sourceFileName(type, file.fullName)}`,
+    bytes,
+  };
 }
 
 /**
@@ -59,29 +74,36 @@ function asDeployFile(file: CatalogFile): DeployFile {
 export function deployFilesFor(catalog: Catalog, changes: PlannedChange[], app: string, runAs?: string): DeployFile[] {
   const after = catalogAfter(catalog, changes).apps.get(app);
   const pick = (typeName: string): CatalogFile | undefined =>
-    [...(after?.headers ?? []), ...(after?.plugins ?? [])].find((f) => f.type?.name === typeName && f.packageDir && f.doc);
-  const files = [pick(HEADER_TYPE), pick(OAUTH_SETTINGS_TYPE)].filter((f): f is CatalogFile => f !== undefined).map(asDeployFile);
+    [...(after?.headers ?? []), ...(after?.plugins ?? [])].find((f) => f.type?.name === typeName && isPackageSource(f));
+  const settings = pick(OAUTH_SETTINGS_TYPE);
+  if (!settings) throw messages.createError('error.NoOauthSettingsFile', [app]);
+  const files = [pick(HEADER_TYPE), settings].filter((f): f is CatalogFile => f !== undefined).map(asDeployFile);
   if (runAs) {
     const type = ecaType(OAUTH_POLICIES_TYPE);
     const fullName = `${app}_oauthPlcy`;
-    files.push({ type: type.name, fullName, relativePath: `${type.directoryName}/${sourceFileName(type, fullName)}`, bytes: Buffer.from(runAsPolicies(app, runAs)) });
+    files.push({
+      type: type.name,
+      fullName,
+      relativePath: `${type.directoryName}/${sourceFileName(type, fullName)}`,
+      bytes: Buffer.from(runAsPolicies(app, runAs)),
+    });
   }
   return files;
 }
 
 /** Deploy problems Salesforce reports for links, turned into the message that says what to do. */
-export function knownDeployError(problem: string): string | undefined {
+export function deployError(username: string, outcome: DeployOutcome): SfError {
+  const key = outcome.problems.map((p) => knownDeployError(p.problem)).find((k) => k !== undefined);
+  const detail = outcome.problems.map((p) => `${p.type}:${p.fullName}: ${p.problem}`).join('; ') || outcome.status;
+  return messages.createError(key ?? 'error.DeployFailed', [username, detail]);
+}
+
+function knownDeployError(problem: string): string | undefined {
   if (/distribution state PACKAGED/i.test(problem)) return 'error.DeploySourceLocal';
   if (/OAuth link/i.test(problem)) return 'error.DeployBadLink';
   if (/Org Scoped External Client App/i.test(problem)) return 'error.DeployBadOrgScoped';
   if (/clientCredentialsFlowUser|valid execution user/i.test(problem)) return 'error.DeployBadRunAs';
   return undefined;
-}
-
-/** Two links name the same org and consumer: each half compared on its first 15 characters, case-sensitively. */
-export function sameLink(a: string, b: string): boolean {
-  const [x, y] = [splitPair(a), splitPair(b)];
-  return x !== undefined && y !== undefined && sameId(x.left, y.left) && sameId(x.right, y.right);
 }
 
 /**
@@ -91,9 +113,165 @@ export function sameLink(a: string, b: string): boolean {
 export function linksNotHeld(retrieved: Map<string, RetrievedApp>, links: Map<string, string>): string[] {
   return [...links]
     .filter(([app, link]) => {
-      const settings = retrieved.get(app)?.oauthSettings;
-      const held = settings?.doc ? child(settings.doc.root, 'oauthLink')?.text.trim() : undefined;
-      return held === undefined || !sameLink(held, link);
+      const held = elementText(retrieved.get(app)?.oauthSettings, 'oauthLink');
+      return held === undefined || !samePair(held, link);
     })
     .map(([app]) => app);
+}
+
+/**
+ * The apps whose Dev Hub global settings do not switch on the client credentials flow: a linked app uses the Dev
+ * Hub's global settings, so the developer half of the flow is switched on there, not in the scratch org.
+ */
+export function runAsFlowOff(hubApps: Map<string, RetrievedApp> | undefined, names: string[]): string[] {
+  return names.filter((name) => {
+    const global = hubApps?.get(name)?.globalSettings;
+    return global?.doc !== undefined && elementText(global, 'isClientCredentialsFlowEnabled') !== 'true';
+  });
+}
+
+/** The flags of `sf eca link-scratch`, as the command parses them. */
+export type LinkScratchFlags = {
+  'target-dev-hub'?: Org;
+  name?: string[];
+  /** the scratch org to deploy to, as given (never a configured default) */
+  'target-org'?: string;
+  'run-as'?: string;
+  'dev-hub-org-id'?: string;
+  'consumer-id'?: string;
+  'api-version'?: string;
+  'dry-run'?: boolean;
+  wait: Duration;
+};
+
+export type LinkScratchResult = {
+  dryRun: boolean;
+  links: Array<{ app: string; oauthLink: string }>;
+  changes: ChangeSummary[];
+  diff?: string;
+  deploy?: {
+    targetOrg: string;
+    id?: string;
+    status: string;
+    components: Array<{ type: string; fullName: string }>;
+    verified: boolean;
+  };
+  scratchDefinitions: ScratchDefGap[];
+};
+
+/** Which apps, and the link of each: from the Dev Hub's own files, or offline from the two ids. */
+async function appLinks(
+  ui: Ui,
+  cwd: string,
+  flags: LinkScratchFlags,
+): Promise<{
+  catalog: Catalog;
+  names: string[];
+  devHubOrgId: string;
+  links: Map<string, string>;
+  hubApps?: Map<string, RetrievedApp>;
+}> {
+  const { 'target-dev-hub': hub, 'consumer-id': consumerId, 'api-version': apiVersion } = flags;
+  const named = flags.name?.length ? [...new Set(flags.name)] : undefined;
+  if (consumerId === undefined && !hub) throw messages.createError('error.NoDevHub');
+  if (consumerId !== undefined && !named) throw messages.createError('error.NameRequired');
+  if (consumerId !== undefined && named!.length > 1) {
+    throw messages.createError('error.OneAppOffline', [String(named!.length), named!.join(', ')]);
+  }
+  const catalog = await loadCatalog(cwd);
+  const names = named ?? appsInPackageDirs(catalog);
+  if (names.length === 0) throw messages.createError('error.NoApps');
+  const devHubOrgId = flags['dev-hub-org-id'] ?? hub!.getOrgId();
+  if (consumerId !== undefined) {
+    return { catalog, names, devHubOrgId, links: new Map(names.map((n) => [n, builtLink(devHubOrgId, consumerId)])) };
+  }
+  const message = messages.getMessage('spinner.hub', [hub!.getUsername() ?? '']);
+  const hubApps = await readDevHub(ui, hub!, apiVersion, message, (org, conn) =>
+    org.retrieveApps(conn, { apps: names, apiVersion, timeoutSeconds: flags.wait.seconds }),
+  );
+  const links = new Map(names.map((name) => [name, hubLink(hubApps.get(name) ?? { name, files: [] })]));
+  return { catalog, names, devHubOrgId, links, hubApps };
+}
+
+/** Links the project's apps to the Dev Hub's consumer and, with a target org, deploys and verifies the link there. */
+export async function linkScratch(ui: Ui, cwd: string, flags: LinkScratchFlags): Promise<LinkScratchResult> {
+  const { 'target-dev-hub': hub, 'api-version': apiVersion, 'run-as': runAs } = flags;
+  const dryRun = flags['dry-run'] ?? false;
+  const { catalog, names, devHubOrgId, links, hubApps } = await appLinks(ui, cwd, flags);
+  // linking writes only what it deploys: the header and the OAuth settings
+  const outputDir = defaultPackageDir(catalog.project);
+  const input = { catalog, devHubOrgId, hubApps, links, outputDir, headerAndOauthOnly: true };
+  const changes: PlannedChange[] = names.flatMap((name) => planAppChanges(input, name).changes);
+  const deployFiles = names.flatMap((name) => deployFilesFor(catalog, changes, name, runAs));
+  if (runAs)
+    for (const name of runAsFlowOff(hubApps, names)) ui.warn(messages.getMessage('warning.RunAsFlowOff', [name]));
+  const scratchDefinitions = await scratchDefinitionGaps(catalog.project);
+  for (const gap of scratchDefinitions) ui.warn(messages.getMessage('warning.ScratchDef', [gap.file, gap.snippet]));
+
+  const summary = summarize(catalog, changes);
+  const result: LinkScratchResult = {
+    dryRun,
+    links: [...links].map(([app, oauthLink]) => ({ app, oauthLink })),
+    changes: summary,
+    scratchDefinitions,
+  };
+  const { Org } = await import('@salesforce/core');
+  const target = flags['target-org'] ? await Org.create({ aliasOrUsername: flags['target-org'] }) : undefined;
+  // a Dev Hub only vouches for the scratch org when it is the Dev Hub of the link (offline, a default hub may be
+  // another)
+  const vouching = hub && sameId(hub.getOrgId(), devHubOrgId) ? hub : undefined;
+  if (target) await ensureScratchOf(target, vouching, apiVersion);
+  if (dryRun) {
+    result.diff = planDiff(catalog, changes);
+    ui.log(changes.length ? result.diff : messages.getMessage('info.filesCurrent'));
+    const components = deployFiles.map((f) => `${f.type}:${f.fullName}`).join(', ');
+    if (target) ui.log(messages.getMessage('info.wouldDeploy', [target.getUsername() ?? '', components]));
+    return result;
+  }
+  if (target) result.deploy = await deployAndVerify(ui, target, deployFiles, links, flags);
+  if (changes.length) await applyPlan(catalog.project.root, changes);
+  const written = summary.map((c) => `${c.path} (${c.detail})`).join(', ');
+  ui.log(
+    changes.length ? messages.getMessage('info.filesWritten', [written]) : messages.getMessage('info.filesCurrent'),
+  );
+  return result;
+}
+
+/** The deploy goes only to a scratch org of this Dev Hub (asked of the Dev Hub when there is one, else of the org). */
+async function ensureScratchOf(target: Org, hub: Org | undefined, apiVersion: string | undefined): Promise<void> {
+  const org = await import('./org.js');
+  const isScratch = hub
+    ? await org.isScratchOrgOf(hub.getConnection(apiVersion), target.getOrgId())
+    : await target.determineIfScratch();
+  if (!isScratch) {
+    const hubName = hub?.getUsername() ?? 'the Dev Hub';
+    throw messages.createError('error.NotScratchOfHub', [target.getUsername() ?? '', hubName]);
+  }
+}
+
+async function deployAndVerify(
+  ui: Ui,
+  target: Org,
+  files: DeployFile[],
+  links: Map<string, string>,
+  flags: LinkScratchFlags,
+): Promise<NonNullable<LinkScratchResult['deploy']>> {
+  const { 'api-version': apiVersion, wait } = flags;
+  const timeoutSeconds = wait.seconds;
+  const org = await import('./org.js');
+  const username = target.getUsername() ?? '';
+  const conn = target.getConnection(apiVersion);
+  const outcome = await withSpinner(
+    ui,
+    messages.getMessage('spinner.deploy', [String(files.length), username]),
+    (onStatus) => org.deployFiles(conn, files, { apiVersion, timeoutSeconds, onStatus }),
+  );
+  if (!outcome.success) throw deployError(username, outcome);
+  const back = await withSpinner(ui, messages.getMessage('spinner.verify', [username]), () =>
+    org.retrieveApps(conn, { apps: [...links.keys()], apiVersion, timeoutSeconds }),
+  );
+  const verified = linksNotHeld(back, links).length === 0;
+  if (!verified) throw messages.createError('error.LinkNotHeld', [username]);
+  ui.logSuccess(messages.getMessage('info.deployed', [String(files.length), username]));
+  return { targetOrg: username, id: outcome.id, status: outcome.status, components: outcome.deployed, verified };
 }

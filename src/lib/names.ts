@@ -14,7 +14,8 @@ export function isDeveloperName(name: string): boolean {
 }
 
 // C0 and C1 control characters, DEL, and the bidirectional overrides that can reorder what a terminal shows
-const UNPRINTABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]|\r(?!\n)/g;
+const UNPRINTABLE =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]|\r(?!\n)/g;
 
 /** Text safe to print: control characters and escapes are shown as `\u{…}` and can paint nothing on a terminal. */
 export function printable(text: string): string {

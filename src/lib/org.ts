@@ -5,7 +5,7 @@ import type { Connection } from '@salesforce/core';
 import { Messages, SfError } from '@salesforce/core';
 import { appsInPackageDirs, readContent, type Catalog, type CatalogFile } from './catalog.js';
 import { ECA_TYPES, HEADER_TYPE, GLOBAL_OAUTH_TYPE, OAUTH_SETTINGS_TYPE } from './family.js';
-import type { HubApp } from './rules/rule.js';
+import type { RetrievedApp } from './hub-app.js';
 import { isDeveloperName } from './names.js';
 
 /**
@@ -17,8 +17,7 @@ import { isDeveloperName } from './names.js';
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-eca', 'eca.org');
 
-/** `refused`: zip entries left out because their path climbs out or their name is not a developer name. */
-export type RetrievedApp = HubApp & { files: CatalogFile[]; refused?: string[] };
+export type { RetrievedApp } from './hub-app.js';
 
 export type RetrieveOptions = {
   /** app developer names; every app of the org when absent */
@@ -30,14 +29,19 @@ export type RetrieveOptions = {
 };
 
 /** Types retrieved with the headers: every type that may travel in a package, plus the global settings, read in memory. */
-const RETRIEVED_PLUGIN_TYPES = ECA_TYPES.filter((t) => t.role === 'settings' || t.role === 'globalSettings').map((t) => t.name);
+const RETRIEVED_PLUGIN_TYPES = ECA_TYPES.filter((t) => t.role === 'settings' || t.role === 'globalSettings').map(
+  (t) => t.name,
+);
 
 export const HUB_PREFIX = 'Dev Hub:';
 
 export async function listApps(conn: Connection): Promise<string[]> {
   try {
     const listed = await conn.metadata.list([{ type: HEADER_TYPE }]);
-    return (Array.isArray(listed) ? listed : [listed]).filter(Boolean).map((p) => p.fullName).sort();
+    return (Array.isArray(listed) ? listed : [listed])
+      .filter(Boolean)
+      .map((p) => p.fullName)
+      .sort();
   } catch (error) {
     throw orgError(error, conn);
   }
@@ -55,10 +59,15 @@ export async function retrieveApps(conn: Connection, options: RetrieveOptions): 
     // consumer secret. The zip comes base64 in checkRetrieveStatus and is read in memory (see retrieved-zip.ts).
     const version = options.apiVersion ?? conn.getApiVersion();
     // members before name: the order of PackageTypeMembers in the WSDL
-    const types = [{ members: names, name: HEADER_TYPE }, ...RETRIEVED_PLUGIN_TYPES.map((name) => ({ members: ['*'], name }))];
+    const types = [
+      { members: names, name: HEADER_TYPE },
+      ...RETRIEVED_PLUGIN_TYPES.map((name) => ({ members: ['*'], name })),
+    ];
     // jsforce types the request after the WSDL's full Package; the server accepts (and SDR sends) this subset
     const request = { apiVersion: version, singlePackage: true, unpackaged: { types, version } };
-    const started = await conn.metadata.retrieve(request as unknown as Parameters<Connection['metadata']['retrieve']>[0]);
+    const started = await conn.metadata.retrieve(
+      request as unknown as Parameters<Connection['metadata']['retrieve']>[0],
+    );
     const result = await pollRetrieve(conn, started.id, options);
     const status = String(result.status);
     if (status !== 'Succeeded' && status !== 'SucceededPartial') {
@@ -70,7 +79,15 @@ export async function retrieveApps(conn: Connection, options: RetrieveOptions): 
     const zip = await readRetrievedZip(String(result.zipFile ?? ''));
     const files = zip.files.map((z) => {
       const path = `${HUB_PREFIX} ${z.type.directoryName}/${z.entry.split('/').pop()}`;
-      const file = { fullPath: '', path, type: z.type, kind: 'eca' as const, fullName: z.fullName, form: z.form, forceIgnored: false };
+      const file = {
+        fullPath: '',
+        path,
+        type: z.type,
+        kind: 'eca' as const,
+        fullName: z.fullName,
+        form: z.form,
+        forceIgnored: false,
+      };
       return readContent(file, z.bytes);
     });
     return groupRetrieved(files, names, [...badNames, ...zip.refused.map((r) => r.entry)]);
@@ -93,8 +110,12 @@ async function pollRetrieve(conn: Connection, id: string, options: RetrieveOptio
 }
 
 function notFound(messagesOfRetrieve: unknown, name: string): boolean {
-  const list = (Array.isArray(messagesOfRetrieve) ? messagesOfRetrieve : [messagesOfRetrieve]) as Array<{ problem?: string }>;
-  return list.some((m) => typeof m?.problem === 'string' && m.problem.includes(`'${HEADER_TYPE}' named '${name}' cannot be found`));
+  const list = (Array.isArray(messagesOfRetrieve) ? messagesOfRetrieve : [messagesOfRetrieve]) as Array<{
+    problem?: string;
+  }>;
+  return list.some(
+    (m) => typeof m?.problem === 'string' && m.problem.includes(`'${HEADER_TYPE}' named '${name}' cannot be found`),
+  );
 }
 
 function groupRetrieved(files: CatalogFile[], names: string[], refused: string[]): Map<string, RetrievedApp> {
@@ -111,12 +132,18 @@ function groupRetrieved(files: CatalogFile[], names: string[], refused: string[]
 }
 
 /** The Dev Hub's copy of the apps the project holds, for the rules that compare files with the org. */
-export async function readHubApps(conn: Connection, catalog: Catalog, options: Omit<RetrieveOptions, 'apps'>): Promise<Map<string, RetrievedApp>> {
+export async function readHubApps(
+  conn: Connection,
+  catalog: Catalog,
+  options: Omit<RetrieveOptions, 'apps'>,
+): Promise<Map<string, RetrievedApp>> {
   const names = appsInPackageDirs(catalog);
   if (names.length === 0) return new Map();
   const existing = new Set(await listApps(conn));
   const present = names.filter((n) => existing.has(n));
-  const apps = present.length ? await retrieveApps(conn, { ...options, apps: present }) : new Map<string, RetrievedApp>();
+  const apps = present.length
+    ? await retrieveApps(conn, { ...options, apps: present })
+    : new Map<string, RetrievedApp>();
   for (const name of names.filter((n) => !existing.has(n))) apps.set(name, { name, files: [] });
   return apps;
 }
@@ -131,16 +158,27 @@ export function orgError(error: unknown, conn: Connection): SfError {
     return messages.createError('error.SessionExpired', [user], [user]);
   }
   if (/timed out|timeout|PollingClient/i.test(text)) return messages.createError('error.Timeout', [user]);
-  if (/zip|central directory|corrupted|end of data/i.test(text)) return messages.createError('error.BrokenResponse', [user]);
+  if (/zip|central directory|corrupted|end of data/i.test(text))
+    return messages.createError('error.BrokenResponse', [user]);
   return messages.createError('error.OrgFailed', [user, (e.message ?? String(error)).split('\n')[0]]);
 }
 
 export type DeployFile = { type: string; fullName: string; relativePath: string; bytes: Buffer };
 export type DeployProblem = { type: string; fullName: string; problem: string };
-export type DeployOutcome = { id: string; status: string; success: boolean; deployed: Array<{ type: string; fullName: string }>; problems: DeployProblem[] };
+export type DeployOutcome = {
+  id: string;
+  status: string;
+  success: boolean;
+  deployed: Array<{ type: string; fullName: string }>;
+  problems: DeployProblem[];
+};
 
 /** Deploys exactly the given files (written to a temporary source folder, deleted afterwards) and waits for the result. */
-export async function deployFiles(conn: Connection, files: DeployFile[], options: Omit<RetrieveOptions, 'apps'>): Promise<DeployOutcome> {
+export async function deployFiles(
+  conn: Connection,
+  files: DeployFile[],
+  options: Omit<RetrieveOptions, 'apps'>,
+): Promise<DeployOutcome> {
   const { ComponentSet } = await import('@salesforce/source-deploy-retrieve');
   const { Duration } = await import('@salesforce/kit');
   const { mkdir, writeFile } = await import('node:fs/promises');
@@ -165,7 +203,8 @@ export async function deployFiles(conn: Connection, files: DeployFile[], options
       .filter((r) => r.state === 'Failed')
       .map((r) => ({ type: r.type, fullName: r.fullName, problem: 'error' in r ? String(r.error) : 'failed' }));
     // a deploy can also fail as a whole, with no component to blame
-    if (response.errorMessage) problems.push({ type: 'deploy', fullName: response.errorStatusCode ?? '', problem: response.errorMessage });
+    if (response.errorMessage)
+      problems.push({ type: 'deploy', fullName: response.errorStatusCode ?? '', problem: response.errorMessage });
     return {
       id: result.response.id,
       status: String(result.response.status),
@@ -183,7 +222,9 @@ export async function deployFiles(conn: Connection, files: DeployFile[], options
 /** True when the Dev Hub created the org with this id (its ScratchOrgInfo names it). */
 export async function isScratchOrgOf(hub: Connection, orgId: string): Promise<boolean> {
   try {
-    const result = await hub.query<{ Id: string }>(`SELECT Id FROM ScratchOrgInfo WHERE ScratchOrg = '${orgId.slice(0, 15)}'`);
+    const result = await hub.query<{ Id: string }>(
+      `SELECT Id FROM ScratchOrgInfo WHERE ScratchOrg = '${orgId.slice(0, 15)}'`,
+    );
     return result.totalSize > 0;
   } catch (error) {
     throw orgError(error, hub);

@@ -29,7 +29,7 @@ export function printCheckResult(out: Printer, result: CheckResult): void {
         { key: 'rule', name: 'Rule' },
         { key: 'location', name: 'Location' },
         { key: 'message', name: 'Problem and fix', wrap: true },
-      ]) + '\n'
+      ]) + '\n',
     );
   }
   out.log(summaryLine(result));

@@ -7,7 +7,14 @@ import { encodeFile, parseXml } from './xml.js';
 import { isConnectedAppFile, typeOfFile } from './family.js';
 import { redactDocument } from './redact.js';
 import { printable } from './names.js';
-import { ApplyFailed, ApplyRefused, JOURNAL_DIR, journaledApply, recoverIfNeeded, type ApplyOptions } from './journal.js';
+import {
+  ApplyFailed,
+  ApplyRefused,
+  JOURNAL_DIR,
+  journaledApply,
+  recoverIfNeeded,
+  type ApplyOptions,
+} from './journal.js';
 import { holdingSignals, interrupted } from './interrupt.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -46,12 +53,15 @@ export function summarize(catalog: Catalog, changes: PlannedChange[]): ChangeSum
 }
 
 export function planDiff(catalog: Catalog, changes: PlannedChange[]): string {
-  return printable(changes
-    .map((c) => {
-      if (c.action === 'move') return `rename from ${projectPath(catalog.project, c.fromFullPath!)}\nrename to ${c.path}`;
-      return unifiedDiff(diffable(c.before, c.fullPath), diffable(c.after, c.fullPath), c.path, c.path);
-    })
-    .join('\n'));
+  return printable(
+    changes
+      .map((c) => {
+        if (c.action === 'move')
+          return `rename from ${projectPath(catalog.project, c.fromFullPath!)}\nrename to ${c.path}`;
+        return unifiedDiff(diffable(c.before, c.fullPath), diffable(c.after, c.fullPath), c.path, c.path);
+      })
+      .join('\n'),
+  );
 }
 
 /** A file's text as a diff may show it: secrets masked, even in context lines. */
@@ -70,7 +80,9 @@ function diffable(bytes: Buffer | undefined, fullPath: string): string | undefin
 
 /** The catalog as it will be once the plan is applied, so the rules can judge the result before anything is written. */
 export function catalogAfter(catalog: Catalog, changes: PlannedChange[], denies = catalog.denies): Catalog {
-  const gone = new Set(changes.flatMap((c) => (c.action === 'delete' ? [c.fullPath] : c.action === 'move' ? [c.fromFullPath!] : [])));
+  const gone = new Set(
+    changes.flatMap((c) => (c.action === 'delete' ? [c.fullPath] : c.action === 'move' ? [c.fromFullPath!] : [])),
+  );
   const byPath = new Map(catalog.files.map((f) => [f.fullPath, f]));
   const contentOf = (c: PlannedChange): Uint8Array | undefined => {
     const moved = c.action === 'move' ? byPath.get(c.fromFullPath!)?.decoded : undefined;
@@ -98,7 +110,12 @@ export async function applyPlan(root: string, changes: PlannedChange[], options:
       () =>
         journaledApply(
           root,
-          changes.map((c) => ({ action: c.action, fullPath: c.fullPath, fromFullPath: c.fromFullPath, after: c.after })),
+          changes.map((c) => ({
+            action: c.action,
+            fullPath: c.fullPath,
+            fromFullPath: c.fromFullPath,
+            after: c.after,
+          })),
           { ...options, expected, interrupted },
         ),
       (outcome) => outcome.applied,

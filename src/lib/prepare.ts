@@ -1,15 +1,27 @@
 import { readFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { appsInPackageDirs, type App, type Catalog, type CatalogFile } from './catalog.js';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { Org } from '@salesforce/core';
+import type { Duration } from '@salesforce/kit';
+import { Messages } from '@salesforce/core/messages';
+import { appsInPackageDirs, isPackageSource, type App, type Catalog, type CatalogFile } from './catalog.js';
 import { EcaType, HEADER_TYPE, OAUTH_SETTINGS_TYPE, ecaType, sourceFileName, typeOfFile } from './family.js';
 import { secretElements, secretKindsIn } from './secrets.js';
+import { onInterrupt } from './interrupt.js';
+import { printable } from './names.js';
 import { FORCEIGNORE, excludedFolderLines, judge, withExclusions } from './forceignore.js';
-import type { RetrievedApp } from './org.js';
-import type { PackageDir } from './project.js';
-import { projectPath } from './project.js';
-import { PlannedChange } from './plan.js';
+import { hubOauthLink, type RetrievedApp } from './hub-app.js';
+import { defaultPackageDir, packageDirOf, projectPath, type PackageDir } from './project.js';
+import { check, loadCatalog } from './check.js';
+import { readDevHub, withSpinner, type Ui } from './command.js';
+import { printCheckResult } from './output.js';
+import type { CheckResult, FailOn } from './report.js';
+import { renderTable } from './table.js';
+import { ChangeSummary, PlannedChange, applyPlan, catalogAfter, planDiff, summarize } from './plan.js';
 import { linkOauthSettings, packageHeader } from './rewrite.js';
-import { child, encodeFile } from './xml.js';
+import { encodeFile } from './xml.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-plugin-eca', 'eca.preparation');
 
 /** What `sf eca prepare` will do to the project, worked out in full before anything is written. */
 
@@ -34,24 +46,16 @@ export type PrepareInput = AppPlanInput & {
   deleteNonPackageable: boolean;
 };
 
-export type PrepareNote = { app?: string; key: string; tokens: string[] };
-
 export type PreparePlan = {
   apps: string[];
   changes: PlannedChange[];
   forceIgnoreText: string;
-  forceIgnoreAdded: string[];
-  notes: PrepareNote[];
+  /** what the user should know: apps that could not be prepared in full, files left out */
+  notes: string[];
 };
 
-export class PrepareConflict extends Error {
-  public constructor(public readonly key: string, public readonly tokens: string[]) {
-    super(key);
-  }
-}
-
 function inPackage(files: CatalogFile[]): CatalogFile[] {
-  return files.filter((f) => f.packageDir && f.doc && f.form === 'source');
+  return files.filter(isPackageSource);
 }
 
 /** The folder that holds the type folders of an app already in the project, or the standard one of --output-dir. */
@@ -60,18 +64,33 @@ function layoutRoot(app: App | undefined, outputDir: PackageDir): string {
   return placed ? dirname(dirname(placed.fullPath)) : join(outputDir.fullPath, 'main', 'default');
 }
 
-function change(catalog: Catalog, action: PlannedChange['action'], fullPath: string, detail: string, extra: Partial<PlannedChange>): PlannedChange {
+function change(
+  catalog: Catalog,
+  action: PlannedChange['action'],
+  fullPath: string,
+  detail: string,
+  extra: Partial<PlannedChange>,
+): PlannedChange {
   return { action, fullPath, path: projectPath(catalog.project, fullPath), detail, ...extra };
 }
 
 /** Writes a retrieved or local file with its rewrite: an update when the file is the project's, a create otherwise. */
-function placeFile(catalog: Catalog, local: CatalogFile | undefined, hub: CatalogFile | undefined, target: string, rewrite: (f: CatalogFile) => { bytes: Buffer; changed: string[] }): PlannedChange | undefined {
+function placeFile(
+  catalog: Catalog,
+  local: CatalogFile | undefined,
+  hub: CatalogFile | undefined,
+  target: string,
+  rewrite: (f: CatalogFile) => { bytes: Buffer; changed: string[] },
+): PlannedChange | undefined {
   const base = local ?? hub;
   if (!base?.doc) return undefined;
   const result = rewrite(base);
   if (local) {
     if (result.changed.length === 0) return undefined;
-    return change(catalog, 'update', local.fullPath, `rewrote ${result.changed.join(', ')}`, { before: fileBytes(local), after: result.bytes });
+    return change(catalog, 'update', local.fullPath, `rewrote ${result.changed.join(', ')}`, {
+      before: fileBytes(local),
+      after: result.bytes,
+    });
   }
   const what = result.changed.length ? `retrieved; set ${result.changed.join(', ')}` : 'retrieved';
   return change(catalog, 'create', target, what, { after: result.bytes });
@@ -85,11 +104,10 @@ function targetFor(root: string, type: EcaType, fullName: string): string {
   return join(root, type.directoryName, sourceFileName(type, fullName));
 }
 
-
 /** The header and OAuth settings of one app, packageable and linked, plus the other settings types that may travel. */
-export function planAppChanges(input: AppPlanInput, name: string): { changes: PlannedChange[]; notes: PrepareNote[] } {
+export function planAppChanges(input: AppPlanInput, name: string): { changes: PlannedChange[]; notes: string[] } {
   const changes: PlannedChange[] = [];
-  const notes: PrepareNote[] = [];
+  const notes: string[] = [];
   planApp(input, name, changes, notes);
   return { changes, notes };
 }
@@ -98,54 +116,63 @@ export function planAppChanges(input: AppPlanInput, name: string): { changes: Pl
  * Nothing this plugin writes may hold a secret: a file whose new content holds one (from the org, or already in a
  * local file being rewritten) is left out and named, its value never shown.
  */
-function withoutSecrets(changes: PlannedChange[], notes: PrepareNote[]): PlannedChange[] {
+function withoutSecrets(changes: PlannedChange[], notes: string[]): PlannedChange[] {
   return changes.filter((c) => {
     const kinds = c.after ? secretKindsIn(c.after, typeOfFile(basename(c.fullPath))?.type.name) : [];
-    if (kinds.length) notes.push({ key: 'note.SecretLeftOut', tokens: [c.path, kinds.join(', ')] });
+    if (kinds.length) notes.push(messages.getMessage('note.SecretLeftOut', [c.path, kinds.join(', ')]));
     return kinds.length === 0;
   });
 }
 
-function planApp(input: AppPlanInput, name: string, changes: PlannedChange[], notes: PrepareNote[]): void {
+function planApp(input: AppPlanInput, name: string, changes: PlannedChange[], notes: string[]): void {
   const planned: PlannedChange[] = [];
   planAppFiles(input, name, planned, notes);
   changes.push(...withoutSecrets(planned, notes));
 }
 
-function planAppFiles(input: AppPlanInput, name: string, changes: PlannedChange[], notes: PrepareNote[]): void {
+function planAppFiles(input: AppPlanInput, name: string, changes: PlannedChange[], notes: string[]): void {
   const { catalog, devHubOrgId } = input;
   const app = catalog.apps.get(name);
   const hub = input.hubApps?.get(name);
   const root = layoutRoot(app, input.outputDir);
-  const local = (typeName: string): CatalogFile | undefined => inPackage(app ? [...app.headers, ...app.plugins] : []).find((f) => f.type?.name === typeName);
+  const local = (typeName: string): CatalogFile | undefined =>
+    inPackage(app ? [...app.headers, ...app.plugins] : []).find((f) => f.type?.name === typeName);
 
-  const headerChange = placeFile(catalog, local(HEADER_TYPE), hub?.header, targetFor(root, ecaType(HEADER_TYPE), name), (f) => packageHeader(f, devHubOrgId));
+  const headerChange = placeFile(
+    catalog,
+    local(HEADER_TYPE),
+    hub?.header,
+    targetFor(root, ecaType(HEADER_TYPE), name),
+    (f) => packageHeader(f, devHubOrgId),
+  );
   if (headerChange) changes.push(headerChange);
-  if (!local(HEADER_TYPE) && !hub?.header) notes.push({ app: name, key: 'note.NoHeader', tokens: [name] });
+  if (!local(HEADER_TYPE) && !hub?.header) notes.push(messages.getMessage('note.NoHeader', [name]));
 
   const hubSettings = hub?.oauthSettings;
-  const hubLink = input.links?.get(name) ?? (hubSettings?.doc ? child(hubSettings.doc.root, 'oauthLink')?.text.trim() : undefined);
+  const hubLink = input.links?.get(name) ?? (hub ? hubOauthLink(hub) : undefined);
   const localSettings = local(OAUTH_SETTINGS_TYPE);
-  if (hub && hubSettings && !hubLink) notes.push({ app: name, key: 'note.NoConsumer', tokens: [name] });
-  if (hub && !hubSettings && !localSettings) notes.push({ app: name, key: 'note.NoOauthPlugin', tokens: [name] });
+  if (hub && hubSettings && !hubLink) notes.push(messages.getMessage('note.NoConsumer', [name]));
+  if (hub && !hubSettings && !localSettings) notes.push(messages.getMessage('note.NoOauthPlugin', [name]));
   const settingsBase = localSettings ?? hubSettings;
   if (settingsBase) {
     const target = targetFor(root, ecaType(OAUTH_SETTINGS_TYPE), settingsBase.fullName);
     const settingsChange = placeFile(catalog, localSettings, hubSettings, target, (f) =>
-      hubLink ? linkOauthSettings(f, hubLink) : { bytes: fileBytes(f), changed: [] }
+      hubLink ? linkOauthSettings(f, hubLink) : { bytes: fileBytes(f), changed: [] },
     );
     if (settingsChange) changes.push(settingsChange);
   }
 
   // other settings types travel with the app when they carry no secret; global settings never leave memory
-  for (const file of input.headerAndOauthOnly ? [] : hub?.files ?? []) {
+  for (const file of input.headerAndOauthOnly ? [] : (hub?.files ?? [])) {
     const type = file.type!;
     if (type.role !== 'settings' || type.name === OAUTH_SETTINGS_TYPE || local(type.name)) continue;
     if (type.packageable === false || (file.doc && secretElements(file.doc.root, type.name).length)) {
-      notes.push({ app: name, key: 'note.SkippedSettings', tokens: [type.name, name] });
+      notes.push(messages.getMessage('note.SkippedSettings', [type.name, name]));
       continue;
     }
-    changes.push(change(catalog, 'create', targetFor(root, type, file.fullName), 'retrieved', { after: fileBytes(file) }));
+    changes.push(
+      change(catalog, 'create', targetFor(root, type, file.fullName), 'retrieved', { after: fileBytes(file) }),
+    );
   }
 }
 
@@ -161,12 +188,23 @@ async function planNonPackageable(input: PrepareInput, changes: PlannedChange[])
     const target = join(input.nonPackageableDir, file.type!.directoryName, basename(file.fullPath));
     const existing = await readFile(target).catch(() => undefined);
     if (existing && !existing.equals(before)) {
-      throw new PrepareConflict('error.MoveConflict', [file.path, projectPath(catalog.project, target)]);
+      throw messages.createError('error.MoveConflict', [file.path, projectPath(catalog.project, target)]);
     }
     if (existing) {
-      changes.push(change(catalog, 'delete', file.fullPath, `an identical copy is already in ${projectPath(catalog.project, target)}`, { before }));
+      changes.push(
+        change(
+          catalog,
+          'delete',
+          file.fullPath,
+          `an identical copy is already in ${projectPath(catalog.project, target)}`,
+          { before },
+        ),
+      );
     } else {
-      changes.push({ ...change(catalog, 'move', target, `${file.type!.name} must not be packaged`, {}), fromFullPath: file.fullPath });
+      changes.push({
+        ...change(catalog, 'move', target, `${file.type!.name} must not be packaged`, {}),
+        fromFullPath: file.fullPath,
+      });
     }
   }
 }
@@ -175,7 +213,10 @@ async function planNonPackageable(input: PrepareInput, changes: PlannedChange[])
 export function forceIgnoreProbes(catalog: Catalog): string[] {
   const types = excludedFolderLines().map((l) => l.replace(/^\*\*\//, '').replace(/\/\*\*$/, ''));
   return catalog.project.packageDirs.flatMap((dir) =>
-    types.flatMap((folder) => [join(dir.fullPath, 'main', 'default', folder, 'Probe.xml'), join(dir.fullPath, folder, 'Probe.xml')])
+    types.flatMap((folder) => [
+      join(dir.fullPath, 'main', 'default', folder, 'Probe.xml'),
+      join(dir.fullPath, folder, 'Probe.xml'),
+    ]),
   );
 }
 
@@ -187,9 +228,9 @@ export async function planPrepare(input: PrepareInput): Promise<PreparePlan> {
       ? [...input.hubApps.keys()]
       : appsInPackageDirs(catalog);
   const changes: PlannedChange[] = [];
-  const notes: PrepareNote[] = [];
+  const notes: string[] = [];
   const refused = new Set([...(input.hubApps?.values() ?? [])].flatMap((a) => a.refused ?? []));
-  for (const entry of refused) notes.push({ key: 'note.RefusedEntry', tokens: [entry] });
+  for (const entry of refused) notes.push(messages.getMessage('note.RefusedEntry', [entry]));
   for (const name of apps) planApp(input, name, changes, notes);
   await planNonPackageable(input, changes);
 
@@ -198,11 +239,118 @@ export async function planPrepare(input: PrepareInput): Promise<PreparePlan> {
   const { text, added } = withExclusions(current, excludedFolderLines());
   const denies = judge(catalog.project.root, text);
   const leaking = forceIgnoreProbes(catalog).filter((p) => !denies(p));
-  if (leaking.length) throw new PrepareConflict('error.ForceIgnoreLeaks', [projectPath(catalog.project, dirname(leaking[0]))]);
+  if (leaking.length)
+    throw messages.createError('error.ForceIgnoreLeaks', [projectPath(catalog.project, dirname(leaking[0]))]);
   if (added.length) {
     const before = current === undefined ? undefined : Buffer.from(current, 'utf8');
     const detail = `${current === undefined ? 'created with' : 'added'} ${added.join(' ')}`;
-    changes.push(change(catalog, current === undefined ? 'create' : 'update', forceIgnorePath, detail, { before, after: Buffer.from(text, 'utf8') }));
+    changes.push(
+      change(catalog, current === undefined ? 'create' : 'update', forceIgnorePath, detail, {
+        before,
+        after: Buffer.from(text, 'utf8'),
+      }),
+    );
   }
-  return { apps, changes, forceIgnoreText: text, forceIgnoreAdded: added, notes };
+  return { apps, changes, forceIgnoreText: text, notes };
+}
+
+/** The flags of `sf eca prepare`, as the command parses them. */
+export type PrepareFlags = {
+  /** the Dev Hub to retrieve from; required unless --no-retrieve */
+  'target-dev-hub'?: Org;
+  'dev-hub-org-id'?: string;
+  name?: string[];
+  /** as given; default: the default package directory */
+  'output-dir'?: string;
+  'source-dir'?: string[];
+  /** as given, relative to the project */
+  'non-packageable-dir': string;
+  'delete-non-packageable': boolean;
+  retrieve: boolean;
+  'dry-run': boolean;
+  'api-version'?: string;
+  wait: Duration;
+  'fail-on': FailOn;
+};
+
+export type PrepareResult = {
+  dryRun: boolean;
+  devHubOrgId?: string;
+  apps: string[];
+  changes: ChangeSummary[];
+  notes: string[];
+  diff?: string;
+  check: CheckResult;
+};
+
+/** Retrieves, plans, writes (unless a dry run) and checks the result: the whole of `sf eca prepare`. */
+export async function runPrepare(ui: Ui, cwd: string, flags: PrepareFlags): Promise<PrepareResult> {
+  const { 'target-dev-hub': hub, 'dry-run': dryRun, 'output-dir': outputDirFlag } = flags;
+  if (flags.retrieve && !hub) throw messages.createError('error.NoDevHub');
+  const catalog = await loadCatalog(cwd, flags['source-dir']);
+  const project = catalog.project;
+  const outputDir = outputDirFlag ? packageDirOf(project, resolve(outputDirFlag)) : defaultPackageDir(project);
+  if (!outputDir) {
+    const dirs = project.packageDirs.map((d) => d.path).join(', ');
+    throw messages.createError('error.NotAPackageDir', [outputDirFlag ?? '', dirs]);
+  }
+  const nonPackageableDir = resolve(project.root, flags['non-packageable-dir']);
+  if (packageDirOf(project, nonPackageableDir)) {
+    throw messages.createError('error.NonPackageableDirInPackage', [flags['non-packageable-dir']]);
+  }
+  const devHubOrgId = flags['dev-hub-org-id'] ?? hub?.getOrgId();
+  const hubApps = flags.retrieve && hub ? await retrieveFromHub(ui, hub, flags) : undefined;
+  const names = flags.name;
+  const deleteNonPackageable = flags['delete-non-packageable'];
+  const input = { catalog, devHubOrgId, hubApps, names, outputDir, nonPackageableDir, deleteNonPackageable };
+  const plan = await planPrepare(input);
+  const after = catalogAfter(catalog, plan.changes, judge(project.root, plan.forceIgnoreText));
+  // notes quote names and paths from the org and the project
+  plan.notes.forEach((n) => ui.warn(printable(n)));
+
+  const changes = summarize(catalog, plan.changes);
+  const diff = dryRun ? planDiff(catalog, plan.changes) : undefined;
+  if (plan.changes.length === 0) {
+    ui.log(messages.getMessage('info.nothing'));
+  } else if (dryRun) {
+    ui.log(messages.getMessage('info.dryRun', [String(plan.changes.length)]));
+    ui.log(diff);
+  } else {
+    await withSpinner(ui, messages.getMessage('spinner.apply', [String(plan.changes.length)]), async () => {
+      onInterrupt(() => ui.spinner.stop(messages.getMessage('spinner.interrupted')));
+      try {
+        await applyPlan(project.root, plan.changes);
+      } finally {
+        onInterrupt(undefined);
+      }
+    });
+  }
+  if (plan.changes.length) ui.log(changesTable(changes, dryRun) + '\n');
+
+  const result = check(after, { failOn: flags['fail-on'], context: { devHubOrgId, hubApps } });
+  printCheckResult(ui, result);
+  const { notes, apps } = plan;
+  return { dryRun, devHubOrgId, apps, changes, notes, ...(diff !== undefined ? { diff } : {}), check: result };
+}
+
+async function retrieveFromHub(ui: Ui, hub: Org, flags: PrepareFlags): Promise<Map<string, RetrievedApp>> {
+  const { 'api-version': apiVersion, wait } = flags;
+  const message = messages.getMessage('spinner.retrieve', [hub.getUsername() ?? '']);
+  const hubApps = await readDevHub(ui, hub, apiVersion, message, (org, conn, onStatus) =>
+    org.retrieveApps(conn, { apps: flags.name, apiVersion, timeoutSeconds: wait.seconds, onStatus }),
+  );
+  if (hubApps.size === 0) throw messages.createError('error.NoAppsInOrg', [hub.getUsername() ?? '']);
+  return hubApps;
+}
+
+function changesTable(changes: ChangeSummary[], dryRun: boolean): string {
+  return renderTable(
+    changes.map((c) => ({ ...c, from: c.from ?? '' })),
+    [
+      { key: 'action', name: dryRun ? 'Would' : 'Done' },
+      { key: 'path', name: 'File' },
+      { key: 'from', name: 'From' },
+      { key: 'detail', name: 'What', wrap: true },
+    ],
+  );
 }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Messages } from '@salesforce/core/messages';
+import { lineOfOffset } from './xml.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-eca', 'eca.shared');
@@ -45,14 +46,13 @@ export function findProjectRoot(start: string): string {
   }
 }
 
-function lineOfOffset(text: string, offset: number): number {
-  return text.slice(0, offset).split('\n').length;
-}
-
 /** V8 quotes up to this many characters on each side of an unexpected token instead of giving its position. */
 const JSON_CONTEXT_CHARS = 10;
 
-/** The line of a JSON.parse error; V8 gives a position for most errors, only a quoted context for an unexpected token. */
+/**
+ * The line of a JSON.parse error; V8 gives a position for most errors, only a quoted context for an unexpected
+ * token.
+ */
 function jsonErrorLine(text: string, detail: string): number {
   const line = /\(line (\d+) column \d+\)/.exec(detail)?.[1];
   if (line) return Number(line);
@@ -61,7 +61,8 @@ function jsonErrorLine(text: string, detail: string): number {
   if (/Unexpected end of JSON input/.test(detail)) return lineOfOffset(text, text.trimEnd().length);
   const token = /^Unexpected token '([\s\S])', (\.\.\.)?"([\s\S]*?)"(?:\.\.\.)? is not valid JSON$/.exec(detail);
   const at = token ? text.indexOf(token[3]) : -1;
-  if (token && at >= 0) return lineOfOffset(text, at + (token[2] ? JSON_CONTEXT_CHARS : Math.max(0, token[3].indexOf(token[1]))));
+  if (token && at >= 0)
+    return lineOfOffset(text, at + (token[2] ? JSON_CONTEXT_CHARS : Math.max(0, token[3].indexOf(token[1]))));
   return 1;
 }
 
@@ -93,7 +94,12 @@ export async function loadProject(root: string): Promise<Project> {
     throw messages.createError('error.UnreadableProjectFile', [projectFile, (error as Error).message]);
   }
   const raw = parseJson(text.replace(/^\uFEFF/, ''), projectFile) as RawProject;
-  if (typeof raw !== 'object' || raw === null || !Array.isArray(raw.packageDirectories) || raw.packageDirectories.length === 0) {
+  if (
+    typeof raw !== 'object' ||
+    raw === null ||
+    !Array.isArray(raw.packageDirectories) ||
+    raw.packageDirectories.length === 0
+  ) {
     throw messages.createError('error.NoPackageDirectories', [projectFile]);
   }
   const packageDirs = raw.packageDirectories.map((entry, index) => {

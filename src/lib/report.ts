@@ -1,4 +1,5 @@
 import type { Catalog } from './catalog.js';
+import { escapeText } from './xml.js';
 import { Finding, Severity } from './rules/index.js';
 import { SEVERITY_RANK } from './rules/rule.js';
 
@@ -50,7 +51,10 @@ export function checkResult(catalog: Catalog, findings: Finding[], failOn: FailO
       apps: catalog.apps.size,
       files: ecaFiles.length,
     },
-    apps: [...catalog.apps.values()].map((a) => ({ name: a.name, files: [...a.headers, ...a.plugins].map((f) => f.path) })),
+    apps: [...catalog.apps.values()].map((a) => ({
+      name: a.name,
+      files: [...a.headers, ...a.plugins].map((f) => f.path),
+    })),
     findings: [...findings].sort(BY_SEVERITY),
   };
 }
@@ -67,14 +71,19 @@ export function rowsByApp(result: CheckResult): Array<{ app: string; rows: Findi
   for (const f of result.findings) {
     const rows = groups.get(f.app ?? '') ?? [];
     const message = f.acknowledged ? `${f.message} [acknowledged: ${f.acknowledged}]` : `${f.message}. Fix: ${f.fix}`;
-    rows.push({ severity: f.acknowledged ? `${f.severity} (ack)` : f.severity, rule: f.rule, location: location(f), message });
+    rows.push({
+      severity: f.acknowledged ? `${f.severity} (ack)` : f.severity,
+      rule: f.rule,
+      location: location(f),
+      message,
+    });
     groups.set(f.app ?? '', rows);
   }
   return [...groups.entries()].map(([app, rows]) => ({ app, rows }));
 }
 
 function xmlEscape(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return escapeText(value, true);
 }
 
 /**
@@ -82,24 +91,38 @@ function xmlEscape(value: string): string {
  * the gate; other findings of the case go to its system-out.
  */
 export function junitXml(result: CheckResult, ruleIds: readonly string[]): string {
-  const appNames = [...new Set([...result.apps.map((a) => a.name), ...result.findings.map((f) => f.app ?? '(project)')])];
+  const appNames = [
+    ...new Set([...result.apps.map((a) => a.name), ...result.findings.map((f) => f.app ?? '(project)')]),
+  ];
   const suites = appNames.map((app) => {
     const ofApp = result.findings.filter((f) => (f.app ?? '(project)') === app);
     const cases = ruleIds.map((rule) => {
       const found = ofApp.filter((f) => f.rule === rule);
       const failing = found.filter((f) => blocksGate(f, result.failOn));
-      const text = (list: Finding[]): string => list.map((f) => `${location(f)} ${f.message}. Fix: ${f.fix}${f.acknowledged ? ` (acknowledged: ${f.acknowledged})` : ''}`).join('\n');
-      const failure = failing.length
-        ? `<failure message="${xmlEscape(failing[0].message)}" type="${failing[0].severity}">${xmlEscape(text(failing))}</failure>`
+      const text = (list: Finding[]): string =>
+        list
+          .map(
+            (f) =>
+              `${location(f)} ${f.message}. Fix: ${f.fix}${f.acknowledged ? ` (acknowledged: ${f.acknowledged})` : ''}`,
+          )
+          .join('\n');
+      const attributes = failing.length
+        ? `message="${xmlEscape(failing[0].message)}" type="${failing[0].severity}"`
         : '';
+      const failure = failing.length ? `<failure ${attributes}>${xmlEscape(text(failing))}</failure>` : '';
       const rest = found.filter((f) => !failing.includes(f));
       const out = rest.length ? `<system-out>${xmlEscape(text(rest))}</system-out>` : '';
-      return { failing: failing.length > 0, xml: `    <testcase classname="eca.${xmlEscape(app)}" name="${rule}">${failure}${out}</testcase>` };
+      return {
+        failing: failing.length > 0,
+        xml: `    <testcase classname="eca.${xmlEscape(app)}" name="${rule}">${failure}${out}</testcase>`,
+      };
     });
     const failures = cases.filter((c) => c.failing).length;
-    return `  <testsuite name="${xmlEscape(app)}" tests="${cases.length}" failures="${failures}" errors="0">\n${cases.map((c) => c.xml).join('\n')}\n  </testsuite>`;
+    const open = `<testsuite name="${xmlEscape(app)}" tests="${cases.length}" failures="${failures}" errors="0">`;
+    return [`  ${open}`, ...cases.map((c) => c.xml), '  </testsuite>'].join('\n');
   });
   const tests = appNames.length * ruleIds.length;
-  const failures = result.findings.length ? suites.join('').match(/<failure /g)?.length ?? 0 : 0;
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="sf eca check" tests="${tests}" failures="${failures}">\n${suites.join('\n')}\n</testsuites>\n`;
+  const failures = result.findings.length ? (suites.join('').match(/<failure /g)?.length ?? 0) : 0;
+  const open = `<testsuites name="sf eca check" tests="${tests}" failures="${failures}">`;
+  return ['<?xml version="1.0" encoding="UTF-8"?>', open, ...suites, '</testsuites>', ''].join('\n');
 }

@@ -17,7 +17,10 @@ function complexType(typeName: string): { name: string; elements: readonly Schem
   return Object.hasOwn(COMPLEX_TYPES, name) ? { name, elements: COMPLEX_TYPES[name] } : undefined;
 }
 
-/** Whether files of this metadata type can be checked (ExtlClntAppOauthSecuritySettings, for one, is not in the XSD). */
+/**
+ * Whether files of this metadata type can be checked (ExtlClntAppOauthSecuritySettings, for one, is not in the
+ * XSD).
+ */
 export function hasSchema(typeName: string): boolean {
   return Object.hasOwn(ROOT_TYPES, typeName);
 }
@@ -34,7 +37,10 @@ export function enumValues(simpleTypeName: string): readonly string[] | undefine
 /** The enum names allowed in `commaSeparatedOauthScopes` (ConnectedAppOauthAccessScope). */
 export const OAUTH_SCOPE_NAMES: readonly string[] = SIMPLE_TYPES.ConnectedAppOauthAccessScope;
 
-/** the existing child after which a new element `name` must be inserted to respect the sequence; undefined = insert first */
+/**
+ * The existing child after which a new element `name` must be inserted to respect the sequence; undefined = insert
+ * first.
+ */
 export function insertionAnchor(typeName: string, parent: XmlElement, name: string): XmlElement | undefined {
   const sequence = elementSequence(typeName);
   const at = sequence.indexOf(name);
@@ -47,7 +53,10 @@ export function insertionAnchor(typeName: string, parent: XmlElement, name: stri
   return anchor;
 }
 
-/** Issues of `root` (a document of metadata type `typeName`) and of every complex element inside it; [] without a schema. */
+/**
+ * Issues of `root` (a document of metadata type `typeName`) and of every complex element inside it; [] without a
+ * schema.
+ */
 export function validateAgainstSchema(typeName: string, root: XmlElement): SchemaIssue[] {
   const type = complexType(typeName);
   return type ? checkComplex(type.name, type.elements, root) : [];
@@ -64,7 +73,12 @@ function checkComplex(typeName: string, elements: readonly SchemaElement[], pare
   for (const el of parent.children) {
     const i = index.get(el.name);
     if (i === undefined) {
-      issue('unknown-element', el, `${el.name} is not an element of ${typeName}`, `Rename it to a known element (closest: ${closest(el.name, [...index.keys()]).join(', ')}) or remove it`);
+      issue(
+        'unknown-element',
+        el,
+        `${el.name} is not an element of ${typeName}`,
+        `Rename it to a known element (closest: ${closest(el.name, [...index.keys()]).join(', ')}) or remove it`,
+      );
       continue;
     }
     const decl = elements[i];
@@ -73,16 +87,37 @@ function checkComplex(typeName: string, elements: readonly SchemaElement[], pare
     const later = known.slice(0, known.indexOf(el)).find((s) => (index.get(s.name) ?? 0) > i);
     if (later) {
       const present = elements.filter((e) => known.some((k) => k.name === e.name)).map((e) => e.name);
-      issue('order', el, `${el.name} must come before ${later.name}`, `Put the elements of <${parent.name}> in this order: ${present.join(', ')}`);
+      issue(
+        'order',
+        el,
+        `${el.name} must come before ${later.name}`,
+        `Put the elements of <${parent.name}> in this order: ${present.join(', ')}`,
+      );
     } else if (decl.max !== 'unbounded' && count > decl.max) {
-      issue('order', el, `${el.name} appears more than once in ${typeName}, which allows ${decl.max}`, `Remove the extra <${el.name}> element`);
+      issue(
+        'order',
+        el,
+        `${el.name} appears more than once in ${typeName}, which allows ${decl.max}`,
+        `Remove the extra <${el.name}> element`,
+      );
     }
     const nested = Object.hasOwn(COMPLEX_TYPES, decl.type) ? COMPLEX_TYPES[decl.type] : undefined;
     if (nested) {
-      if (el.text.trim() !== '') issue('value', el, `${el.name} holds text, but ${decl.type} holds only child elements`, `Put the value inside the child elements of <${el.name}>`);
+      if (el.text.trim() !== '')
+        issue(
+          'value',
+          el,
+          `${el.name} holds text, but ${decl.type} holds only child elements`,
+          `Put the value inside the child elements of <${el.name}>`,
+        );
       issues.push(...checkComplex(decl.type, nested, el));
     } else if (el.children.length > 0) {
-      issue('value', el, `${el.name} holds child elements, but it must hold a plain ${decl.type} value`, `Replace the content of <${el.name}> with a single value`);
+      issue(
+        'value',
+        el,
+        `${el.name} holds child elements, but it must hold a plain ${decl.type} value`,
+        `Replace the content of <${el.name}> with a single value`,
+      );
     } else {
       const problem = valueProblem(decl.type, el.text.trim());
       if (problem) issue('value', el, `${el.name} ${problem.message}`, problem.fix);
@@ -93,7 +128,12 @@ function checkComplex(typeName: string, elements: readonly SchemaElement[], pare
     if (decl.min < 1 || counts.has(decl.name)) continue;
     const anchor = insertionAnchor(typeName, parent, decl.name);
     const where = anchor ? `after <${anchor.name}>` : `as the first element of <${parent.name}>`;
-    issue('required', parent, `${typeName} is missing the required element ${decl.name}`, `Add <${decl.name}> ${where}`);
+    issue(
+      'required',
+      parent,
+      `${typeName} is missing the required element ${decl.name}`,
+      `Add <${decl.name}> ${where}`,
+    );
   }
   return issues.sort((a, b) => a.line - b.line);
 }
@@ -102,9 +142,15 @@ const NUMERIC: Record<string, [RegExp, string]> = {
   int: [/^[+-]?\d+$/, 'a whole number'],
   long: [/^[+-]?\d+$/, 'a whole number'],
   double: [/^([+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|-?INF|NaN)$/, 'a number'],
-  dateTime: [/^-?\d{4,}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?$/, 'a date and time such as 2025-01-31T12:00:00Z'],
+  dateTime: [
+    /^-?\d{4,}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?$/,
+    'a date and time such as 2025-01-31T12:00:00Z',
+  ],
 };
-const RANGE: Record<string, [bigint, bigint]> = { int: [-(2n ** 31n), 2n ** 31n - 1n], long: [-(2n ** 63n), 2n ** 63n - 1n] };
+const RANGE: Record<string, [bigint, bigint]> = {
+  int: [-(2n ** 31n), 2n ** 31n - 1n],
+  long: [-(2n ** 63n), 2n ** 63n - 1n],
+};
 
 function valueProblem(type: string, value: string): { message: string; fix: string } | undefined {
   const allowed = enumValues(type) ?? (type === 'boolean' ? ['true', 'false'] : undefined);
@@ -118,7 +164,9 @@ function valueProblem(type: string, value: string): { message: string; fix: stri
     };
   }
   if (type === 'base64Binary') {
-    return /^[A-Za-z0-9+/=\s]*$/.test(value) ? undefined : { message: 'is not base64-encoded', fix: 'Encode the content as base64' };
+    return /^[A-Za-z0-9+/=\s]*$/.test(value)
+      ? undefined
+      : { message: 'is not base64-encoded', fix: 'Encode the content as base64' };
   }
   const numeric = NUMERIC[type];
   if (!numeric) return undefined; // string: anything goes
@@ -126,7 +174,10 @@ function valueProblem(type: string, value: string): { message: string; fix: stri
   const range = RANGE[type];
   if (pattern.test(value) && (!range || (BigInt(value) >= range[0] && BigInt(value) <= range[1]))) return undefined;
   const limits = range ? ` between ${range[0]} and ${range[1]}` : '';
-  return { message: `has the value "${value}", which is not ${description}${limits}`, fix: `Use ${description}${limits}` };
+  return {
+    message: `has the value "${value}", which is not ${description}${limits}`,
+    fix: `Use ${description}${limits}`,
+  };
 }
 
 /** Up to three names nearest to `name` by edit distance, ignoring case. */
@@ -135,7 +186,8 @@ function closest(name: string, names: string[]): string[] {
     let row = Array.from({ length: b.length + 1 }, (_, j) => j);
     for (let i = 1; i <= a.length; i++) {
       const next = [i];
-      for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      for (let j = 1; j <= b.length; j++)
+        next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
       row = next;
     }
     return row[b.length];
@@ -146,5 +198,8 @@ function closest(name: string, names: string[]): string[] {
     const other = n.toLowerCase();
     return { n, d: distance(lower, other) - (other.includes(lower) || lower.includes(other) ? 1000 : 0) };
   });
-  return scored.sort((x, y) => x.d - y.d).slice(0, 3).map((s) => s.n);
+  return scored
+    .sort((x, y) => x.d - y.d)
+    .slice(0, 3)
+    .map((s) => s.n);
 }

@@ -9,14 +9,22 @@ export const ECA_FEATURES = ['ExternalClientApps', 'ExtlClntAppSecretExposeCtl']
 
 export type ScratchDefGap = { file: string; missingFeatures: string[]; missingSetting: boolean; snippet: string };
 
-type ScratchDef = { edition?: unknown; features?: unknown; settings?: { externalClientAppSettings?: { enableExternalClientApps?: unknown } } };
+type ScratchDef = {
+  edition?: unknown;
+  features?: unknown;
+  settings?: { externalClientAppSettings?: { enableExternalClientApps?: unknown } };
+};
 
 /** Definition files that sfdx-project.json names (packageDirectories[].definitionFile), wherever they are. */
 async function namedDefinitionFiles(project: Project): Promise<string[]> {
   try {
-    const raw = JSON.parse(await readFile(project.projectFile, 'utf8')) as { packageDirectories?: Array<{ definitionFile?: unknown }> };
+    const raw = JSON.parse(await readFile(project.projectFile, 'utf8')) as {
+      packageDirectories?: Array<{ definitionFile?: unknown }>;
+    };
     const named = (Array.isArray(raw.packageDirectories) ? raw.packageDirectories : []).map((d) => d?.definitionFile);
-    return named.filter((f): f is string => typeof f === 'string' && f.trim() !== '').map((f) => resolve(project.root, f));
+    return named
+      .filter((f): f is string => typeof f === 'string' && f.trim() !== '')
+      .map((f) => resolve(project.root, f));
   } catch {
     return [];
   }
@@ -29,7 +37,10 @@ async function definitionFiles(project: Project): Promise<string[]> {
   return [...new Set([...inConfig, ...(await namedDefinitionFiles(project))])].sort();
 }
 
-/** Scratch definitions (config/**.json and the definitionFile of each package directory, with an "edition") that lack the features or settings ECAs need. */
+/**
+ * Scratch definitions (config/**.json and the definitionFile of each package directory, with an "edition") that lack
+ * the features or settings ECAs need.
+ */
 export async function scratchDefinitionGaps(project: Project): Promise<ScratchDefGap[]> {
   const gaps: ScratchDefGap[] = [];
   for (const file of await definitionFiles(project)) {
@@ -50,7 +61,7 @@ export async function scratchDefinitionGaps(project: Project): Promise<ScratchDe
         ...(missingSetting ? { settings: { externalClientAppSettings: { enableExternalClientApps: true } } } : {}),
       },
       null,
-      2
+      2,
     );
     gaps.push({ file: projectPath(project, file), missingFeatures, missingSetting, snippet });
   }

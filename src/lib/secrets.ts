@@ -70,7 +70,9 @@ export function secretElements(root: XmlElement, metadataType: string | undefine
           (metadataType ? schemaPaths.get(`${metadataType}:${here.join('/')}`) : undefined) ??
           SECRET_UNDER_PARENT[`${path[path.length - 1] ?? ''}/${c.name}`] ??
           SECRET_NAMES[c.name] ??
-          (!schemaNames.has(c.name) && SECRET_LIKE.test(c.name) && !/^(true|false)$/.test(value) ? 'secret' : undefined) ??
+          (!schemaNames.has(c.name) && SECRET_LIKE.test(c.name) && !/^(true|false)$/.test(value)
+            ? 'secret'
+            : undefined) ??
           (PRIVATE_KEY_BLOCK.test(value) ? 'private key' : undefined);
         if (kind) found.push({ element: c, path: here.join('/'), kind });
       }

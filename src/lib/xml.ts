@@ -41,7 +41,11 @@ export type XmlDocument = {
 export type DecodedFile = { text: string; bom: boolean };
 
 export class XmlReadError extends Error {
-  public constructor(message: string, public readonly line?: number, public readonly column?: number) {
+  public constructor(
+    message: string,
+    public readonly line?: number,
+    public readonly column?: number,
+  ) {
     super(message);
     this.name = 'XmlReadError';
   }
@@ -97,10 +101,9 @@ export function childText(el: XmlElement, name: string): string | undefined {
   return found ? found.text.trim() : undefined;
 }
 
-export function lineAt(text: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
+/** The 1-based line on which `offset` of `text` stands. */
+export function lineOfOffset(text: string, offset: number): number {
+  return text.slice(0, offset).split('\n').length;
 }
 
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
@@ -113,8 +116,10 @@ export function decodeEntities(raw: string): string {
   });
 }
 
-export function escapeText(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/** Escapes character data; `attribute` also escapes double quotes, for a value written between them. */
+export function escapeText(value: string, attribute = false): string {
+  const text = value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return attribute ? text.replace(/"/g, '&quot;') : text;
 }
 
 /** Walks the (already validated) text and records the offsets of every element. */
@@ -130,7 +135,8 @@ class Scanner {
     const root = this.element();
     // fast-xml-parser lets a second root or text through after a self-closing root
     this.skipMisc();
-    if (this.pos < this.text.length) throw new XmlReadError('only comments and white space may follow the root element', this.line);
+    if (this.pos < this.text.length)
+      throw new XmlReadError('only comments and white space may follow the root element', this.line);
     return root;
   }
 
@@ -249,7 +255,13 @@ export function replaceText(el: XmlElement, value: string): XmlEdit {
  * Inserts `<name>value</name>` as a child of `parent`, after `after` (or first, when `after` is undefined), on a
  * line of its own with the indentation of its siblings and the file's own line ending.
  */
-export function insertChild(doc: XmlDocument, parent: XmlElement, after: XmlElement | undefined, name: string, value: string): XmlEdit {
+export function insertChild(
+  doc: XmlDocument,
+  parent: XmlElement,
+  after: XmlElement | undefined,
+  name: string,
+  value: string,
+): XmlEdit {
   const element = `<${name}>${escapeText(value)}</${name}>`;
   if (after) {
     return { start: after.end, end: after.end, text: `${doc.eol}${indentAt(doc.text, after.start)}${element}` };
@@ -262,7 +274,11 @@ export function insertChild(doc: XmlDocument, parent: XmlElement, after: XmlElem
   const childIndent = parentIndent + '    ';
   if (parent.selfClosing) {
     const open = doc.text.slice(parent.start, parent.end).replace(/\s*\/>$/, '>');
-    return { start: parent.start, end: parent.end, text: `${open}${doc.eol}${childIndent}${element}${doc.eol}${parentIndent}</${parent.name}>` };
+    return {
+      start: parent.start,
+      end: parent.end,
+      text: `${open}${doc.eol}${childIndent}${element}${doc.eol}${parentIndent}</${parent.name}>`,
+    };
   }
   const content = doc.text.slice(parent.contentStart, parent.contentEnd);
   if (content.trim() !== '') {
@@ -270,16 +286,9 @@ export function insertChild(doc: XmlDocument, parent: XmlElement, after: XmlElem
     const at = parent.contentStart + content.trimEnd().length;
     return { start: at, end: at, text: `${doc.eol}${childIndent}${element}` };
   }
-  return { start: parent.contentStart, end: parent.contentEnd, text: `${doc.eol}${childIndent}${element}${doc.eol}${parentIndent}` };
-}
-
-/** Removes an element together with the indentation before it and the line break after it. */
-export function removeElement(doc: XmlDocument, el: XmlElement): XmlEdit {
-  const lineStart = doc.text.lastIndexOf('\n', el.start - 1) + 1;
-  const onlyIndentBefore = /^[ \t]*$/.test(doc.text.slice(lineStart, el.start));
-  // the whole line goes only when nothing but white space follows the element on it (a trailing comment stays,
-  // with its indentation)
-  const after = /^[ \t]*(\r?\n|$)/.exec(doc.text.slice(el.end));
-  if (onlyIndentBefore && after) return { start: lineStart, end: el.end + after[0].length, text: '' };
-  return { start: el.start, end: el.end, text: '' };
+  return {
+    start: parent.contentStart,
+    end: parent.contentEnd,
+    text: `${doc.eol}${childIndent}${element}${doc.eol}${parentIndent}`,
+  };
 }

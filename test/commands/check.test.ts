@@ -2,37 +2,20 @@
  * `sf eca check` as a user runs it: the built CLI (bin/run.js) in a copy of a fixture project, with a clean HOME.
  * Table, summary line, --json envelope, --junit file, exit codes 0/1/2 and every flag.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { RULES } from '../../src/lib/rules/index.js';
 import { parseXml } from '../../src/lib/xml.js';
-import { copyToTemp, fixturePath, IDS, REPO, SECRET_VALUES, type FixtureName } from '../fixtures/fixtures.js';
+import { copyToTemp, fixturePath, IDS, SECRET_VALUES, type FixtureName } from '../fixtures/fixtures.js';
+import { runPluginSync } from '../helpers/run.js';
 
-const BIN = join(REPO, 'bin', 'run.js');
 const MD = 'force-app/main/default';
 const HOME = mkdtempSync(join(tmpdir(), 'eca-check-home-'));
 const cleanups: Array<() => void> = [() => rmSync(HOME, { recursive: true, force: true })];
 afterAll(() => cleanups.forEach((c) => c()));
-
-beforeAll(() => {
-  if (existsSync(join(REPO, 'lib', 'commands', 'eca', 'check.js')) && existsSync(join(REPO, 'oclif.manifest.json')))
-    return;
-  for (const args of [
-    ['tsc', '-p', '.'],
-    ['oclif', 'manifest'],
-  ]) {
-    const built = spawnSync('npx', args, {
-      cwd: REPO,
-      encoding: 'utf8',
-      env: { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH}` },
-    });
-    if (built.status !== 0) throw new Error(`npx ${args.join(' ')} failed: ${built.stdout}${built.stderr}`);
-  }
-}, 300_000);
 
 type Run = { status: number | null; stdout: string; stderr: string; dir: string };
 
@@ -51,22 +34,8 @@ function run(fixture: FixtureName | undefined, ...args: string[]): Run {
 }
 
 function runIn(dir: string, ...args: string[]): Run {
-  const result = spawnSync(process.execPath, [BIN, 'eca', 'check', ...args], {
-    cwd: dir,
-    encoding: 'utf8',
-    timeout: 120_000,
-    env: {
-      PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`,
-      HOME,
-      TMPDIR: tmpdir(),
-      SF_DISABLE_TELEMETRY: 'true',
-      SF_AUTOUPDATE_DISABLE: 'true',
-      SF_SKIP_NEW_VERSION_CHECK: 'true',
-      FORCE_COLOR: '0',
-    },
-  });
-  if (result.error) throw result.error;
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr, dir };
+  const r = runPluginSync(['eca', 'check', ...args], { cwd: dir, home: HOME });
+  return { status: r.exitCode, stdout: r.stdout, stderr: r.stderr, dir };
 }
 
 const lines = (text: string): string[] => text.split('\n');

@@ -3,10 +3,11 @@
  * Run with `npm run test:e2e` (vitest.e2e.config.ts). Needs the sf binary that .ci/run installs; skipped without it.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWhen } from '../helpers/requirements.js';
+import { tempDir } from '../helpers/temp.js';
 import {
   PLUGIN_ROOT,
   SfRunResult,
@@ -17,12 +18,8 @@ import {
   makeHome,
   packPlugin,
   runSf,
-  sfMissingReason,
+  sfMissing,
 } from './sf.js';
-
-const missing = sfMissingReason();
-if (missing) console.warn(`[e2e] sf eca check suites SKIPPED: ${missing}`);
-const suite = (title: string): string => (missing ? `${title} — SKIPPED: ${missing}` : title);
 
 const EXAMPLE = join(PLUGIN_ROOT, 'examples', 'acme-isv');
 const HUB = '00D5g00000ABCDE';
@@ -64,7 +61,7 @@ function expectExit(r: SfRunResult, code: number): void {
   expect(r.exitCode, describeRun(r)).toBe(code);
 }
 
-describe.skipIf(missing !== undefined)(suite('sf eca check in the real sf, plugin linked'), () => {
+describeWhen(sfMissing(), 'sf eca check in the real sf, plugin linked', () => {
   let home: string;
   let passing: string;
   let failing: string;
@@ -75,7 +72,7 @@ describe.skipIf(missing !== undefined)(suite('sf eca check in the real sf, plugi
     await linkPluginInto(home);
     passing = await copyProject('passing');
     failing = await copyProject('failing');
-    outside = await mkdtemp(join(os.tmpdir(), 'eca-e2e-outside-'));
+    outside = tempDir('eca-e2e-outside-');
   });
 
   afterAll(async () => {
@@ -286,48 +283,45 @@ describe.skipIf(missing !== undefined)(suite('sf eca check in the real sf, plugi
   });
 });
 
-describe.skipIf(missing !== undefined)(
-  suite('sf eca check in the real sf, plugin installed from its npm pack tarball'),
-  () => {
-    let home: string;
-    let packDir: string;
-    let passing: string;
-    let installMs = 0;
+describeWhen(sfMissing(), 'sf eca check in the real sf, plugin installed from its npm pack tarball', () => {
+  let home: string;
+  let packDir: string;
+  let passing: string;
+  let installMs = 0;
 
-    // Measured here: npm pack 0.9 s, `sf plugins install file:…tgz` 30 s with an empty npm cache (deps from the registry).
-    beforeAll(async () => {
-      home = await makeHome();
-      packDir = await mkdtemp(join(os.tmpdir(), 'eca-e2e-pack-'));
-      passing = await copyProject('passing');
-      const tgz = await packPlugin(packDir);
-      const install = await installTarballInto(home, tgz);
-      installMs = install.ms;
-      console.log(`[e2e] sf plugins install file:${tgz} took ${installMs} ms`);
-    }, 300_000);
+  // Measured here: npm pack 0.9 s, `sf plugins install file:…tgz` 30 s with an empty npm cache (deps from the registry).
+  beforeAll(async () => {
+    home = await makeHome();
+    packDir = tempDir('eca-e2e-pack-');
+    passing = await copyProject('passing');
+    const tgz = await packPlugin(packDir);
+    const install = await installTarballInto(home, tgz);
+    installMs = install.ms;
+    console.log(`[e2e] sf plugins install file:${tgz} took ${installMs} ms`);
+  }, 300_000);
 
-    afterAll(async () => {
-      for (const dir of [home, packDir, passing]) if (dir) await rm(dir, { recursive: true, force: true });
-    });
+  afterAll(async () => {
+    for (const dir of [home, packDir, passing]) if (dir) await rm(dir, { recursive: true, force: true });
+  });
 
-    it('sf plugins lists sf-plugin-eca as an installed (not linked) plugin', async () => {
-      const r = await runSf(['plugins'], { home });
-      expectExit(r, 0);
-      expect(r.stdout).toMatch(/^sf-plugin-eca \d+\.\d+\.\d+\S*$/m);
-      expect(r.stdout).not.toContain('(link)');
-    });
+  it('sf plugins lists sf-plugin-eca as an installed (not linked) plugin', async () => {
+    const r = await runSf(['plugins'], { home });
+    expectExit(r, 0);
+    expect(r.stdout).toMatch(/^sf-plugin-eca \d+\.\d+\.\d+\S*$/m);
+    expect(r.stdout).not.toContain('(link)');
+  });
 
-    it('the installed plugin runs sf eca check: exit 0 and --json', async () => {
-      const r = await runSf(['eca', 'check', '--dev-hub-org-id', HUB, '--json'], { cwd: passing, home });
-      expectExit(r, 0);
-      expect(envelope(r)).toMatchObject({ status: 0, result: { passed: true, summary: { apps: 1, files: 2 } } });
-      expect(r.stderr.trim()).toBe('');
-    });
+  it('the installed plugin runs sf eca check: exit 0 and --json', async () => {
+    const r = await runSf(['eca', 'check', '--dev-hub-org-id', HUB, '--json'], { cwd: passing, home });
+    expectExit(r, 0);
+    expect(envelope(r)).toMatchObject({ status: 0, result: { passed: true, summary: { apps: 1, files: 2 } } });
+    expect(r.stderr.trim()).toBe('');
+  });
 
-    it('the installed plugin shows the EXIT CODES section in --help', async () => {
-      const r = await runSf(['eca', 'check', '--help'], { home });
-      expectExit(r, 0);
-      expect(r.stdout).toContain('EXIT CODES');
-      expect(r.stdout).toContain('--dev-hub-org-id');
-    });
-  },
-);
+  it('the installed plugin shows the EXIT CODES section in --help', async () => {
+    const r = await runSf(['eca', 'check', '--help'], { home });
+    expectExit(r, 0);
+    expect(r.stdout).toContain('EXIT CODES');
+    expect(r.stdout).toContain('--dev-hub-org-id');
+  });
+});

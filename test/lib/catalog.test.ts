@@ -17,7 +17,12 @@ const byPath = (catalog: Catalog, path: string): CatalogFile => {
   return found;
 };
 const apps = (catalog: Catalog): Record<string, { headers: string[]; plugins: string[] }> =>
-  Object.fromEntries([...catalog.apps.values()].map((a) => [a.name, { headers: a.headers.map((f) => f.path), plugins: a.plugins.map((f) => f.path) }]));
+  Object.fromEntries(
+    [...catalog.apps.values()].map((a) => [
+      a.name,
+      { headers: a.headers.map((f) => f.path), plugins: a.plugins.map((f) => f.path) },
+    ]),
+  );
 
 const temps: Array<() => void> = [];
 afterAll(() => temps.forEach((cleanup) => cleanup()));
@@ -31,11 +36,31 @@ describe('discovery', () => {
   it('finds the standard layout, inside and outside the package directory, sorted by path', async () => {
     const catalog = await catalogOf('packaged-2gp');
     expect(catalog.files.map((f) => [f.path, f.type?.name, f.packageDir?.path, f.forceIgnored])).toEqual([
-      ['eca-source-org/extlClntAppGlobalOauthSets/Contoso_Sync_glbloauth.ecaGlblOauth-meta.xml', 'ExtlClntAppGlobalOauthSettings', undefined, true],
-      ['eca-source-org/extlClntAppOauthPolicies/Contoso_Sync_oauthPlcy.ecaOauthPlcy-meta.xml', 'ExtlClntAppOauthConfigurablePolicies', undefined, true],
-      ['eca-source-org/extlClntAppPolicies/Contoso_Sync_plcy.ecaPlcy-meta.xml', 'ExtlClntAppConfigurablePolicies', undefined, true],
+      [
+        'eca-source-org/extlClntAppGlobalOauthSets/Contoso_Sync_glbloauth.ecaGlblOauth-meta.xml',
+        'ExtlClntAppGlobalOauthSettings',
+        undefined,
+        true,
+      ],
+      [
+        'eca-source-org/extlClntAppOauthPolicies/Contoso_Sync_oauthPlcy.ecaOauthPlcy-meta.xml',
+        'ExtlClntAppOauthConfigurablePolicies',
+        undefined,
+        true,
+      ],
+      [
+        'eca-source-org/extlClntAppPolicies/Contoso_Sync_plcy.ecaPlcy-meta.xml',
+        'ExtlClntAppConfigurablePolicies',
+        undefined,
+        true,
+      ],
       [`${MD}/externalClientApps/Contoso_Sync.eca-meta.xml`, 'ExternalClientApplication', 'force-app', false],
-      [`${MD}/extlClntAppOauthSettings/Contoso_Sync_oauth.ecaOauth-meta.xml`, 'ExtlClntAppOauthSettings', 'force-app', false],
+      [
+        `${MD}/extlClntAppOauthSettings/Contoso_Sync_oauth.ecaOauth-meta.xml`,
+        'ExtlClntAppOauthSettings',
+        'force-app',
+        false,
+      ],
     ]);
     expect(catalog.files.every((f) => f.kind === 'eca' && f.form === 'source' && f.doc && !f.readError)).toBe(true);
     expect(entersPackage(byPath(catalog, `${MD}/externalClientApps/Contoso_Sync.eca-meta.xml`))).toBe(true);
@@ -65,12 +90,17 @@ describe('discovery', () => {
       expect(Object.keys(apps(catalog))).toEqual(['Flat_Portal', 'Flat_Token_Exchange']);
       expect(catalog.files.every((f) => f.packageDir?.path === 'force-app' && !f.forceIgnored)).toBe(true);
     }
-    await expect(loadCatalog(fixturePath('flat-nested/salesforce').replace(/[/\\]salesforce$/, ''))).rejects.toThrow(/No sfdx-project.json was found/);
+    await expect(loadCatalog(fixturePath('flat-nested/salesforce').replace(/[/\\]salesforce$/, ''))).rejects.toThrow(
+      /No sfdx-project.json was found/,
+    );
   });
 
   it('knows a type by its suffix in a non-standard folder, and reads prettier-style files', async () => {
     const catalog = await catalogOf('prettier-odd-folders');
-    const policy = byPath(catalog, `${MD}/extlClntAppOauthConfigurablePolicies/Prettier_App_policy.ecaOauthPlcy-meta.xml`);
+    const policy = byPath(
+      catalog,
+      `${MD}/extlClntAppOauthConfigurablePolicies/Prettier_App_policy.ecaOauthPlcy-meta.xml`,
+    );
     expect(policy).toMatchObject({ fullName: 'Prettier_App_policy', app: 'Prettier_App', forceIgnored: false });
     expect(policy.type?.name).toBe('ExtlClntAppOauthConfigurablePolicies');
     expect(apps(catalog).Prettier_App.plugins).toHaveLength(2);
@@ -81,7 +111,11 @@ describe('discovery', () => {
     const bom = byPath(catalog, `${MD}/externalClientApps/Bom_Crlf_App.eca-meta.xml`);
     expect(bom.decoded?.bom).toBe(true);
     expect(bom.doc?.eol).toBe('\r\n');
-    expect(byPath(catalog, `${MD}/externalClientApps/Crlf_App.eca-meta.xml`).decoded?.text.endsWith('</ExternalClientApplication>')).toBe(true);
+    expect(
+      byPath(catalog, `${MD}/externalClientApps/Crlf_App.eca-meta.xml`).decoded?.text.endsWith(
+        '</ExternalClientApplication>',
+      ),
+    ).toBe(true);
     expect(Object.keys(apps(catalog))).toEqual(['Bom_Crlf_App', 'Crlf_App']);
   });
 
@@ -97,7 +131,13 @@ describe('discovery', () => {
   it('reads ConnectedApp and key files for the secret rules, outside any app', async () => {
     const catalog = await catalogOf('secrets');
     const connected = byPath(catalog, `${MD}/connectedApps/Legacy_Api.connectedApp-meta.xml`);
-    expect([connected.kind, connected.fullName, connected.app, connected.type, connected.doc?.root.name]).toEqual(['connectedApp', 'Legacy_Api', undefined, undefined, 'ConnectedApp']);
+    expect([connected.kind, connected.fullName, connected.app, connected.type, connected.doc?.root.name]).toEqual([
+      'connectedApp',
+      'Legacy_Api',
+      undefined,
+      undefined,
+      'ConnectedApp',
+    ]);
     const key = byPath(catalog, 'certs/vault-jwt.key');
     expect([key.kind, key.doc, key.readError, key.packageDir]).toEqual(['key', undefined, undefined, undefined]);
     expect(key.decoded?.text).toContain('-----BEGIN PRIVATE KEY-----');
@@ -107,7 +147,9 @@ describe('discovery', () => {
 
   it('keeps every unreadable file with its reason and line, in no app', async () => {
     const catalog = await catalogOf('bad-files');
-    const errors = catalog.files.filter((f) => f.readError).map((f) => [f.path.split('/').pop(), f.readError?.line, f.app]);
+    const errors = catalog.files
+      .filter((f) => f.readError)
+      .map((f) => [f.path.split('/').pop(), f.readError?.line, f.app]);
     expect(errors).toEqual([
       ['Binary.eca-meta.xml', undefined, undefined],
       ['Broken_Xml.eca-meta.xml', 4, undefined],
@@ -139,14 +181,21 @@ describe('discovery survives junk', () => {
   it('skips node_modules and dot folders, follows symlinks once and survives loops and dangling links', async () => {
     const dir = temp('header-only-2gp');
     const header = `${MD}/externalClientApps/Fabrikam_Connect.eca-meta.xml`;
-    for (const junk of ['node_modules/pkg/externalClientApps', '.sfdx/tools/externalClientApps', 'bower_components/x/externalClientApps']) {
+    for (const junk of [
+      'node_modules/pkg/externalClientApps',
+      '.sfdx/tools/externalClientApps',
+      'bower_components/x/externalClientApps',
+    ]) {
       mkdirSync(join(dir, junk), { recursive: true });
       writeFileSync(join(dir, junk, 'Junk.eca-meta.xml'), '<broken');
     }
     symlinkSync(dir, join(dir, 'force-app', 'loop'));
     symlinkSync(join(dir, 'does-not-exist'), join(dir, 'force-app', 'dangling.eca-meta.xml'));
     mkdirSync(join(dir, 'linked'));
-    symlinkSync(join(dir, 'force-app', 'main', 'default', 'externalClientApps', 'Fabrikam_Connect.eca-meta.xml'), join(dir, 'linked', 'Linked.eca-meta.xml'));
+    symlinkSync(
+      join(dir, 'force-app', 'main', 'default', 'externalClientApps', 'Fabrikam_Connect.eca-meta.xml'),
+      join(dir, 'linked', 'Linked.eca-meta.xml'),
+    );
     const catalog = await loadCatalog(dir);
     expect(catalog.files.map((f) => f.path)).toEqual([header, 'linked/Linked.eca-meta.xml']);
   });
@@ -163,7 +212,9 @@ describe('discovery survives junk', () => {
     const dir = temp('no-eca');
     writeFileSync(join(dir, 'der.key'), Buffer.from([0x30, 0x82, 0x00, 0x01, 0xff]));
     const catalog = await loadCatalog(dir);
-    expect(catalog.files.map((f) => [f.path, f.kind, f.decoded, f.readError])).toEqual([['der.key', 'key', undefined, undefined]]);
+    expect(catalog.files.map((f) => [f.path, f.kind, f.decoded, f.readError])).toEqual([
+      ['der.key', 'key', undefined, undefined],
+    ]);
   });
 });
 
@@ -180,7 +231,10 @@ describe('buildCatalog and groupIntoApps', () => {
     expect([...catalog.apps.keys()]).toEqual(['Ghost', 'Omega', 'Saml_App']);
     const grouped = groupIntoApps([...catalog.files].reverse());
     expect([...grouped.keys()]).toEqual(['Ghost', 'Omega', 'Saml_App']);
-    expect(grouped.get('Omega')?.headers.map((f) => f.path)).toEqual(['legacy-app/externalClientApps/Omega.eca-meta.xml', `${MD}/externalClientApps/Omega.eca-meta.xml`]);
+    expect(grouped.get('Omega')?.headers.map((f) => f.path)).toEqual([
+      'legacy-app/externalClientApps/Omega.eca-meta.xml',
+      `${MD}/externalClientApps/Omega.eca-meta.xml`,
+    ]);
     expect(grouped.get('Ghost')?.headers).toEqual([]);
   });
 });

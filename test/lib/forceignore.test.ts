@@ -6,7 +6,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ECA_TYPES, sourceFileName } from '../../src/lib/family.js';
-import { BLOCK_END, BLOCK_START, excludedFolderLines, judge, readForceIgnore, withExclusions } from '../../src/lib/forceignore.js';
+import {
+  BLOCK_END,
+  BLOCK_START,
+  excludedFolderLines,
+  judge,
+  readForceIgnore,
+  withExclusions,
+} from '../../src/lib/forceignore.js';
 import { fixturePath, REPO } from '../fixtures/fixtures.js';
 
 const ROOT = '/projects/acme';
@@ -19,7 +26,8 @@ describe('excludedFolderLines', () => {
   it('has one folder line for every type that must never be packaged, and none for the packageable ones', () => {
     const never = ECA_TYPES.filter((t) => t.packageable === false);
     expect(LINES).toEqual(never.map((t) => `**/${t.directoryName}/**`));
-    for (const t of ECA_TYPES.filter((x) => x.packageable !== false)) expect(LINES.join('\n')).not.toContain(`/${t.directoryName}/`);
+    for (const t of ECA_TYPES.filter((x) => x.packageable !== false))
+      expect(LINES.join('\n')).not.toContain(`/${t.directoryName}/`);
     expect(LINES).toContain('**/extlClntAppGlobalOauthSets/**');
     expect(LINES).toContain('**/extlClntAppOauthPolicies/**');
     expect(LINES).toContain('**/extlClntAppOauthSecuritySettings/**');
@@ -42,18 +50,24 @@ describe('judge (SDR ForceIgnore)', () => {
     }
   });
 
-  it('judges paths that do not exist, and files of other kinds by the user\'s own lines', () => {
-    expect(denies(file('force-app/main/default/extlClntAppGlobalOauthSets/Not_There.ecaGlblOauth-meta.xml'))).toBe(true);
+  it("judges paths that do not exist, and files of other kinds by the user's own lines", () => {
+    expect(denies(file('force-app/main/default/extlClntAppGlobalOauthSets/Not_There.ecaGlblOauth-meta.xml'))).toBe(
+      true,
+    );
     expect(denies(file('package.xml'))).toBe(true);
     expect(denies(file('force-app/main/default/classes/A.cls'))).toBe(false);
   });
 
   it('does not deny a non-standard folder name the lines do not name', () => {
-    expect(denies(file('force-app/main/default/extlClntAppOauthConfigurablePolicies/App.ecaOauthPlcy-meta.xml'))).toBe(false);
+    expect(denies(file('force-app/main/default/extlClntAppOauthConfigurablePolicies/App.ecaOauthPlcy-meta.xml'))).toBe(
+      false,
+    );
   });
 
   it('denies nothing without a .forceignore, and follows negations and CRLF files', () => {
-    expect(judge(ROOT, undefined)(file('force-app/main/default/extlClntAppGlobalOauthSets/A.ecaGlblOauth-meta.xml'))).toBe(false);
+    expect(
+      judge(ROOT, undefined)(file('force-app/main/default/extlClntAppGlobalOauthSets/A.ecaGlblOauth-meta.xml')),
+    ).toBe(false);
     const crlf = judge(ROOT, `**/extlClntAppPolicies/**\r\n!**/extlClntAppPolicies/Keep.ecaPlcy-meta.xml\r\n`);
     expect(crlf(file('force-app/extlClntAppPolicies/Drop.ecaPlcy-meta.xml'))).toBe(true);
     expect(crlf(file('force-app/extlClntAppPolicies/Keep.ecaPlcy-meta.xml'))).toBe(false);
@@ -70,14 +84,19 @@ describe('judge (SDR ForceIgnore)', () => {
 });
 
 describe('readForceIgnore', () => {
-  it('reads the project\'s file, and says when there is none', async () => {
+  it("reads the project's file, and says when there is none", async () => {
     const present = await readForceIgnore(fixturePath('line-endings'));
-    expect(present.exists).toBe(true);
-    expect(present.text).toContain('\r\n');
-    expect(present.denies(join(fixturePath('line-endings'), 'force-app/main/default/extlClntAppOauthPolicies/X.ecaOauthPlcy-meta.xml'))).toBe(true);
+    expect(
+      present.denies(
+        join(fixturePath('line-endings'), 'force-app/main/default/extlClntAppOauthPolicies/X.ecaOauthPlcy-meta.xml'),
+      ),
+    ).toBe(true);
     const absent = await readForceIgnore(fixturePath('flat-nested/salesforce'));
-    expect(absent).toMatchObject({ exists: false, text: undefined });
-    expect(absent.denies(join(fixturePath('flat-nested/salesforce'), 'force-app/extlClntAppGlobalOauthSets/X.ecaGlblOauth-meta.xml'))).toBe(false);
+    expect(
+      absent.denies(
+        join(fixturePath('flat-nested/salesforce'), 'force-app/extlClntAppGlobalOauthSets/X.ecaGlblOauth-meta.xml'),
+      ),
+    ).toBe(false);
   });
 });
 
@@ -89,7 +108,7 @@ describe('withExclusions', () => {
     expect(withExclusions('', ['a/**']).text).toBe(`${BLOCK_START}\na/**\n${BLOCK_END}\n`);
   });
 
-  it('appends the block after one blank line, keeping the user\'s lines and the missing final newline', () => {
+  it("appends the block after one blank line, keeping the user's lines and the missing final newline", () => {
     expect(withExclusions('package.xml', ['a/**']).text).toBe(`package.xml\n\n${BLOCK_START}\na/**\n${BLOCK_END}\n`);
     expect(withExclusions('package.xml\n', ['a/**']).text).toBe(`package.xml\n\n${BLOCK_START}\na/**\n${BLOCK_END}\n`);
   });
@@ -149,7 +168,7 @@ describe('.forceignore.sample', () => {
   });
 });
 
-describe('the bundled example\'s .forceignore', () => {
+describe("the bundled example's .forceignore", () => {
   it('has the marked block with every recommended line, next to the usual project lines', () => {
     expect(EXAMPLE).toContain(`${BLOCK_START}\n${LINES.join('\n')}\n${BLOCK_END}\n`);
     expect(withExclusions(EXAMPLE, LINES).added).toEqual([]);

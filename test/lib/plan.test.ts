@@ -18,7 +18,13 @@ function project(): string {
 function changes(dir: string): PlannedChange[] {
   const at = (p: string): { fullPath: string; path: string } => ({ fullPath: join(dir, p), path: p });
   return [
-    { action: 'update', ...at('force-app/a/one.xml'), before: Buffer.from('one\n'), after: Buffer.from('ONE\n'), detail: '' },
+    {
+      action: 'update',
+      ...at('force-app/a/one.xml'),
+      before: Buffer.from('one\n'),
+      after: Buffer.from('ONE\n'),
+      detail: '',
+    },
     { action: 'create', ...at('force-app/b/new.xml'), after: Buffer.from('new\n'), detail: '' },
     { action: 'move', ...at('elsewhere/two.xml'), fromFullPath: join(dir, 'force-app/a/two.xml'), detail: '' },
     { action: 'delete', ...at('force-app/a/gone.xml'), before: Buffer.from('gone\n'), detail: '' },
@@ -32,18 +38,35 @@ describe('applyPlan', () => {
     expect(readFileSync(join(dir, 'force-app/a/one.xml'), 'utf8')).toBe('ONE\n');
     expect(readFileSync(join(dir, 'force-app/b/new.xml'), 'utf8')).toBe('new\n');
     expect(readFileSync(join(dir, 'elsewhere/two.xml'), 'utf8')).toBe('two\n');
-    expect([...snapshot(dir).keys()].sort()).toEqual(['elsewhere/two.xml', 'force-app/a/one.xml', 'force-app/b/new.xml']);
+    expect([...snapshot(dir).keys()].sort()).toEqual([
+      'elsewhere/two.xml',
+      'force-app/a/one.xml',
+      'force-app/b/new.xml',
+    ]);
   });
 
   // Every step at which the disk can fail, before and after the commit point: the project must be exactly as it
   // was, with no stray file or folder, and the message must say so truly.
-  const steps = ['stage 0', 'stage 1', 'stage 2', 'stage 3', 'mkdir 0', 'mkdir 1', 'commit 0', 'apply 0', 'apply 1', 'apply 2', 'apply 3'];
+  const steps = [
+    'stage 0',
+    'stage 1',
+    'stage 2',
+    'stage 3',
+    'mkdir 0',
+    'mkdir 1',
+    'commit 0',
+    'apply 0',
+    'apply 1',
+    'apply 2',
+    'apply 3',
+  ];
   for (const failAt of steps) {
     it(`leaves the project as it was when the step "${failAt}" fails`, async () => {
       const dir = project();
       const before = snapshot(dir);
       const onStep: StepHook = (name, index) => {
-        if (`${name} ${index}` === failAt) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+        if (`${name} ${index}` === failAt)
+          throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
       };
       await expect(applyPlan(dir, changes(dir), { onStep })).rejects.toThrow(
         /^Writing the changes failed at .* \(ENOSPC\); every file was put back, so the project is as it was\.$/,
@@ -115,11 +138,23 @@ describe('unifiedDiff', () => {
     const before = ['<a>', '  <b>1</b>', '  <c>Local</c>', '  <d>x</d>', '</a>', ''].join('\n');
     const after = before.replace('Local', 'Packaged');
     expect(unifiedDiff(before, after, 'f.xml', 'f.xml')).toBe(
-      ['--- a/f.xml', '+++ b/f.xml', '@@ -1,5 +1,5 @@', ' <a>', '   <b>1</b>', '-  <c>Local</c>', '+  <c>Packaged</c>', '   <d>x</d>', ' </a>'].join('\n')
+      [
+        '--- a/f.xml',
+        '+++ b/f.xml',
+        '@@ -1,5 +1,5 @@',
+        ' <a>',
+        '   <b>1</b>',
+        '-  <c>Local</c>',
+        '+  <c>Packaged</c>',
+        '   <d>x</d>',
+        ' </a>',
+      ].join('\n'),
     );
   });
 
   it('shows a new file against /dev/null', () => {
-    expect(unifiedDiff(undefined, 'x\n', 'n.xml', 'n.xml')).toBe(['--- /dev/null', '+++ b/n.xml', '@@ -0,0 +1,1 @@', '+x'].join('\n'));
+    expect(unifiedDiff(undefined, 'x\n', 'n.xml', 'n.xml')).toBe(
+      ['--- /dev/null', '+++ b/n.xml', '@@ -0,0 +1,1 @@', '+x'].join('\n'),
+    );
   });
 });

@@ -6,7 +6,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultPackageDir, findProjectRoot, loadProject, packageDirOf, projectPath, type Project } from '../../src/lib/project.js';
+import {
+  defaultPackageDir,
+  findProjectRoot,
+  loadProject,
+  packageDirOf,
+  projectPath,
+  type Project,
+} from '../../src/lib/project.js';
 import { fixturePath } from '../fixtures/fixtures.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'eca-project-test-'));
@@ -39,7 +46,12 @@ describe('findProjectRoot', () => {
 
   it('says so when there is none', () => {
     const empty = mkdtempSync(join(scratch, 'none-'));
-    expect(() => findProjectRoot(empty)).toThrow(expect.objectContaining({ name: 'NoProjectError', message: `No sfdx-project.json was found in ${empty} or any folder above it.` }));
+    expect(() => findProjectRoot(empty)).toThrow(
+      expect.objectContaining({
+        name: 'NoProjectError',
+        message: `No sfdx-project.json was found in ${empty} or any folder above it.`,
+      }),
+    );
   });
 });
 
@@ -65,8 +77,20 @@ describe('loadProject', () => {
   it('reads acknowledgements with the line of the rule of each', async () => {
     const { acknowledgements } = await loadProject(fixturePath('acknowledged'));
     expect(acknowledgements).toEqual([
-      { rule: 'scope-full', app: 'Ack_App', file: undefined, reason: 'The connector administers metadata on behalf of the subscriber admin.', line: 16 },
-      { rule: 'scope-web', app: 'Ack_App', file: undefined, reason: 'Left over from an earlier version of the app.', line: 21 },
+      {
+        rule: 'scope-full',
+        app: 'Ack_App',
+        file: undefined,
+        reason: 'The connector administers metadata on behalf of the subscriber admin.',
+        line: 16,
+      },
+      {
+        rule: 'scope-web',
+        app: 'Ack_App',
+        file: undefined,
+        reason: 'Left over from an earlier version of the app.',
+        line: 21,
+      },
     ]);
   });
 
@@ -82,18 +106,37 @@ describe('loadProject', () => {
 
   it('reads an acknowledgement by file, with Windows separators', async () => {
     const dir = projectWith(
-      JSON.stringify({ packageDirectories: [{ path: 'force-app' }], plugins: { eca: { acknowledgements: [{ file: 'force-app\\a.xml', rule: 'pkce', reason: '  r  ' }] } } }, null, 2)
+      JSON.stringify(
+        {
+          packageDirectories: [{ path: 'force-app' }],
+          plugins: { eca: { acknowledgements: [{ file: 'force-app\\a.xml', rule: 'pkce', reason: '  r  ' }] } },
+        },
+        null,
+        2,
+      ),
     );
-    expect((await loadProject(dir)).acknowledgements).toEqual([{ rule: 'pkce', app: undefined, file: 'force-app/a.xml', reason: 'r', line: 12 }]);
+    expect((await loadProject(dir)).acknowledgements).toEqual([
+      { rule: 'pkce', app: undefined, file: 'force-app/a.xml', reason: 'r', line: 12 },
+    ]);
   });
 
   it.each([
     ['a trailing comma', fixturePath('broken-project-json'), 4, "Unexpected token ']'"],
-    ['a missing comma', projectWith('{\n  "a": 1\n  "b": 2\n}\n'), 3, "Expected ',' or '}' after property value in JSON at position 13 (line 3 column 3)"],
+    [
+      'a missing comma',
+      projectWith('{\n  "a": 1\n  "b": 2\n}\n'),
+      3,
+      "Expected ',' or '}' after property value in JSON at position 13 (line 3 column 3)",
+    ],
     ['a truncated file', projectWith('{\n  "packageDirectories": [\n'), 2, 'Unexpected end of JSON input'],
     ['an empty file', projectWith(''), 1, 'Unexpected end of JSON input'],
     ['a short file', projectWith('[1,]'), 1, "Unexpected token ']'"],
-    ['an unexpected token late in a long file', projectWith(`{\n${'  "k": 1,\n'.repeat(6)}  "x": tru\n}\n`), 8, "Unexpected token '\n'"],
+    [
+      'an unexpected token late in a long file',
+      projectWith(`{\n${'  "k": 1,\n'.repeat(6)}  "x": tru\n}\n`),
+      8,
+      "Unexpected token '\n'",
+    ],
   ])('names the line of %s', async (_what, dir, line, reason) => {
     const error = await loadError(dir);
     expect(error.name).toBe('BrokenProjectFileError');
@@ -105,10 +148,26 @@ describe('loadProject', () => {
     ['no packageDirectories', '{}', 'NoPackageDirectoriesError'],
     ['an empty list', '{ "packageDirectories": [] }', 'NoPackageDirectoriesError'],
     ['not an object', 'null', 'NoPackageDirectoriesError'],
-    ['an entry without path', '{ "packageDirectories": [ { "path": "a" }, { "default": true } ] }', 'BadPackageDirectoryError'],
-    ['acknowledgements that are not a list', '{ "packageDirectories": [ { "path": "a" } ], "plugins": { "eca": { "acknowledgements": {} } } }', 'BadAcknowledgementsError'],
-    ['an acknowledgement without reason', '{ "packageDirectories": [ { "path": "a" } ], "plugins": { "eca": { "acknowledgements": [ { "rule": "pkce", "reason": " " } ] } } }', 'BadAcknowledgementError'],
-    ['an acknowledgement without rule', '{ "packageDirectories": [ { "path": "a" } ], "plugins": { "eca": { "acknowledgements": [ { "reason": "r" } ] } } }', 'BadAcknowledgementError'],
+    [
+      'an entry without path',
+      '{ "packageDirectories": [ { "path": "a" }, { "default": true } ] }',
+      'BadPackageDirectoryError',
+    ],
+    [
+      'acknowledgements that are not a list',
+      '{ "packageDirectories": [ { "path": "a" } ], "plugins": { "eca": { "acknowledgements": {} } } }',
+      'BadAcknowledgementsError',
+    ],
+    [
+      'an acknowledgement without reason',
+      '{ "packageDirectories": [ { "path": "a" } ], "plugins": { "eca": { "acknowledgements": [ { "rule": "pkce", "reason": " " } ] } } }',
+      'BadAcknowledgementError',
+    ],
+    [
+      'an acknowledgement without rule',
+      '{ "packageDirectories": [ { "path": "a" } ], "plugins": { "eca": { "acknowledgements": [ { "reason": "r" } ] } } }',
+      'BadAcknowledgementError',
+    ],
   ])('rejects %s', async (_what, text, name) => {
     expect((await loadError(projectWith(text))).name).toBe(name);
   });
@@ -141,7 +200,9 @@ describe('package directories and paths', () => {
   });
 
   it('writes project paths with forward slashes', () => {
-    expect(projectPath(project, join(root, 'force-app', 'main', 'default', 'x.xml'))).toBe('force-app/main/default/x.xml');
+    expect(projectPath(project, join(root, 'force-app', 'main', 'default', 'x.xml'))).toBe(
+      'force-app/main/default/x.xml',
+    );
     expect(projectPath(project, join(root, 'sfdx-project.json'))).toBe('sfdx-project.json');
   });
 });

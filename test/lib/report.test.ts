@@ -31,7 +31,13 @@ describe('checkResult', () => {
     expect(result.passed).toBe(true);
     expect(check(catalog, { failOn: 'warning', context: {} }).passed).toBe(false);
     expect(result.apps).toEqual([
-      { name: 'Ack_App', files: ['force-app/main/default/externalClientApps/Ack_App.eca-meta.xml', 'force-app/main/default/extlClntAppOauthSettings/Ack_App_oauth.ecaOauth-meta.xml'] },
+      {
+        name: 'Ack_App',
+        files: [
+          'force-app/main/default/externalClientApps/Ack_App.eca-meta.xml',
+          'force-app/main/default/extlClntAppOauthSettings/Ack_App_oauth.ecaOauth-meta.xml',
+        ],
+      },
     ]);
   });
 
@@ -46,7 +52,9 @@ describe('checkResult', () => {
     expect(result.devHubOrgId).toBe(IDS.ORG_A);
     const keys = result.findings.map((x) => [x.app ?? '', x.severity, x.file ?? '', x.line ?? 0] as const);
     const rank = { error: 0, warning: 1, info: 2 };
-    const sorted = [...keys].sort((a, b) => a[0].localeCompare(b[0]) || rank[a[1]] - rank[b[1]] || a[2].localeCompare(b[2]) || a[3] - b[3]);
+    const sorted = [...keys].sort(
+      (a, b) => a[0].localeCompare(b[0]) || rank[a[1]] - rank[b[1]] || a[2].localeCompare(b[2]) || a[3] - b[3],
+    );
     expect(keys).toEqual(sorted);
     expect(keys[0][0]).toBe('');
   });
@@ -62,13 +70,15 @@ describe('table rows and summary line', () => {
         severity: 'warning',
         rule: 'ack-unmatched',
         location: 'sfdx-project.json:21',
-        message: 'The acknowledgement of scope-web (app Ack_App) matches no finding. Fix: Remove it from plugins.eca.acknowledgements, or correct its rule, app or file.',
+        message:
+          'The acknowledgement of scope-web (app Ack_App) matches no finding. Fix: Remove it from plugins.eca.acknowledgements, or correct its rule, app or file.',
       },
     ]);
     expect(groups[1].rows[0]).toMatchObject({
       severity: 'warning (ack)',
       rule: 'scope-full',
-      message: 'The app asks for the Full scope, which the security review rates critical and asks you to justify [acknowledged: The connector administers metadata on behalf of the subscriber admin.]',
+      message:
+        'The app asks for the Full scope, which the security review rates critical and asks you to justify [acknowledged: The connector administers metadata on behalf of the subscriber admin.]',
     });
   });
 
@@ -79,11 +89,22 @@ describe('table rows and summary line', () => {
   });
 
   it('summarises counts and the verdict, with the right plurals', () => {
-    const base: CheckResult = { passed: true, failOn: 'error', summary: { errors: 0, warnings: 0, infos: 0, acknowledged: 0, apps: 0, files: 0 }, apps: [], findings: [] };
+    const base: CheckResult = {
+      passed: true,
+      failOn: 'error',
+      summary: { errors: 0, warnings: 0, infos: 0, acknowledged: 0, apps: 0, files: 0 },
+      apps: [],
+      findings: [],
+    };
     expect(summaryLine(base)).toBe('0 errors, 0 warnings, 0 info, 0 acknowledged in 0 apps (0 files): gate passed');
-    expect(summaryLine({ ...base, passed: false, failOn: 'warning', summary: { errors: 1, warnings: 1, infos: 2, acknowledged: 1, apps: 1, files: 1 } })).toBe(
-      '1 error, 1 warning, 2 info, 1 acknowledged in 1 app (1 files): gate FAILED (--fail-on warning)'
-    );
+    expect(
+      summaryLine({
+        ...base,
+        passed: false,
+        failOn: 'warning',
+        summary: { errors: 1, warnings: 1, infos: 2, acknowledged: 1, apps: 1, files: 1 },
+      }),
+    ).toBe('1 error, 1 warning, 2 info, 1 acknowledged in 1 app (1 files): gate FAILED (--fail-on warning)');
   });
 
   it('prints one titled table per app, then the summary line', async () => {
@@ -92,7 +113,10 @@ describe('table rows and summary line', () => {
     /** a table as `table <rows> <column names>`, read back from the box-drawn text */
     const asTable = (text: string): string => {
       const rows = text.split('\n').filter((l) => l.startsWith('│'));
-      const names = rows[0].split('│').map((c) => c.trim()).filter(Boolean);
+      const names = rows[0]
+        .split('│')
+        .map((c) => c.trim())
+        .filter(Boolean);
       return `table ${rows.length - 1} ${names.join('|')}`;
     };
     const printer: Printer = {
@@ -142,8 +166,13 @@ describe('junitXml', () => {
     expect(beta.children.map((c) => c.attributes.name)).toEqual(RULE_IDS);
     const failing = beta.children.find((c) => c.attributes.name === 'distribution-state')!;
     expect(failing.attributes.classname).toBe('eca.Beta_Local');
-    expect(child(failing, 'failure')?.attributes).toEqual({ message: 'distributionState is Local; only Packaged apps can go in a 2GP managed package', type: 'error' });
-    expect(child(failing, 'failure')?.text).toContain('force-app/main/default/externalClientApps/Beta_Local.eca-meta.xml:5 distributionState is Local');
+    expect(child(failing, 'failure')?.attributes).toEqual({
+      message: 'distributionState is Local; only Packaged apps can go in a 2GP managed package',
+      type: 'error',
+    });
+    expect(child(failing, 'failure')?.text).toContain(
+      'force-app/main/default/externalClientApps/Beta_Local.eca-meta.xml:5 distributionState is Local',
+    );
   });
 
   it('puts non-blocking findings in system-out, app-less ones in a "(project)" suite, and escapes markup', async () => {
@@ -156,19 +185,28 @@ describe('junitXml', () => {
     ]);
     const scopeFull = suites(xml)[0].children.find((c) => c.attributes.name === 'scope-full')!;
     expect(child(scopeFull, 'failure')).toBeUndefined();
-    expect(child(scopeFull, 'system-out')?.text).toContain('(acknowledged: The connector administers metadata on behalf of the subscriber admin.)');
+    expect(child(scopeFull, 'system-out')?.text).toContain(
+      '(acknowledged: The connector administers metadata on behalf of the subscriber admin.)',
+    );
     // the fix texts hold <…> markup that must arrive escaped and decode back
     const bad = check(await catalogOf('several-apps'), { failOn: 'error', context: {} });
     const badXml = junitXml(bad, RULE_IDS);
     expect(badXml).toContain('&lt;orgScopedExternalApp&gt;');
-    expect(child(suites(badXml)[2].children.find((c) => c.attributes.name === 'org-scoped-app')!, 'failure')?.text).toContain('Add <orgScopedExternalApp><Dev Hub org id>:Delta_Unlinked</orgScopedExternalApp>');
+    expect(
+      child(
+        suites(badXml)[2].children.find((c) => c.attributes.name === 'org-scoped-app')!,
+        'failure',
+      )?.text,
+    ).toContain('Add <orgScopedExternalApp><Dev Hub org id>:Delta_Unlinked</orgScopedExternalApp>');
   });
 
   it('fails warnings too with --fail-on warning', async () => {
     const result = check(await catalogOf('mdapi-copies'), { failOn: 'warning', context: {} });
     const xml = junitXml(result, RULE_IDS);
     expect(parseXml(xml).root.attributes.failures).toBe('1');
-    expect(junitXml(check(await catalogOf('mdapi-copies'), { failOn: 'error', context: {} }), RULE_IDS)).not.toContain('<failure');
+    expect(junitXml(check(await catalogOf('mdapi-copies'), { failOn: 'error', context: {} }), RULE_IDS)).not.toContain(
+      '<failure',
+    );
   });
 
   it('has an empty suite per app when there is nothing to report, and holds no secret', async () => {

@@ -4,12 +4,22 @@ import type { Project } from '../../src/lib/project.js';
 import { linkOauthSettings, packageHeader } from '../../src/lib/rewrite.js';
 import { xmllintValidate } from '../helpers/xmllint.js';
 
-const project: Project = { root: '/p', projectFile: '/p/sfdx-project.json', packageDirs: [{ path: 'force-app', fullPath: '/p/force-app', default: true }], acknowledgements: [] };
+const project: Project = {
+  root: '/p',
+  projectFile: '/p/sfdx-project.json',
+  packageDirs: [{ path: 'force-app', fullPath: '/p/force-app', default: true }],
+  acknowledgements: [],
+};
 const HUB = '00D5g00000ABCDEEA5';
 const NS = 'xmlns="http://soap.sforce.com/2006/04/metadata"';
 
 function file(name: string, text: string | Buffer) {
-  return catalogFile(project, `/p/force-app/main/default/x/${name}`, Buffer.isBuffer(text) ? text : Buffer.from(text), () => false);
+  return catalogFile(
+    project,
+    `/p/force-app/main/default/x/${name}`,
+    Buffer.isBuffer(text) ? text : Buffer.from(text),
+    () => false,
+  );
 }
 
 describe('packageHeader', () => {
@@ -18,7 +28,12 @@ describe('packageHeader', () => {
     const out = packageHeader(file('App.eca-meta.xml', text), HUB);
     expect(out.changed).toEqual(['distributionState', 'orgScopedExternalApp']);
     expect(out.bytes.toString()).toBe(
-      text.replace('>Local<', '>Packaged<').replace('\t<label>App</label>', `\t<label>App</label>\r\n\t<orgScopedExternalApp>${HUB.slice(0, 15)}:App</orgScopedExternalApp>`)
+      text
+        .replace('>Local<', '>Packaged<')
+        .replace(
+          '\t<label>App</label>',
+          `\t<label>App</label>\r\n\t<orgScopedExternalApp>${HUB.slice(0, 15)}:App</orgScopedExternalApp>`,
+        ),
     );
     expect(xmllintValidate(out.bytes.toString(), 'ExternalClientApplication').valid).toBe(true);
   });
@@ -28,15 +43,23 @@ describe('packageHeader', () => {
     const bytes = Buffer.from(text, 'utf8');
     const out = packageHeader(file('App.eca-meta.xml', bytes), undefined);
     expect([...out.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    expect(out.bytes.toString('utf8')).toBe(text.replace('  <label>', '  <distributionState>Packaged</distributionState>\n  <label>'));
-    expect(xmllintValidate(out.bytes.toString('utf8').replace(/^\uFEFF/, ''), 'ExternalClientApplication').valid).toBe(true);
+    expect(out.bytes.toString('utf8')).toBe(
+      text.replace('  <label>', '  <distributionState>Packaged</distributionState>\n  <label>'),
+    );
+    expect(xmllintValidate(out.bytes.toString('utf8').replace(/^\uFEFF/, ''), 'ExternalClientApplication').valid).toBe(
+      true,
+    );
   });
 
   it('replaces a placeholder or another org, and leaves the 15-character form of the same org alone', () => {
     const header = (value: string): string =>
       `<?xml version="1.0" encoding="UTF-8"?>\n<ExternalClientApplication ${NS}>\n    <distributionState>Packaged</distributionState>\n    <label>App</label>\n    <orgScopedExternalApp>${value}</orgScopedExternalApp>\n</ExternalClientApplication>\n`;
-    expect(packageHeader(file('App.eca-meta.xml', header('00D-XXXXXXXXXXXXXX:App')), HUB).changed).toEqual(['orgScopedExternalApp']);
-    expect(packageHeader(file('App.eca-meta.xml', header('00D000000000001:App')), HUB).bytes.toString()).toContain(`<orgScopedExternalApp>${HUB.slice(0, 15)}:App<`);
+    expect(packageHeader(file('App.eca-meta.xml', header('00D-XXXXXXXXXXXXXX:App')), HUB).changed).toEqual([
+      'orgScopedExternalApp',
+    ]);
+    expect(packageHeader(file('App.eca-meta.xml', header('00D000000000001:App')), HUB).bytes.toString()).toContain(
+      `<orgScopedExternalApp>${HUB.slice(0, 15)}:App<`,
+    );
     const same = packageHeader(file('App.eca-meta.xml', header(`${HUB.slice(0, 15)}:App`)), HUB);
     expect(same.changed).toEqual([]);
     expect(same.bytes.toString()).toBe(header(`${HUB.slice(0, 15)}:App`));
@@ -55,10 +78,12 @@ describe('linkOauthSettings', () => {
 
   it('replaces a wrong link in place and leaves a right one untouched', () => {
     const wrong = settings('\n    <oauthLink>00D5g00000ABCDE:888000000000000</oauthLink>');
-    expect(linkOauthSettings(file('a.ecaOauth-meta.xml', wrong), '00D5g00000ABCDE:8885g000000WXYZ').bytes.toString()).toBe(
-      wrong.replace('888000000000000', '8885g000000WXYZ')
-    );
+    expect(
+      linkOauthSettings(file('a.ecaOauth-meta.xml', wrong), '00D5g00000ABCDE:8885g000000WXYZ').bytes.toString(),
+    ).toBe(wrong.replace('888000000000000', '8885g000000WXYZ'));
     const right = settings('\n    <oauthLink>00D5g00000ABCDE:8885g000000WXYZ</oauthLink>');
-    expect(linkOauthSettings(file('a.ecaOauth-meta.xml', right), '00D5g00000ABCDE:8885g000000WXYZ').changed).toEqual([]);
+    expect(linkOauthSettings(file('a.ecaOauth-meta.xml', right), '00D5g00000ABCDE:8885g000000WXYZ').changed).toEqual(
+      [],
+    );
   });
 });

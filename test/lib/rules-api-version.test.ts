@@ -18,7 +18,10 @@ const globalSettings = `<?xml version="1.0" encoding="UTF-8"?>
 
 async function unknownElements(sourceApiVersion: string): Promise<string[]> {
   const root = writeProject({
-    'sfdx-project.json': JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion }),
+    'sfdx-project.json': JSON.stringify({
+      packageDirectories: [{ path: 'force-app', default: true }],
+      sourceApiVersion,
+    }),
     'eca-source-org/extlClntAppGlobalOauthSets/App_glbloauth.ecaGlblOauth-meta.xml': globalSettings,
   });
   return runRules(await loadCatalog(root), {})
@@ -32,6 +35,8 @@ describe('schema rules and the project API version', () => {
   });
 
   it('reports it in a project on API 66, the schema version', async () => {
-    expect(await unknownElements('66.0')).toEqual(['eca-source-org/extlClntAppGlobalOauthSets/App_glbloauth.ecaGlblOauth-meta.xml:5']);
+    expect(await unknownElements('66.0')).toEqual([
+      'eca-source-org/extlClntAppGlobalOauthSets/App_glbloauth.ecaGlblOauth-meta.xml:5',
+    ]);
   });
 });

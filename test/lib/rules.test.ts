@@ -10,7 +10,8 @@ import type { CatalogFile } from '../../src/lib/catalog.js';
 import { ecaType, sourceFileName } from '../../src/lib/family.js';
 import { isConsumerId, isOrgId, isPlaceholder, sameId, splitPair, to15 } from '../../src/lib/ids.js';
 import { RULES, runRules, type Finding, type RuleContext } from '../../src/lib/rules/index.js';
-import { ruleSummary, type HubApp } from '../../src/lib/rules/rule.js';
+import { ruleSummary } from '../../src/lib/rules/rule.js';
+import type { HubApp } from '../../src/lib/hub-app.js';
 import { decodeFile, parseXml } from '../../src/lib/xml.js';
 import type { Acknowledgement } from '../../src/lib/project.js';
 import {
@@ -76,135 +77,350 @@ type Case = {
   findings?: Array<Partial<Finding>>;
 };
 
-const fail = (rule: string, fixture: FixtureName, findings: Array<Partial<Finding>>, extra: Partial<Case> = {}): Case => ({
+const fail = (
+  rule: string,
+  fixture: FixtureName,
+  findings: Array<Partial<Finding>>,
+  extra: Partial<Case> = {},
+): Case => ({
   rule,
   fixture,
   expect: 'fail',
   findings,
   ...extra,
 });
-const pass = (rule: string, fixture: FixtureName, extra: Partial<Case> = {}): Case => ({ rule, fixture, expect: 'pass', ...extra });
+const pass = (rule: string, fixture: FixtureName, extra: Partial<Case> = {}): Case => ({
+  rule,
+  fixture,
+  expect: 'pass',
+  ...extra,
+});
 
 const CASES: Case[] = [
   // ---- checklist
   fail('distribution-state', 'several-apps', [
-    { app: 'Beta_Local', file: `${MD}/externalClientApps/Beta_Local.eca-meta.xml`, line: 5, severity: 'error', message: 'distributionState is Local; only Packaged apps can go in a 2GP managed package' },
+    {
+      app: 'Beta_Local',
+      file: `${MD}/externalClientApps/Beta_Local.eca-meta.xml`,
+      line: 5,
+      severity: 'error',
+      message: 'distributionState is Local; only Packaged apps can go in a 2GP managed package',
+    },
   ]),
   fail('distribution-state', 'flat-nested/salesforce', [
     { app: 'Flat_Portal', file: 'force-app/externalClientApps/Flat_Portal.eca-meta.xml', line: 5 },
     { app: 'Flat_Token_Exchange', file: 'force-app/externalClientApps/Flat_Token_Exchange.eca-meta.xml', line: 5 },
   ]),
-  fail('distribution-state', 'line-endings', [{ app: 'Crlf_App', file: `${MD}/externalClientApps/Crlf_App.eca-meta.xml`, line: 6 }], { note: 'CRLF line numbers' }),
-  fail('distribution-state', 'bad-files', [
-    { app: 'Wrong_Root', line: 1, message: 'The header has no distributionState, so Salesforce treats the app as Local and it cannot be packaged' },
-  ], { note: 'missing element' }),
+  fail(
+    'distribution-state',
+    'line-endings',
+    [{ app: 'Crlf_App', file: `${MD}/externalClientApps/Crlf_App.eca-meta.xml`, line: 6 }],
+    { note: 'CRLF line numbers' },
+  ),
+  fail(
+    'distribution-state',
+    'bad-files',
+    [
+      {
+        app: 'Wrong_Root',
+        line: 1,
+        message: 'The header has no distributionState, so Salesforce treats the app as Local and it cannot be packaged',
+      },
+    ],
+    { note: 'missing element' },
+  ),
   pass('distribution-state', 'packaged-2gp'),
   pass('distribution-state', 'header-only-2gp'),
-  pass('distribution-state', 'outside-package', { note: 'a Local header outside every package directory is not judged' }),
+  pass('distribution-state', 'outside-package', {
+    note: 'a Local header outside every package directory is not judged',
+  }),
 
   fail('org-scoped-app', 'placeholders', [
-    { app: 'Template_App', line: 8, message: 'orgScopedExternalApp is the placeholder "00D-XXXXXXXXXXXXXX:Template_App", which fails validation in every org' },
-    { app: 'Zero_App', line: 8, message: 'orgScopedExternalApp is the placeholder "00D000000000000:Zero_App", which fails validation in every org' },
+    {
+      app: 'Template_App',
+      line: 8,
+      message:
+        'orgScopedExternalApp is the placeholder "00D-XXXXXXXXXXXXXX:Template_App", which fails validation in every org',
+    },
+    {
+      app: 'Zero_App',
+      line: 8,
+      message:
+        'orgScopedExternalApp is the placeholder "00D000000000000:Zero_App", which fails validation in every org',
+    },
   ]),
   fail('org-scoped-app', 'several-apps', [
-    { app: 'Delta_Unlinked', line: 1, message: 'The header has no orgScopedExternalApp; a package version needs the owning org and app name', fix: 'Add <orgScopedExternalApp><Dev Hub org id>:Delta_Unlinked</orgScopedExternalApp>, or run sf eca prepare --target-dev-hub.' },
-    { app: 'Epsilon_Malformed', line: 8, message: 'orgScopedExternalApp "Epsilon_Malformed" is not in the form <org id>:<app name>' },
-    { app: 'Gamma_Renamed', line: 8, message: 'orgScopedExternalApp names the app Gamma_Old, but this header is Gamma_Renamed', fix: 'Use <Dev Hub org id>:Gamma_Renamed.' },
+    {
+      app: 'Delta_Unlinked',
+      line: 1,
+      message: 'The header has no orgScopedExternalApp; a package version needs the owning org and app name',
+      fix: 'Add <orgScopedExternalApp><Dev Hub org id>:Delta_Unlinked</orgScopedExternalApp>, or run sf eca prepare --target-dev-hub.',
+    },
+    {
+      app: 'Epsilon_Malformed',
+      line: 8,
+      message: 'orgScopedExternalApp "Epsilon_Malformed" is not in the form <org id>:<app name>',
+    },
+    {
+      app: 'Gamma_Renamed',
+      line: 8,
+      message: 'orgScopedExternalApp names the app Gamma_Old, but this header is Gamma_Renamed',
+      fix: 'Use <Dev Hub org id>:Gamma_Renamed.',
+    },
   ]),
-  fail('org-scoped-app', 'several-apps', [
-    { app: 'Alpha_Sync', line: 8, message: `orgScopedExternalApp names org ${ORG_A}, not the Dev Hub ${ORG_B}; a package built by this Dev Hub would point at another org's app`, fix: `Use ${ORG_B}:Alpha_Sync, the value the Dev Hub itself holds (sf eca prepare --target-dev-hub writes it).` },
-  ], { app: 'Alpha_Sync', context: { devHubOrgId: ORG_B }, note: 'another Dev Hub' }),
-  pass('org-scoped-app', 'several-apps', { app: 'Alpha_Sync', context: { devHubOrgId: ORG_A18 }, note: '18-character Dev Hub id, 15-character value' }),
-  pass('org-scoped-app', 'line-endings', { context: { devHubOrgId: ORG_A }, note: '15-character Dev Hub id, one 18-character value' }),
+  fail(
+    'org-scoped-app',
+    'several-apps',
+    [
+      {
+        app: 'Alpha_Sync',
+        line: 8,
+        message: `orgScopedExternalApp names org ${ORG_A}, not the Dev Hub ${ORG_B}; a package built by this Dev Hub would point at another org's app`,
+        fix: `Use ${ORG_B}:Alpha_Sync, the value the Dev Hub itself holds (sf eca prepare --target-dev-hub writes it).`,
+      },
+    ],
+    { app: 'Alpha_Sync', context: { devHubOrgId: ORG_B }, note: 'another Dev Hub' },
+  ),
+  pass('org-scoped-app', 'several-apps', {
+    app: 'Alpha_Sync',
+    context: { devHubOrgId: ORG_A18 },
+    note: '18-character Dev Hub id, 15-character value',
+  }),
+  pass('org-scoped-app', 'line-endings', {
+    context: { devHubOrgId: ORG_A },
+    note: '15-character Dev Hub id, one 18-character value',
+  }),
   pass('org-scoped-app', 'placeholders', { app: 'Todo_Tracker', note: 'app name contains "Todo"' }),
   pass('org-scoped-app', 'placeholders', { app: 'Org_Id_Lookup', note: 'app name contains "Org_Id"' }),
   pass('org-scoped-app', 'packaged-2gp'),
   pass('org-scoped-app', 'header-only-2gp', { context: { devHubOrgId: ORG_C } }),
 
-  fail('oauth-link', 'line-endings', [
-    { app: 'Crlf_App', file: `${MD}/extlClntAppOauthSettings/Crlf_App_oauth.ecaOauth-meta.xml`, line: 8, message: `oauthLink points at org ${ORG_B}, but orgScopedExternalApp names org ${ORG_A}` },
-  ], { note: 'BOM file' }),
-  fail('oauth-link', 'placeholders', [{ app: 'Template_App', line: 7, message: 'oauthLink is the placeholder "00D-XXXXXXXXXXXXXX:888-XXXXXXXXXXXX"' }]),
-  fail('oauth-link', 'several-apps', [
-    { app: 'Delta_Unlinked', line: 1, message: "The OAuth settings have no oauthLink, so installed copies cannot reach the Dev Hub's consumer" },
-    { app: 'Epsilon_Malformed', line: 7, message: `oauthLink "${ORG_A}" is not in the form <00D org id>:<888 consumer id>` },
+  fail(
+    'oauth-link',
+    'line-endings',
+    [
+      {
+        app: 'Crlf_App',
+        file: `${MD}/extlClntAppOauthSettings/Crlf_App_oauth.ecaOauth-meta.xml`,
+        line: 8,
+        message: `oauthLink points at org ${ORG_B}, but orgScopedExternalApp names org ${ORG_A}`,
+      },
+    ],
+    { note: 'BOM file' },
+  ),
+  fail('oauth-link', 'placeholders', [
+    { app: 'Template_App', line: 7, message: 'oauthLink is the placeholder "00D-XXXXXXXXXXXXXX:888-XXXXXXXXXXXX"' },
   ]),
-  fail('oauth-link', 'packaged-2gp', [{ app: 'Contoso_Sync', line: 7, message: `oauthLink points at org ${ORG_A}, not the Dev Hub ${ORG_B}` }], {
-    context: { devHubOrgId: ORG_B },
-    note: 'another Dev Hub',
-  }),
+  fail('oauth-link', 'several-apps', [
+    {
+      app: 'Delta_Unlinked',
+      line: 1,
+      message: "The OAuth settings have no oauthLink, so installed copies cannot reach the Dev Hub's consumer",
+    },
+    {
+      app: 'Epsilon_Malformed',
+      line: 7,
+      message: `oauthLink "${ORG_A}" is not in the form <00D org id>:<888 consumer id>`,
+    },
+  ]),
+  fail(
+    'oauth-link',
+    'packaged-2gp',
+    [{ app: 'Contoso_Sync', line: 7, message: `oauthLink points at org ${ORG_A}, not the Dev Hub ${ORG_B}` }],
+    {
+      context: { devHubOrgId: ORG_B },
+      note: 'another Dev Hub',
+    },
+  ),
   pass('oauth-link', 'packaged-2gp'),
-  pass('oauth-link', 'packaged-2gp', { context: { devHubOrgId: ORG_A18 }, note: '18-character Dev Hub id, 15-character link' }),
+  pass('oauth-link', 'packaged-2gp', {
+    context: { devHubOrgId: ORG_A18 },
+    note: '18-character Dev Hub id, 15-character link',
+  }),
   pass('oauth-link', 'flat-nested/salesforce'),
 
-  fail('forceignore', 'flat-nested/salesforce', [
-    { app: 'Flat_Portal', file: undefined, message: '.forceignore does not exclude extlClntAppGlobalOauthSets/ in force-app/extlClntAppGlobalOauthSets, so a retrieve can drop files there that a package version would then carry' },
-    { app: 'Flat_Portal', file: undefined, message: '.forceignore does not exclude extlClntAppOauthPolicies/ in force-app/extlClntAppOauthPolicies, so a retrieve can drop files there that a package version would then carry' },
-  ], { note: 'no .forceignore' }),
-  fail('forceignore', 'prettier-odd-folders', [
-    {
-      app: 'Prettier_App',
-      file: `${MD}/extlClntAppOauthConfigurablePolicies/Prettier_App_policy.ecaOauthPlcy-meta.xml`,
-      message: `.forceignore does not exclude extlClntAppOauthConfigurablePolicies/ in ${MD}/extlClntAppOauthConfigurablePolicies, so a retrieve can drop files there that a package version would then carry`,
-    },
-  ], { note: 'non-standard folder name' }),
+  fail(
+    'forceignore',
+    'flat-nested/salesforce',
+    [
+      {
+        app: 'Flat_Portal',
+        file: undefined,
+        message:
+          '.forceignore does not exclude extlClntAppGlobalOauthSets/ in force-app/extlClntAppGlobalOauthSets, so a retrieve can drop files there that a package version would then carry',
+      },
+      {
+        app: 'Flat_Portal',
+        file: undefined,
+        message:
+          '.forceignore does not exclude extlClntAppOauthPolicies/ in force-app/extlClntAppOauthPolicies, so a retrieve can drop files there that a package version would then carry',
+      },
+    ],
+    { note: 'no .forceignore' },
+  ),
+  fail(
+    'forceignore',
+    'prettier-odd-folders',
+    [
+      {
+        app: 'Prettier_App',
+        file: `${MD}/extlClntAppOauthConfigurablePolicies/Prettier_App_policy.ecaOauthPlcy-meta.xml`,
+        message: `.forceignore does not exclude extlClntAppOauthConfigurablePolicies/ in ${MD}/extlClntAppOauthConfigurablePolicies, so a retrieve can drop files there that a package version would then carry`,
+      },
+    ],
+    { note: 'non-standard folder name' },
+  ),
   pass('forceignore', 'packaged-2gp'),
   pass('forceignore', 'header-only-2gp'),
   pass('forceignore', 'line-endings', { note: 'CRLF .forceignore' }),
 
   fail('forceignored-packageable', 'forceignore-too-broad', [
-    { app: 'Broad_App', file: `${MD}/externalClientApps/Broad_App.eca-meta.xml`, message: '.forceignore excludes this ExternalClientApplication, so a package version built from force-app would not carry it' },
+    {
+      app: 'Broad_App',
+      file: `${MD}/externalClientApps/Broad_App.eca-meta.xml`,
+      message:
+        '.forceignore excludes this ExternalClientApplication, so a package version built from force-app would not carry it',
+    },
   ]),
   pass('forceignored-packageable', 'packaged-2gp'),
 
   fail('non-packageable', 'flat-nested/salesforce', [
-    { app: 'Flat_Portal', file: 'force-app/extlClntAppGlobalOauthSets/Flat_Portal_glbloauth.ecaGlblOauth-meta.xml', message: 'ExtlClntAppGlobalOauthSettings must never be packaged or committed: it holds the consumer key and secret, and it is inside package directory force-app' },
+    {
+      app: 'Flat_Portal',
+      file: 'force-app/extlClntAppGlobalOauthSets/Flat_Portal_glbloauth.ecaGlblOauth-meta.xml',
+      message:
+        'ExtlClntAppGlobalOauthSettings must never be packaged or committed: it holds the consumer key and secret, and it is inside package directory force-app',
+    },
   ]),
   fail('non-packageable', 'prettier-odd-folders', [
-    { app: 'Prettier_App', message: 'ExtlClntAppOauthConfigurablePolicies belongs to the org that installs the app, never to a package, and it is inside package directory force-app' },
+    {
+      app: 'Prettier_App',
+      message:
+        'ExtlClntAppOauthConfigurablePolicies belongs to the org that installs the app, never to a package, and it is inside package directory force-app',
+    },
   ]),
   pass('non-packageable', 'packaged-2gp', { note: 'global settings and policies in eca-source-org/' }),
   pass('non-packageable', 'structure-problems', { note: 'SAML policies force-ignored' }),
 
   // ---- the Dev Hub's own copy (only when the command read the Dev Hub)
-  fail('hub-app', 'packaged-2gp', [
-    { app: 'Contoso_Sync', file: `${MD}/externalClientApps/Contoso_Sync.eca-meta.xml`, message: 'The Dev Hub has no External Client App named Contoso_Sync, so no package version built by it can carry the app' },
-  ], { context: hubHas({ header: false }), note: 'app missing in the Dev Hub' }),
-  fail('hub-app', 'packaged-2gp', [
-    { app: 'Contoso_Sync', file: 'Dev Hub: externalClientApps/Contoso_Sync.eca-meta.xml', message: `The Dev Hub's own copy of Contoso_Sync is Local; installs and scratch orgs cannot link to a Local app ("doesn't have distribution state PACKAGED")` },
-  ], { context: hubHas({ state: 'Local' }), note: 'Local in the Dev Hub' }),
-  fail('hub-app', 'packaged-2gp', [
-    { app: 'Contoso_Sync', file: 'Dev Hub: extlClntAppOauthSettings/Contoso_Sync_oauth.ecaOauth-meta.xml', message: "The Dev Hub's OAuth settings of Contoso_Sync have no oauthLink: the Dev Hub has no OAuth consumer for the app yet" },
-  ], { context: hubHas({ link: null }), note: 'no consumer in the Dev Hub' }),
+  fail(
+    'hub-app',
+    'packaged-2gp',
+    [
+      {
+        app: 'Contoso_Sync',
+        file: `${MD}/externalClientApps/Contoso_Sync.eca-meta.xml`,
+        message:
+          'The Dev Hub has no External Client App named Contoso_Sync, so no package version built by it can carry the app',
+      },
+    ],
+    { context: hubHas({ header: false }), note: 'app missing in the Dev Hub' },
+  ),
+  fail(
+    'hub-app',
+    'packaged-2gp',
+    [
+      {
+        app: 'Contoso_Sync',
+        file: 'Dev Hub: externalClientApps/Contoso_Sync.eca-meta.xml',
+        message: `The Dev Hub's own copy of Contoso_Sync is Local; installs and scratch orgs cannot link to a Local app ("doesn't have distribution state PACKAGED")`,
+      },
+    ],
+    { context: hubHas({ state: 'Local' }), note: 'Local in the Dev Hub' },
+  ),
+  fail(
+    'hub-app',
+    'packaged-2gp',
+    [
+      {
+        app: 'Contoso_Sync',
+        file: 'Dev Hub: extlClntAppOauthSettings/Contoso_Sync_oauth.ecaOauth-meta.xml',
+        message:
+          "The Dev Hub's OAuth settings of Contoso_Sync have no oauthLink: the Dev Hub has no OAuth consumer for the app yet",
+      },
+    ],
+    { context: hubHas({ link: null }), note: 'no consumer in the Dev Hub' },
+  ),
   pass('hub-app', 'packaged-2gp', { context: hubHas({}), note: 'Packaged, with a consumer' }),
   pass('hub-app', 'packaged-2gp', { note: 'Dev Hub not read' }),
-  fail('hub-mismatch', 'packaged-2gp', [
-    { app: 'Contoso_Sync', file: `${MD}/externalClientApps/Contoso_Sync.eca-meta.xml`, line: 8, message: `orgScopedExternalApp is ${ORG_A}:Contoso_Sync, but the Dev Hub holds ${ORG_B}:Contoso_Sync` },
-    { app: 'Contoso_Sync', file: `${MD}/extlClntAppOauthSettings/Contoso_Sync_oauth.ecaOauth-meta.xml`, line: 7, message: `oauthLink is ${ORG_A}:${CONS_A}, but the Dev Hub holds ${ORG_A}:888Kd000000Tv2W; a deploy or install fails with "the OAuth link field has incorrect information"` },
-  ], { context: hubHas({ scoped: `${ORG_B}:Contoso_Sync`, link: `${ORG_A}:888Kd000000Tv2W` }) }),
-  pass('hub-mismatch', 'packaged-2gp', { context: hubHas({ scoped: `${ORG_A18}:Contoso_Sync`, link: `${ORG_A18}:${CONS_A}AAA` }), note: '18-character ids in the Dev Hub' }),
+  fail(
+    'hub-mismatch',
+    'packaged-2gp',
+    [
+      {
+        app: 'Contoso_Sync',
+        file: `${MD}/externalClientApps/Contoso_Sync.eca-meta.xml`,
+        line: 8,
+        message: `orgScopedExternalApp is ${ORG_A}:Contoso_Sync, but the Dev Hub holds ${ORG_B}:Contoso_Sync`,
+      },
+      {
+        app: 'Contoso_Sync',
+        file: `${MD}/extlClntAppOauthSettings/Contoso_Sync_oauth.ecaOauth-meta.xml`,
+        line: 7,
+        message: `oauthLink is ${ORG_A}:${CONS_A}, but the Dev Hub holds ${ORG_A}:888Kd000000Tv2W; a deploy or install fails with "the OAuth link field has incorrect information"`,
+      },
+    ],
+    { context: hubHas({ scoped: `${ORG_B}:Contoso_Sync`, link: `${ORG_A}:888Kd000000Tv2W` }) },
+  ),
+  pass('hub-mismatch', 'packaged-2gp', {
+    context: hubHas({ scoped: `${ORG_A18}:Contoso_Sync`, link: `${ORG_A18}:${CONS_A}AAA` }),
+    note: '18-character ids in the Dev Hub',
+  }),
   pass('hub-mismatch', 'packaged-2gp', { note: 'Dev Hub not read' }),
 
   // ---- structure
   fail('xml-malformed', 'bad-files', [
-    { app: undefined, file: `${MD}/externalClientApps/Binary.eca-meta.xml`, line: 1, message: 'This file cannot be used: the file is binary, not XML (a NUL byte at offset 8)' },
-    { app: undefined, file: `${MD}/externalClientApps/Broken_Xml.eca-meta.xml`, line: 4, message: "This file cannot be used: Expected closing tag 'label' (opened in line 4, col 5) instead of closing tag 'labl'." },
-    { app: undefined, file: `${MD}/externalClientApps/Empty.eca-meta.xml`, line: 1, message: 'This file cannot be used: the file is empty' },
-    { app: undefined, file: `${MD}/externalClientApps/Utf16.eca-meta.xml`, line: 1, message: 'This file cannot be used: the file is UTF-16 encoded; metadata files must be UTF-8' },
+    {
+      app: undefined,
+      file: `${MD}/externalClientApps/Binary.eca-meta.xml`,
+      line: 1,
+      message: 'This file cannot be used: the file is binary, not XML (a NUL byte at offset 8)',
+    },
+    {
+      app: undefined,
+      file: `${MD}/externalClientApps/Broken_Xml.eca-meta.xml`,
+      line: 4,
+      message:
+        "This file cannot be used: Expected closing tag 'label' (opened in line 4, col 5) instead of closing tag 'labl'.",
+    },
+    {
+      app: undefined,
+      file: `${MD}/externalClientApps/Empty.eca-meta.xml`,
+      line: 1,
+      message: 'This file cannot be used: the file is empty',
+    },
+    {
+      app: undefined,
+      file: `${MD}/externalClientApps/Utf16.eca-meta.xml`,
+      line: 1,
+      message: 'This file cannot be used: the file is UTF-16 encoded; metadata files must be UTF-8',
+    },
   ]),
   pass('xml-malformed', 'packaged-2gp'),
   pass('xml-malformed', 'prettier-odd-folders'),
   pass('xml-malformed', 'line-endings'),
 
   fail('xml-root', 'bad-files', [
-    { app: 'Wrong_Ns', line: 2, message: 'The root element\'s namespace is http://soap.sforce.com/2006/04/metadata/wrong, not http://soap.sforce.com/2006/04/metadata' },
-    { app: 'Wrong_Root', line: 2, message: 'The root element is <ExtlClntAppOauthSettings>, but a file with this suffix must hold <ExternalClientApplication>' },
+    {
+      app: 'Wrong_Ns',
+      line: 2,
+      message:
+        "The root element's namespace is http://soap.sforce.com/2006/04/metadata/wrong, not http://soap.sforce.com/2006/04/metadata",
+    },
+    {
+      app: 'Wrong_Root',
+      line: 2,
+      message:
+        'The root element is <ExtlClntAppOauthSettings>, but a file with this suffix must hold <ExternalClientApplication>',
+    },
   ]),
   pass('xml-root', 'bad-files', { app: 'Xsi_First', note: 'xmlns:xsi declared before xmlns' }),
   pass('xml-root', 'packaged-2gp'),
   pass('xml-root', 'prettier-odd-folders'),
 
-  fail('schema-unknown-element', 'bad-files', [{ app: 'Schema_Issues', line: 7, message: 'lable is not an element of ExternalClientApplication' }]),
+  fail('schema-unknown-element', 'bad-files', [
+    { app: 'Schema_Issues', line: 7, message: 'lable is not an element of ExternalClientApplication' },
+  ]),
   pass('schema-unknown-element', 'packaged-2gp'),
   fail('schema-order', 'bad-files', [
     { app: 'Schema_Issues', line: 4, message: 'contactEmail must come before label' },
@@ -213,49 +429,116 @@ const CASES: Case[] = [
   ]),
   pass('schema-order', 'packaged-2gp'),
   pass('schema-order', 'prettier-odd-folders', { note: 'comments between elements' }),
-  fail('schema-value', 'bad-files', [{ app: 'Schema_Issues', line: 6, message: 'isProtected has the value "yes", which is not a boolean' }]),
+  fail('schema-value', 'bad-files', [
+    { app: 'Schema_Issues', line: 6, message: 'isProtected has the value "yes", which is not a boolean' },
+  ]),
   pass('schema-value', 'packaged-2gp'),
   fail('schema-required', 'bad-files', [
-    { app: 'Schema_Issues', file: `${MD}/extlClntAppPolicies/Schema_Issues_plcy.ecaPlcy-meta.xml`, line: 2, message: 'ExtlClntAppConfigurablePolicies is missing the required element isEnabled' },
+    {
+      app: 'Schema_Issues',
+      file: `${MD}/extlClntAppPolicies/Schema_Issues_plcy.ecaPlcy-meta.xml`,
+      line: 2,
+      message: 'ExtlClntAppConfigurablePolicies is missing the required element isEnabled',
+    },
   ]),
-  fail('schema-required', 'structure-problems', [{ app: undefined, line: 2, message: 'ExtlClntAppOauthSettings is missing the required element externalClientApplication' }]),
+  fail('schema-required', 'structure-problems', [
+    {
+      app: undefined,
+      line: 2,
+      message: 'ExtlClntAppOauthSettings is missing the required element externalClientApplication',
+    },
+  ]),
   pass('schema-required', 'packaged-2gp'),
 
   fail('orphan-plugin', 'structure-problems', [
-    { app: undefined, file: `${MD}/extlClntAppOauthSettings/Nameless_oauth.ecaOauth-meta.xml`, line: 1, message: 'The file has no externalClientApplication element, so it belongs to no app' },
-    { app: 'Ghost', file: `${MD}/extlClntAppOauthSettings/Ghost_oauth.ecaOauth-meta.xml`, line: 4, message: 'The file belongs to app Ghost, whose header is in no package directory; a deploy fails with INVALID_CROSS_REFERENCE_KEY', fix: 'Add the app\'s header (sf eca prepare --name Ghost retrieves it), or correct externalClientApplication.' },
+    {
+      app: undefined,
+      file: `${MD}/extlClntAppOauthSettings/Nameless_oauth.ecaOauth-meta.xml`,
+      line: 1,
+      message: 'The file has no externalClientApplication element, so it belongs to no app',
+    },
+    {
+      app: 'Ghost',
+      file: `${MD}/extlClntAppOauthSettings/Ghost_oauth.ecaOauth-meta.xml`,
+      line: 4,
+      message:
+        'The file belongs to app Ghost, whose header is in no package directory; a deploy fails with INVALID_CROSS_REFERENCE_KEY',
+      fix: "Add the app's header (sf eca prepare --name Ghost retrieves it), or correct externalClientApplication.",
+    },
   ]),
   pass('orphan-plugin', 'packaged-2gp'),
   pass('orphan-plugin', 'mdapi-copies'),
 
   fail('duplicate', 'structure-problems', [
-    { app: 'Omega', message: `A second ExtlClntAppOauthSettings file for app Omega; the first is ${MD}/extlClntAppOauthSettings/Omega_oauth_copy.ecaOauth-meta.xml` },
-    { app: 'Omega', file: 'legacy-app/externalClientApps/Omega.eca-meta.xml', message: `ExternalClientApplication:Omega is defined twice; the first is ${MD}/externalClientApps/Omega.eca-meta.xml` },
+    {
+      app: 'Omega',
+      message: `A second ExtlClntAppOauthSettings file for app Omega; the first is ${MD}/extlClntAppOauthSettings/Omega_oauth_copy.ecaOauth-meta.xml`,
+    },
+    {
+      app: 'Omega',
+      file: 'legacy-app/externalClientApps/Omega.eca-meta.xml',
+      message: `ExternalClientApplication:Omega is defined twice; the first is ${MD}/externalClientApps/Omega.eca-meta.xml`,
+    },
   ]),
   pass('duplicate', 'packaged-2gp'),
   pass('duplicate', 'mdapi-copies', { note: 'a metadata-format twin is mdapi-copy, not a duplicate' }),
 
-  fail('oauth-scopes', 'prettier-odd-folders', [
-    { app: 'Prettier_App', line: 5, message: 'commaSeparatedOauthScopes holds api, refresh_token, which are not metadata scope names; the deploy fails with an invalid-scope error', fix: 'Use <commaSeparatedOauthScopes>Api, RefreshToken</commaSeparatedOauthScopes>.' },
-  ], { note: 'prettier-style start tag' }),
-  fail('oauth-scopes', 'outside-package', [
-    { app: 'Outside_App', file: 'eca-source/extlClntAppOauthSettings/Outside_App.ecaOauth-meta.xml', line: 3, fix: 'Use <commaSeparatedOauthScopes>Api, RefreshToken, OfflineAccess</commaSeparatedOauthScopes>.' },
-  ], { note: 'outside every package directory' }),
+  fail(
+    'oauth-scopes',
+    'prettier-odd-folders',
+    [
+      {
+        app: 'Prettier_App',
+        line: 5,
+        message:
+          'commaSeparatedOauthScopes holds api, refresh_token, which are not metadata scope names; the deploy fails with an invalid-scope error',
+        fix: 'Use <commaSeparatedOauthScopes>Api, RefreshToken</commaSeparatedOauthScopes>.',
+      },
+    ],
+    { note: 'prettier-style start tag' },
+  ),
+  fail(
+    'oauth-scopes',
+    'outside-package',
+    [
+      {
+        app: 'Outside_App',
+        file: 'eca-source/extlClntAppOauthSettings/Outside_App.ecaOauth-meta.xml',
+        line: 3,
+        fix: 'Use <commaSeparatedOauthScopes>Api, RefreshToken, OfflineAccess</commaSeparatedOauthScopes>.',
+      },
+    ],
+    { note: 'outside every package directory' },
+  ),
   pass('oauth-scopes', 'packaged-2gp'),
   pass('oauth-scopes', 'flat-nested/salesforce'),
 
   fail('saml', 'structure-problems', [
-    { app: 'Saml_App', file: `${MD}/externalClientApps/Saml_App.eca-meta.xml`, message: `The app uses SAML (${MD}/extlClntAppSamlConfigurablePolicies/Saml_App_saml.ecaSamlPlcy-meta.xml), and SAML-enabled External Client Apps cannot be packaged` },
+    {
+      app: 'Saml_App',
+      file: `${MD}/externalClientApps/Saml_App.eca-meta.xml`,
+      message: `The app uses SAML (${MD}/extlClntAppSamlConfigurablePolicies/Saml_App_saml.ecaSamlPlcy-meta.xml), and SAML-enabled External Client Apps cannot be packaged`,
+    },
   ]),
   pass('saml', 'packaged-2gp'),
 
   fail('mdapi-copy', 'mdapi-copies', [
-    { app: 'Mdapi_App', severity: 'warning', file: `${MD}/extlClntAppOauthSettings/Mdapi_App_oauth.ecaOauth`, fix: 'Delete it; the source-format file is Mdapi_App_oauth.ecaOauth-meta.xml.' },
+    {
+      app: 'Mdapi_App',
+      severity: 'warning',
+      file: `${MD}/extlClntAppOauthSettings/Mdapi_App_oauth.ecaOauth`,
+      fix: 'Delete it; the source-format file is Mdapi_App_oauth.ecaOauth-meta.xml.',
+    },
   ]),
   pass('mdapi-copy', 'packaged-2gp'),
 
   fail('settings-unconfirmed', 'structure-problems', [
-    { app: 'Omega', severity: 'warning', file: `${MD}/extlClntAppPushSettings/Omega_push.ecaPush-meta.xml`, message: 'Salesforce has not documented whether ExtlClntAppPushSettings can be packaged' },
+    {
+      app: 'Omega',
+      severity: 'warning',
+      file: `${MD}/extlClntAppPushSettings/Omega_push.ecaPush-meta.xml`,
+      message: 'Salesforce has not documented whether ExtlClntAppPushSettings can be packaged',
+    },
   ]),
   pass('settings-unconfirmed', 'packaged-2gp'),
   pass('settings-unconfirmed', 'secrets', { note: 'push settings outside every package directory' }),
@@ -266,7 +549,11 @@ const CASES: Case[] = [
     { severity: 'info', file: 'eca-source/extlClntAppOauthSettings/Outside_App.ecaOauth-meta.xml' },
   ]),
   fail('outside-package', 'packaged-2gp', [
-    { file: 'eca-source-org/extlClntAppGlobalOauthSets/Contoso_Sync_glbloauth.ecaGlblOauth-meta.xml', message: 'ExtlClntAppGlobalOauthSettings outside every package directory: it will not be packaged; make sure it is meant to be committed' },
+    {
+      file: 'eca-source-org/extlClntAppGlobalOauthSets/Contoso_Sync_glbloauth.ecaGlblOauth-meta.xml',
+      message:
+        'ExtlClntAppGlobalOauthSettings outside every package directory: it will not be packaged; make sure it is meant to be committed',
+    },
     { file: 'eca-source-org/extlClntAppOauthPolicies/Contoso_Sync_oauthPlcy.ecaOauthPlcy-meta.xml' },
     { file: 'eca-source-org/extlClntAppPolicies/Contoso_Sync_plcy.ecaPlcy-meta.xml' },
   ]),
@@ -275,48 +562,146 @@ const CASES: Case[] = [
 
   // ---- secrets
   fail('secret-in-source', 'secrets', [
-    { app: undefined, file: `${MD}/connectedApps/Legacy_Api.connectedApp-meta.xml`, line: 9, message: 'consumerSecret holds a secret value (not shown)' },
-    { app: 'Vault', file: 'eca-source-org/extlClntAppGlobalOauthSets/Vault_glbloauth.ecaGlblOauth-meta.xml', line: 7, message: 'consumerSecret holds a secret value (not shown)' },
-    { app: 'Vault', file: 'eca-source-org/extlClntAppPushSettings/Vault_push.ecaPush-meta.xml', line: 5, message: 'password holds a secret value (not shown)' },
+    {
+      app: undefined,
+      file: `${MD}/connectedApps/Legacy_Api.connectedApp-meta.xml`,
+      line: 9,
+      message: 'consumerSecret holds a secret value (not shown)',
+    },
+    {
+      app: 'Vault',
+      file: 'eca-source-org/extlClntAppGlobalOauthSets/Vault_glbloauth.ecaGlblOauth-meta.xml',
+      line: 7,
+      message: 'consumerSecret holds a secret value (not shown)',
+    },
+    {
+      app: 'Vault',
+      file: 'eca-source-org/extlClntAppPushSettings/Vault_push.ecaPush-meta.xml',
+      line: 5,
+      message: 'password holds a secret value (not shown)',
+    },
   ]),
   pass('secret-in-source', 'flat-nested/salesforce', { note: 'a consumer key is not a secret' }),
   pass('secret-in-source', 'packaged-2gp'),
-  fail('private-key', 'secrets', [{ app: undefined, file: 'certs/vault-jwt.key', line: 2, message: 'The file holds a private key (not shown)' }], {
-    note: 'the .pem certificate beside it is not reported',
-  }),
+  fail(
+    'private-key',
+    'secrets',
+    [{ app: undefined, file: 'certs/vault-jwt.key', line: 2, message: 'The file holds a private key (not shown)' }],
+    {
+      note: 'the .pem certificate beside it is not reported',
+    },
+  ),
   pass('private-key', 'flat-nested/salesforce', { note: 'a certificate is not a private key' }),
-  fail('rotation-flag', 'secrets', [{ app: 'Vault', line: 17, message: 'shouldRotateConsumerSecret is true: every deploy of this file replaces the credential' }]),
+  fail('rotation-flag', 'secrets', [
+    {
+      app: 'Vault',
+      line: 17,
+      message: 'shouldRotateConsumerSecret is true: every deploy of this file replaces the credential',
+    },
+  ]),
   pass('rotation-flag', 'packaged-2gp'),
 
   // ---- security review
-  fail('scope-full', 'secrets', [{ app: 'Vault', severity: 'warning', line: 3, message: 'The app asks for the Full scope, which the security review rates critical and asks you to justify' }]),
-  fail('scope-full', 'acknowledged', [{ app: 'Ack_App', acknowledged: 'The connector administers metadata on behalf of the subscriber admin.' }], { note: 'acknowledged' }),
+  fail('scope-full', 'secrets', [
+    {
+      app: 'Vault',
+      severity: 'warning',
+      line: 3,
+      message: 'The app asks for the Full scope, which the security review rates critical and asks you to justify',
+    },
+  ]),
+  fail(
+    'scope-full',
+    'acknowledged',
+    [{ app: 'Ack_App', acknowledged: 'The connector administers metadata on behalf of the subscriber admin.' }],
+    { note: 'acknowledged' },
+  ),
   pass('scope-full', 'packaged-2gp'),
-  fail('scope-web', 'secrets', [{ app: 'Vault', severity: 'warning', line: 3, message: 'The app asks for the Web scope, which the security review asks you to justify' }]),
+  fail('scope-web', 'secrets', [
+    {
+      app: 'Vault',
+      severity: 'warning',
+      line: 3,
+      message: 'The app asks for the Web scope, which the security review asks you to justify',
+    },
+  ]),
   pass('scope-web', 'packaged-2gp'),
-  fail('device-flow', 'secrets', [{ app: 'Vault', severity: 'error', line: 11, message: 'isDeviceFlowEnabled is true; the security review does not allow the device flow' }]),
+  fail('device-flow', 'secrets', [
+    {
+      app: 'Vault',
+      severity: 'error',
+      line: 11,
+      message: 'isDeviceFlowEnabled is true; the security review does not allow the device flow',
+    },
+  ]),
   pass('device-flow', 'packaged-2gp'),
-  fail('pkce', 'secrets', [{ app: 'Vault', severity: 'error', line: 12, message: 'isPkceRequired is false; the security review requires PKCE for every client' }]),
+  fail('pkce', 'secrets', [
+    {
+      app: 'Vault',
+      severity: 'error',
+      line: 12,
+      message: 'isPkceRequired is false; the security review requires PKCE for every client',
+    },
+  ]),
   pass('pkce', 'packaged-2gp'),
   fail('refresh-token-rotation', 'secrets', [{ app: 'Vault', severity: 'warning', line: 13 }]),
-  fail('refresh-token-rotation', 'flat-nested/salesforce', [{ app: 'Flat_Portal', line: 1, message: 'isRefreshTokenRotationEnabled is not true; the security review requires refresh token rotation' }], { note: 'element absent' }),
+  fail(
+    'refresh-token-rotation',
+    'flat-nested/salesforce',
+    [
+      {
+        app: 'Flat_Portal',
+        line: 1,
+        message: 'isRefreshTokenRotationEnabled is not true; the security review requires refresh token rotation',
+      },
+    ],
+    { note: 'element absent' },
+  ),
   pass('refresh-token-rotation', 'packaged-2gp'),
   fail('client-credentials', 'secrets', [{ app: 'Vault', severity: 'warning', line: 9 }]),
   pass('client-credentials', 'packaged-2gp'),
-  fail('refresh-token-policy', 'secrets', [{ app: 'Vault', severity: 'warning', line: 8, message: 'refreshTokenPolicyType is Infinite; the security review asks for an idle limit of at most 30 days' }]),
+  fail('refresh-token-policy', 'secrets', [
+    {
+      app: 'Vault',
+      severity: 'warning',
+      line: 8,
+      message: 'refreshTokenPolicyType is Infinite; the security review asks for an idle limit of at most 30 days',
+    },
+  ]),
   pass('refresh-token-policy', 'packaged-2gp'),
-  fail('callback-insecure', 'secrets', [{ app: 'Vault', line: 3, message: 'Callback URLs http://staging.vault.example.com/oauth/callback use plain http' }], { note: 'loopback http is allowed' }),
+  fail(
+    'callback-insecure',
+    'secrets',
+    [
+      {
+        app: 'Vault',
+        line: 3,
+        message: 'Callback URLs http://staging.vault.example.com/oauth/callback use plain http',
+      },
+    ],
+    { note: 'loopback http is allowed' },
+  ),
   pass('callback-insecure', 'flat-nested/salesforce', { note: 'http://localhost only' }),
   pass('callback-insecure', 'packaged-2gp'),
   fail('callback-localhost', 'secrets', [
     { app: 'Vault', line: 3, message: 'Callback URLs mix localhost with other hosts' },
-    { app: 'Vault_Eu', line: 3, message: 'Callback URLs are separated by commas or semicolons; Salesforce expects one URL a line' },
+    {
+      app: 'Vault_Eu',
+      line: 3,
+      message: 'Callback URLs are separated by commas or semicolons; Salesforce expects one URL a line',
+    },
   ]),
   pass('callback-localhost', 'flat-nested/salesforce'),
   pass('callback-localhost', 'examples/acme-isv', { note: 'two https callback lines' }),
 
   fail('ack-unmatched', 'acknowledged', [
-    { app: undefined, severity: 'warning', file: 'sfdx-project.json', line: 21, message: 'The acknowledgement of scope-web (app Ack_App) matches no finding' },
+    {
+      app: undefined,
+      severity: 'warning',
+      file: 'sfdx-project.json',
+      line: 21,
+      message: 'The acknowledgement of scope-web (app Ack_App) matches no finding',
+    },
   ]),
   pass('ack-unmatched', 'examples/acme-isv'),
 ];
@@ -338,7 +723,9 @@ for (const c of CASES) {
 describe('rules over the fixture projects', () => {
   for (const c of CASES) {
     it(title(c), async () => {
-      const found = (await findingsOf(c.fixture, c.context)).filter((f) => f.rule === c.rule && (!c.app || f.app === c.app));
+      const found = (await findingsOf(c.fixture, c.context)).filter(
+        (f) => f.rule === c.rule && (!c.app || f.app === c.app),
+      );
       if (c.expect === 'pass') {
         expect(found).toEqual([]);
         return;
@@ -360,14 +747,17 @@ describe('rules over the fixture projects', () => {
   }
 
   it('every rule id in RULES has a failing and a passing case', () => {
-    const missing = RULES.map((r) => r.id).filter((id) => !COVERAGE.get(id)?.fails.length || !COVERAGE.get(id)?.passes.length);
+    const missing = RULES.map((r) => r.id).filter(
+      (id) => !COVERAGE.get(id)?.fails.length || !COVERAGE.get(id)?.passes.length,
+    );
     expect(missing, `rules without a failing and a passing case: ${missing.join(', ')}`).toEqual([]);
   });
 
   it('every case names a rule of RULES and a fixture that exists', () => {
     const ids = new Set(RULES.map((r) => r.id));
     expect([...COVERAGE.keys()].filter((id) => !ids.has(id))).toEqual([]);
-    for (const name of Object.keys(FIXTURE_PROJECTS) as FixtureName[]) expect(statSync(fixturePath(name)).isDirectory()).toBe(true);
+    for (const name of Object.keys(FIXTURE_PROJECTS) as FixtureName[])
+      expect(statSync(fixturePath(name)).isDirectory()).toBe(true);
   });
 
   it('rule ids are unique and every rule has a summary in messages/eca.rules.md', () => {
@@ -377,7 +767,9 @@ describe('rules over the fixture projects', () => {
   });
 
   it('every message of messages/eca.rules.md belongs to a rule and has a fix', () => {
-    const keys = [...readFileSync(join(REPO, 'messages/eca.rules.md'), 'utf8').matchAll(/^# (\S+)$/gm)].map((m) => m[1]);
+    const keys = [...readFileSync(join(REPO, 'messages/eca.rules.md'), 'utf8').matchAll(/^# (\S+)$/gm)].map(
+      (m) => m[1],
+    );
     const ids = new Set(RULES.map((r) => r.id));
     for (const key of keys) {
       const [rule, variant] = key.split('.');
@@ -410,7 +802,11 @@ describe('no secret reaches a finding', () => {
       }
     };
     walk(FIXTURES);
-    for (const secret of SECRET_VALUES) expect(texts.some((t) => t.includes(secret)), secret).toBe(true);
+    for (const secret of SECRET_VALUES)
+      expect(
+        texts.some((t) => t.includes(secret)),
+        secret,
+      ).toBe(true);
   });
 
   it.each(every)('%s: no message or fix holds a secret value', async (name) => {
@@ -492,8 +888,18 @@ describe('ids: 15- and 18-character ids', () => {
   });
 
   it('recognises template values, and not real ids', () => {
-    for (const v of ['00D-XXXXXXXXXXXXXX', 'YOUR_ORG_ID', '${ORG_ID}', '<org id>', '00D000000000000', '00D000000000000AAA', 'PLACEHOLDER', 'changeme'])
+    for (const v of [
+      '00D-XXXXXXXXXXXXXX',
+      'YOUR_ORG_ID',
+      '${ORG_ID}',
+      '<org id>',
+      '00D000000000000',
+      '00D000000000000AAA',
+      'PLACEHOLDER',
+      'changeme',
+    ])
       expect(isPlaceholder(v), v).toBe(true);
-    for (const v of [ORG_A, ORG_A18, ORG_B, ORG_C, '00D000000000001', IDS.CONS_A]) expect(isPlaceholder(v), v).toBe(false);
+    for (const v of [ORG_A, ORG_A18, ORG_B, ORG_C, '00D000000000001', IDS.CONS_A])
+      expect(isPlaceholder(v), v).toBe(false);
   });
 });

@@ -91,7 +91,9 @@ describe('validateAgainstSchema', () => {
 
   it('accepts fullName and module from the Metadata base type, before the own elements', () => {
     expect(check(HEADER, doc(HEADER, '<fullName>Example_Sync</fullName>', '<label>Example Sync</label>'))).toEqual([]);
-    expect(check(HEADER, doc(HEADER, '<label>Example Sync</label>', '<fullName>Example_Sync</fullName>'))[0]).toMatchObject({
+    expect(
+      check(HEADER, doc(HEADER, '<label>Example Sync</label>', '<fullName>Example_Sync</fullName>'))[0],
+    ).toMatchObject({
       kind: 'order',
       message: 'fullName must come before label',
     });
@@ -106,12 +108,22 @@ describe('validateAgainstSchema', () => {
   });
 
   it('reports an element that comes after one the sequence puts later', () => {
-    const issues = check(HEADER, doc(HEADER, '<label>Example Sync</label>', '<isProtected>false</isProtected>', '<contactEmail>a@b.c</contactEmail>'));
+    const issues = check(
+      HEADER,
+      doc(
+        HEADER,
+        '<label>Example Sync</label>',
+        '<isProtected>false</isProtected>',
+        '<contactEmail>a@b.c</contactEmail>',
+      ),
+    );
     expect(issues.map((i) => [i.kind, i.line, i.message])).toEqual([
       ['order', 4, 'isProtected must come before label'],
       ['order', 5, 'contactEmail must come before label'],
     ]);
-    expect(issues[0].fix).toBe('Put the elements of <ExternalClientApplication> in this order: contactEmail, isProtected, label');
+    expect(issues[0].fix).toBe(
+      'Put the elements of <ExternalClientApplication> in this order: contactEmail, isProtected, label',
+    );
   });
 
   it('reports values that are not boolean, numeric or in the enumeration, naming the case', () => {
@@ -139,7 +151,9 @@ describe('validateAgainstSchema', () => {
     expect(issues[0].message).toBe('isClientCredentialsFlowEnabled has the value "True", which is not a boolean');
     expect(issues[0].fix).toBe('Write true: values are case-sensitive');
     expect(issues[1].fix).toBe('Use one of: true, false');
-    expect(issues[2].message).toBe('permittedUsersPolicyType has the value "AdminApproved", which is not one of the PermittedUsersPolicyType values');
+    expect(issues[2].message).toBe(
+      'permittedUsersPolicyType has the value "AdminApproved", which is not one of the PermittedUsersPolicyType values',
+    );
     expect(issues[2].fix).toBe('Use one of: AllSelfAuthorized, AdminApprovedPreAuthorized');
     expect(issues[3].fix).toMatch(/^Use a whole number/);
     expect(issues[4].fix).toBe('Write STANDARD: values are case-sensitive');
@@ -147,14 +161,27 @@ describe('validateAgainstSchema', () => {
   });
 
   it('trims text before judging it and never judges string values', () => {
-    const xml = doc(HEADER, '<distributionState>\n        Packaged\n    </distributionState>', '<isProtected> false </isProtected>', '<label>  </label>');
+    const xml = doc(
+      HEADER,
+      '<distributionState>\n        Packaged\n    </distributionState>',
+      '<isProtected> false </isProtected>',
+      '<label>  </label>',
+    );
     expect(check(HEADER, xml)).toEqual([]);
-    expect(check(HEADER, doc(HEADER, '<distributionState>packaged</distributionState>'))[0].fix).toBe('Write Packaged: values are case-sensitive');
-    expect(check(HEADER, doc(HEADER, '<isProtected/>'))[0]).toMatchObject({ kind: 'value', message: 'isProtected has the value "", which is not a boolean' });
+    expect(check(HEADER, doc(HEADER, '<distributionState>packaged</distributionState>'))[0].fix).toBe(
+      'Write Packaged: values are case-sensitive',
+    );
+    expect(check(HEADER, doc(HEADER, '<isProtected/>'))[0]).toMatchObject({
+      kind: 'value',
+      message: 'isProtected has the value "", which is not a boolean',
+    });
   });
 
   it('reports a missing required element on the parent line, saying where to add it', () => {
-    const issues = check(OAUTH, doc(OAUTH, '<commaSeparatedOauthScopes>Api</commaSeparatedOauthScopes>', '<label>Example</label>'));
+    const issues = check(
+      OAUTH,
+      doc(OAUTH, '<commaSeparatedOauthScopes>Api</commaSeparatedOauthScopes>', '<label>Example</label>'),
+    );
     expect(issues).toEqual([
       {
         kind: 'required',
@@ -218,16 +245,35 @@ describe('validateAgainstSchema', () => {
   });
 
   it('allows contiguous repeats of unbounded elements only, and no repeat of single elements', () => {
-    const scopes = doc('ExtlClntAppCanvasSettings', '<canvasLocationOptions>Aura</canvasLocationOptions>', '<canvasLocationOptions>PageLayout</canvasLocationOptions>', '<canvasUrl>https://example.org</canvasUrl>', '<externalClientApplication>X</externalClientApplication>');
+    const scopes = doc(
+      'ExtlClntAppCanvasSettings',
+      '<canvasLocationOptions>Aura</canvasLocationOptions>',
+      '<canvasLocationOptions>PageLayout</canvasLocationOptions>',
+      '<canvasUrl>https://example.org</canvasUrl>',
+      '<externalClientApplication>X</externalClientApplication>',
+    );
     expect(check('ExtlClntAppCanvasSettings', scopes)).toEqual([]);
     const twice = check(HEADER, doc(HEADER, '<label>A</label>', '<label>B</label>'));
     expect(twice).toEqual([
-      { kind: 'order', line: 4, element: 'label', message: 'label appears more than once in ExternalClientApplication, which allows 1', fix: 'Remove the extra <label> element' },
+      {
+        kind: 'order',
+        line: 4,
+        element: 'label',
+        message: 'label appears more than once in ExternalClientApplication, which allows 1',
+        fix: 'Remove the extra <label> element',
+      },
     ]);
   });
 
   it('reports text in a complex element and elements in a simple one', () => {
-    const issues = check(GLOBAL, doc(GLOBAL, '<externalClientApplication><name>X</name></externalClientApplication>', '<idTokenConfig>5</idTokenConfig>'));
+    const issues = check(
+      GLOBAL,
+      doc(
+        GLOBAL,
+        '<externalClientApplication><name>X</name></externalClientApplication>',
+        '<idTokenConfig>5</idTokenConfig>',
+      ),
+    );
     expect(issues.map((i) => [i.kind, i.line, i.element])).toEqual([
       ['value', 3, 'externalClientApplication'],
       ['value', 4, 'idTokenConfig'],
@@ -236,7 +282,9 @@ describe('validateAgainstSchema', () => {
 
   it('returns no issues for a type the XSD lacks', () => {
     expect(hasSchema('ExtlClntAppOauthSecuritySettings')).toBe(false);
-    expect(check('ExtlClntAppOauthSecuritySettings', doc('ExtlClntAppOauthSecuritySettings', '<anything/>'))).toEqual([]);
+    expect(check('ExtlClntAppOauthSecuritySettings', doc('ExtlClntAppOauthSecuritySettings', '<anything/>'))).toEqual(
+      [],
+    );
   });
 });
 
@@ -251,8 +299,19 @@ describe('schema data', () => {
 
   it('flattens the Metadata base type first and keeps XSD order', () => {
     expect(elementSequence(HEADER)).toEqual([
-      'fullName', 'module', 'contactEmail', 'contactPhone', 'description', 'distributionState', 'iconUrl', 'infoUrl',
-      'isProtected', 'label', 'logoUrl', 'managedType', 'orgScopedExternalApp',
+      'fullName',
+      'module',
+      'contactEmail',
+      'contactPhone',
+      'description',
+      'distributionState',
+      'iconUrl',
+      'infoUrl',
+      'isProtected',
+      'label',
+      'logoUrl',
+      'managedType',
+      'orgScopedExternalApp',
     ]);
     expect(elementSequence('ExternalAppIdTokenConfig')[0]).toBe('idTokenAudience');
     expect(elementSequence('NoSuchType')).toEqual([]);
@@ -270,7 +329,9 @@ describe('schema data', () => {
     const dir = mkdtempSync(join(tmpdir(), 'eca-schema-'));
     try {
       const out = join(dir, 'schema.generated.ts');
-      const run = spawnSync(process.execPath, [join(ROOT, 'scripts/generate-schema.mjs'), '--out', out], { encoding: 'utf8' });
+      const run = spawnSync(process.execPath, [join(ROOT, 'scripts/generate-schema.mjs'), '--out', out], {
+        encoding: 'utf8',
+      });
       expect(run.stderr).toBe('');
       expect(run.status).toBe(0);
       expect(readFileSync(join(ROOT, 'src/lib/schema.generated.ts'), 'utf8')).toBe(readFileSync(out, 'utf8'));
@@ -293,7 +354,9 @@ describe('schema data', () => {
       }
     }
     const simple = [...XSD.matchAll(/<xsd:simpleType name="(\w+)">([\s\S]*?)<\/xsd:simpleType>/g)];
-    expect(Object.fromEntries(simple.map(([, n, b]) => [n, [...b.matchAll(/value="([^"]*)"/g)].map((m) => m[1])]))).toEqual(SIMPLE_TYPES);
+    expect(
+      Object.fromEntries(simple.map(([, n, b]) => [n, [...b.matchAll(/value="([^"]*)"/g)].map((m) => m[1])])),
+    ).toEqual(SIMPLE_TYPES);
   });
 });
 
@@ -305,7 +368,14 @@ describe('insertionAnchor', () => {
   });
 
   it('puts oauthLink after label in OAuth settings', () => {
-    const oauth = parseXml(doc(OAUTH, '<externalClientApplication>X</externalClientApplication>', '<label>X</label>', '<singleLogoutUrl>https://x</singleLogoutUrl>')).root;
+    const oauth = parseXml(
+      doc(
+        OAUTH,
+        '<externalClientApplication>X</externalClientApplication>',
+        '<label>X</label>',
+        '<singleLogoutUrl>https://x</singleLogoutUrl>',
+      ),
+    ).root;
     expect(insertionAnchor(OAUTH, oauth, 'oauthLink')?.name).toBe('label');
   });
 
@@ -317,7 +387,9 @@ describe('insertionAnchor', () => {
   });
 
   it('refuses an element the type does not have', () => {
-    expect(() => insertionAnchor(HEADER, header, 'oauthLink')).toThrow('oauthLink is not an element of ExternalClientApplication');
+    expect(() => insertionAnchor(HEADER, header, 'oauthLink')).toThrow(
+      'oauthLink is not an element of ExternalClientApplication',
+    );
   });
 });
 
@@ -326,7 +398,9 @@ describe('xmllint (libxml2) as a second opinion', () => {
     expect(xmllintValidate(validHeader, HEADER)).toMatchObject({ valid: true });
     const wrong = xmllintValidate(doc(HEADER, '<label>Example</label>', '<description>d</description>'), HEADER);
     expect(wrong.valid).toBe(false);
-    expect(wrong.output).toContain("Element '{http://soap.sforce.com/2006/04/metadata}description': This element is not expected");
+    expect(wrong.output).toContain(
+      "Element '{http://soap.sforce.com/2006/04/metadata}description': This element is not expected",
+    );
     expect(xmllintErrorLines(wrong.output)).toEqual([4]);
   });
 
@@ -334,17 +408,106 @@ describe('xmllint (libxml2) as a second opinion', () => {
     ['valid header', HEADER, validHeader],
     ['valid OAuth settings with customAttributes', OAUTH, validOauth],
     ['valid global OAuth settings with idTokenConfig', GLOBAL, validGlobal],
-    ['valid plugin switchboard', POLICY, doc(POLICY, '<externalClientApplication>X</externalClientApplication>', '<isEnabled>true</isEnabled>', '<isOauthPluginEnabled>true</isOauthPluginEnabled>', '<startPage>None</startPage>')],
-    ['valid ConnectedApp', 'ConnectedApp', doc('ConnectedApp', '<contactEmail>a@b.c</contactEmail>', '<label>Old</label>', '<oauthConfig>', '    <callbackUrl>https://x</callbackUrl>', '    <scopes>Api</scopes>', '    <scopes>RefreshToken</scopes>', '</oauthConfig>')],
+    [
+      'valid plugin switchboard',
+      POLICY,
+      doc(
+        POLICY,
+        '<externalClientApplication>X</externalClientApplication>',
+        '<isEnabled>true</isEnabled>',
+        '<isOauthPluginEnabled>true</isOauthPluginEnabled>',
+        '<startPage>None</startPage>',
+      ),
+    ],
+    [
+      'valid ConnectedApp',
+      'ConnectedApp',
+      doc(
+        'ConnectedApp',
+        '<contactEmail>a@b.c</contactEmail>',
+        '<label>Old</label>',
+        '<oauthConfig>',
+        '    <callbackUrl>https://x</callbackUrl>',
+        '    <scopes>Api</scopes>',
+        '    <scopes>RefreshToken</scopes>',
+        '</oauthConfig>',
+      ),
+    ],
     ['header out of order', HEADER, doc(HEADER, '<label>Example</label>', '<isProtected>false</isProtected>')],
-    ['header with an unknown element', HEADER, doc(HEADER, '<contactEmail>a@b.c</contactEmail>', '<isPackaged>true</isPackaged>')],
-    ['OAuth settings missing externalClientApplication', OAUTH, doc(OAUTH, '<commaSeparatedOauthScopes>Api</commaSeparatedOauthScopes>')],
-    ['customAttribute missing key', OAUTH, doc(OAUTH, '<customAttributes>', '    <formula>$User.Id</formula>', '</customAttributes>', '<externalClientApplication>X</externalClientApplication>')],
-    ['policy with a wrong-case enum', OAUTH_POLICY, doc(OAUTH_POLICY, '<externalClientApplication>X</externalClientApplication>', '<requiredSessionLevel>Standard</requiredSessionLevel>')],
-    ['policy with a non-numeric int', OAUTH_POLICY, doc(OAUTH_POLICY, '<externalClientApplication>X</externalClientApplication>', '<refreshTokenValidityPeriod>30d</refreshTokenValidityPeriod>')],
-    ['global settings with a bad nested boolean', GLOBAL, doc(GLOBAL, '<externalClientApplication>X</externalClientApplication>', '<idTokenConfig>', '    <idTokenIncludeAttributes>TRUE</idTokenIncludeAttributes>', '</idTokenConfig>')],
-    ['ConnectedApp with a bad scope', 'ConnectedApp', doc('ConnectedApp', '<contactEmail>a@b.c</contactEmail>', '<label>Old</label>', '<oauthConfig>', '    <callbackUrl>https://x</callbackUrl>', '    <scopes>refresh_token</scopes>', '</oauthConfig>')],
-    ['Canvas settings with a repeated run broken up', 'ExtlClntAppCanvasSettings', doc('ExtlClntAppCanvasSettings', '<canvasOptions>HideShare</canvasOptions>', '<canvasUrl>https://x</canvasUrl>', '<canvasOptions>HideHeader</canvasOptions>', '<externalClientApplication>X</externalClientApplication>')],
+    [
+      'header with an unknown element',
+      HEADER,
+      doc(HEADER, '<contactEmail>a@b.c</contactEmail>', '<isPackaged>true</isPackaged>'),
+    ],
+    [
+      'OAuth settings missing externalClientApplication',
+      OAUTH,
+      doc(OAUTH, '<commaSeparatedOauthScopes>Api</commaSeparatedOauthScopes>'),
+    ],
+    [
+      'customAttribute missing key',
+      OAUTH,
+      doc(
+        OAUTH,
+        '<customAttributes>',
+        '    <formula>$User.Id</formula>',
+        '</customAttributes>',
+        '<externalClientApplication>X</externalClientApplication>',
+      ),
+    ],
+    [
+      'policy with a wrong-case enum',
+      OAUTH_POLICY,
+      doc(
+        OAUTH_POLICY,
+        '<externalClientApplication>X</externalClientApplication>',
+        '<requiredSessionLevel>Standard</requiredSessionLevel>',
+      ),
+    ],
+    [
+      'policy with a non-numeric int',
+      OAUTH_POLICY,
+      doc(
+        OAUTH_POLICY,
+        '<externalClientApplication>X</externalClientApplication>',
+        '<refreshTokenValidityPeriod>30d</refreshTokenValidityPeriod>',
+      ),
+    ],
+    [
+      'global settings with a bad nested boolean',
+      GLOBAL,
+      doc(
+        GLOBAL,
+        '<externalClientApplication>X</externalClientApplication>',
+        '<idTokenConfig>',
+        '    <idTokenIncludeAttributes>TRUE</idTokenIncludeAttributes>',
+        '</idTokenConfig>',
+      ),
+    ],
+    [
+      'ConnectedApp with a bad scope',
+      'ConnectedApp',
+      doc(
+        'ConnectedApp',
+        '<contactEmail>a@b.c</contactEmail>',
+        '<label>Old</label>',
+        '<oauthConfig>',
+        '    <callbackUrl>https://x</callbackUrl>',
+        '    <scopes>refresh_token</scopes>',
+        '</oauthConfig>',
+      ),
+    ],
+    [
+      'Canvas settings with a repeated run broken up',
+      'ExtlClntAppCanvasSettings',
+      doc(
+        'ExtlClntAppCanvasSettings',
+        '<canvasOptions>HideShare</canvasOptions>',
+        '<canvasUrl>https://x</canvasUrl>',
+        '<canvasOptions>HideHeader</canvasOptions>',
+        '<externalClientApplication>X</externalClientApplication>',
+      ),
+    ],
   ];
 
   it.each(cases)('agrees with validateAgainstSchema: %s', (_title, type, xml) => {

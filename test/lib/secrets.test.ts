@@ -6,7 +6,8 @@ import { planDiff } from '../../src/lib/plan.js';
 import type { Catalog } from '../../src/lib/catalog.js';
 
 const NS = 'xmlns="http://soap.sforce.com/2006/04/metadata"';
-const KEY = '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAq7BFUAkmQc2pLx\nZ0d3lZbIuX8yd9Yh5kq0\n-----END RSA PRIVATE KEY-----';
+const KEY =
+  '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAq7BFUAkmQc2pLx\nZ0d3lZbIuX8yd9Yh5kq0\n-----END RSA PRIVATE KEY-----';
 
 describe('the secrets the schema knows', () => {
   it('lists every secret element at any depth of every ECA type and ConnectedApp', () => {
@@ -75,8 +76,12 @@ describe('redaction', () => {
     expect(diff).toContain('+<label>New</label>');
     expect(diff).toContain(`<password>${NOT_SHOWN}</password>`);
     for (const piece of ['hunter2', 'MIIEow', 'Z0d3lZ', 'AKCAQE']) expect(diff).not.toContain(piece);
-    expect(redactDocument('<a><consumerSecret>zz</consumerSecret></a>', parseXml('<a><consumerSecret>zz</consumerSecret></a>'), undefined)).toBe(
-      `<a><consumerSecret>${NOT_SHOWN}</consumerSecret></a>`,
-    );
+    expect(
+      redactDocument(
+        '<a><consumerSecret>zz</consumerSecret></a>',
+        parseXml('<a><consumerSecret>zz</consumerSecret></a>'),
+        undefined,
+      ),
+    ).toBe(`<a><consumerSecret>${NOT_SHOWN}</consumerSecret></a>`);
   });
 });

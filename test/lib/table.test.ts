@@ -15,12 +15,16 @@ describe('renderTable', () => {
         '├────────────┼─────────────────────────────────┤',
         '│ scope-full │ The app asks for the Full scope │',
         '└────────────┴─────────────────────────────────┘',
-      ].join('\n')
+      ].join('\n'),
     );
   });
 
   it('wraps only the wrap column, at word boundaries, to fit the width', () => {
-    const text = renderTable([{ rule: 'scope-full', message: 'The app asks for the Full scope, which the review rates critical' }], columns, 50);
+    const text = renderTable(
+      [{ rule: 'scope-full', message: 'The app asks for the Full scope, which the review rates critical' }],
+      columns,
+      50,
+    );
     for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(50);
     expect(text).toContain('│ scope-full │ The app asks for the Full scope,  │');
     expect(text).toContain('│            │ which the review rates critical   │');

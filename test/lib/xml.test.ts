@@ -16,9 +16,8 @@ import {
   escapeText,
   indentAt,
   insertChild,
-  lineAt,
+  lineOfOffset,
   parseXml,
-  removeElement,
   replaceText,
   XmlReadError,
   type XmlDocument,
@@ -37,7 +36,8 @@ const SHAPES = {
   'prettier-style tags, <?xml … ?>, comment': `prettier-odd-folders/${MD}/externalClientApps/Prettier_App.eca-meta.xml`,
   'prettier-style settings with a comment between elements': `prettier-odd-folders/${MD}/extlClntAppOauthSettings/Prettier_App_oauth.ecaOauth-meta.xml`,
   'no final newline': 'outside-package/eca-source/extlClntAppOauthSettings/Outside_App.ecaOauth-meta.xml',
-  'multi-line value': '../../examples/acme-isv/eca-source-org/extlClntAppGlobalOauthSets/Acme_Connector_glbloauth.ecaGlblOauth-meta.xml',
+  'multi-line value':
+    '../../examples/acme-isv/eca-source-org/extlClntAppGlobalOauthSets/Acme_Connector_glbloauth.ecaGlblOauth-meta.xml',
 } as const;
 
 function read(path: string): { bytes: Buffer; decoded: ReturnType<typeof decodeFile>; doc: XmlDocument } {
@@ -79,8 +79,16 @@ describe('decodeFile / encodeFile', () => {
     ['empty', Buffer.alloc(0), 'the file is empty'],
     ['UTF-16 LE', Buffer.from('\ufeff<a/>', 'utf16le'), 'the file is UTF-16 encoded; metadata files must be UTF-8'],
     ['UTF-16 BE', Buffer.from([0xfe, 0xff, 0, 0x3c]), 'the file is UTF-16 encoded; metadata files must be UTF-8'],
-    ['binary', readFileSync(join(FIXTURES, `bad-files/${MD}/externalClientApps/Binary.eca-meta.xml`)), 'the file is binary, not XML (a NUL byte at offset 8)'],
-    ['invalid UTF-8', Buffer.from([0x3c, 0x61, 0x3e, 0xc3, 0x28, 0x3c, 0x2f, 0x61, 0x3e]), 'the file is not valid UTF-8'],
+    [
+      'binary',
+      readFileSync(join(FIXTURES, `bad-files/${MD}/externalClientApps/Binary.eca-meta.xml`)),
+      'the file is binary, not XML (a NUL byte at offset 8)',
+    ],
+    [
+      'invalid UTF-8',
+      Buffer.from([0x3c, 0x61, 0x3e, 0xc3, 0x28, 0x3c, 0x2f, 0x61, 0x3e]),
+      'the file is not valid UTF-8',
+    ],
   ])('rejects %s bytes with a message', (_name, bytes, message) => {
     expect(() => decodeFile(bytes)).toThrow(new XmlReadError(message));
   });
@@ -97,15 +105,28 @@ describe('parseXml', () => {
     expect(state.text).toBe('Local');
     expect(doc.text.slice(state.start, state.end)).toBe('<distributionState>Local</distributionState>');
     expect(doc.text.slice(state.contentStart, state.contentEnd)).toBe('Local');
-    expect(lineAt(doc.text, state.start)).toBe(6);
-    expect(doc.root.children.map((c) => c.name)).toEqual(['contactEmail', 'description', 'distributionState', 'isProtected', 'label', 'orgScopedExternalApp']);
+    expect(lineOfOffset(doc.text, state.start)).toBe(6);
+    expect(doc.root.children.map((c) => c.name)).toEqual([
+      'contactEmail',
+      'description',
+      'distributionState',
+      'isProtected',
+      'label',
+      'orgScopedExternalApp',
+    ]);
   });
 
   it('reads prettier-style start tags, an XML declaration with a space, and comments', () => {
     const { doc } = read(SHAPES['prettier-style tags, <?xml … ?>, comment']);
     expect(doc.eol).toBe('\n');
     expect(doc.root.attributes).toEqual({ xmlns: 'http://soap.sforce.com/2006/04/metadata' });
-    expect(doc.root.children.map((c) => c.name)).toEqual(['contactEmail', 'distributionState', 'isProtected', 'label', 'orgScopedExternalApp']);
+    expect(doc.root.children.map((c) => c.name)).toEqual([
+      'contactEmail',
+      'distributionState',
+      'isProtected',
+      'label',
+      'orgScopedExternalApp',
+    ]);
     const label = el(doc, 'label');
     expect(label.line).toBe(9);
     expect(label.text).toBe('Prettier App');
@@ -113,7 +134,9 @@ describe('parseXml', () => {
   });
 
   it('decodes entities and CDATA, strips namespace prefixes, knows self-closing elements', () => {
-    const doc = parseXml('<md:r xmlns:md="urn:x"><md:a>x &amp; y &lt;z&gt; &#65;&#x42;</md:a><b><![CDATA[<raw> & ]]></b><c/><d attr=\'q"v\' other="1 &gt; 0"/></md:r>');
+    const doc = parseXml(
+      '<md:r xmlns:md="urn:x"><md:a>x &amp; y &lt;z&gt; &#65;&#x42;</md:a><b><![CDATA[<raw> & ]]></b><c/><d attr=\'q"v\' other="1 &gt; 0"/></md:r>',
+    );
     expect(doc.root.name).toBe('r');
     expect(childText(doc.root, 'a')).toBe('x & y <z> AB');
     expect(childText(doc.root, 'b')).toBe('<raw> &');
@@ -123,7 +146,9 @@ describe('parseXml', () => {
 
   it('keeps a multi-line value with its line break', () => {
     const { doc } = read(SHAPES['multi-line value']);
-    expect(childText(doc.root, 'callbackUrl')).toBe('https://app.acme.example/oauth/callback\nhttps://eu.app.acme.example/oauth/callback');
+    expect(childText(doc.root, 'callbackUrl')).toBe(
+      'https://app.acme.example/oauth/callback\nhttps://eu.app.acme.example/oauth/callback',
+    );
   });
 
   it('accepts comments and white space after the root', () => {
@@ -158,7 +183,9 @@ describe('parseXml', () => {
   });
 
   it('reports the line of a broken fixture file', () => {
-    const decoded = decodeFile(readFileSync(join(FIXTURES, `bad-files/${MD}/externalClientApps/Broken_Xml.eca-meta.xml`)));
+    const decoded = decodeFile(
+      readFileSync(join(FIXTURES, `bad-files/${MD}/externalClientApps/Broken_Xml.eca-meta.xml`)),
+    );
     expect(() => parseXml(decoded.text)).toThrow(XmlReadError);
     try {
       parseXml(decoded.text);
@@ -197,11 +224,19 @@ describe('edits keep every other byte', () => {
       expect(childText(parseXml(text).root, 'label')).toBe('New <Label> & Co');
       // bytes: the BOM and everything else come back
       const out = encodeFile({ ...decoded, text });
-      expect(out.subarray(0, target.contentStart + (decoded.bom ? 3 : 0)).equals(bytes.subarray(0, target.contentStart + (decoded.bom ? 3 : 0)))).toBe(true);
-      expect(out.subarray(out.length - (doc.text.length - target.contentEnd)).equals(bytes.subarray(bytes.length - (doc.text.length - target.contentEnd)))).toBe(true);
+      expect(
+        out
+          .subarray(0, target.contentStart + (decoded.bom ? 3 : 0))
+          .equals(bytes.subarray(0, target.contentStart + (decoded.bom ? 3 : 0))),
+      ).toBe(true);
+      expect(
+        out
+          .subarray(out.length - (doc.text.length - target.contentEnd))
+          .equals(bytes.subarray(bytes.length - (doc.text.length - target.contentEnd))),
+      ).toBe(true);
     });
 
-    it('insertChild adds one line with the siblings\' indentation and the file\'s line ending', () => {
+    it("insertChild adds one line with the siblings' indentation and the file's line ending", () => {
       const { doc } = original();
       const after = doc.root.children[0];
       const edit = insertChild(doc, doc.root, after, 'description', 'Added');
@@ -213,7 +248,9 @@ describe('edits keep every other byte', () => {
       expect(text.slice(0, edit.start) + text.slice(edit.start + edit.text.length)).toBe(doc.text);
       const reparsed = parseXml(text);
       expect(reparsed.eol).toBe(doc.eol);
-      expect(child(reparsed.root, 'description')?.line).toBe(after.line + (doc.text.slice(after.start, after.end).split('\n').length - 1) + 1);
+      expect(child(reparsed.root, 'description')?.line).toBe(
+        after.line + (doc.text.slice(after.start, after.end).split('\n').length - 1) + 1,
+      );
     });
 
     it('insertChild as the first child goes before the first element, on its own line', () => {
@@ -224,30 +261,20 @@ describe('edits keep every other byte', () => {
       expectOnlySpanChanged(doc.text, edit, text);
       expect(edit.start).toBe(first.start);
       expect(edit.text).toBe(`<contactPhone>+1 555 0100</contactPhone>${doc.eol}${indentAt(doc.text, first.start)}`);
-      expect(parseXml(text).root.children.map((c) => c.name)).toEqual(['contactPhone', ...doc.root.children.map((c) => c.name)]);
-    });
-
-    it('removeElement takes out the element\'s line and nothing else', () => {
-      const { doc } = original();
-      const target = doc.root.children[1];
-      const edit = removeElement(doc, target);
-      const text = applyEdits(doc.text, [edit]);
-      expectOnlySpanChanged(doc.text, edit, text);
-      const removed = doc.text.slice(edit.start, edit.end);
-      expect(removed.trim()).toBe(doc.text.slice(target.start, target.end));
-      // a whole line: indentation before, the line ending after
-      expect(doc.text.slice(0, edit.start).endsWith('\n')).toBe(true);
-      expect(removed.endsWith(doc.eol) || edit.end === doc.text.length).toBe(true);
-      expect(parseXml(text).root.children.map((c) => c.name)).toEqual(doc.root.children.filter((c) => c !== target).map((c) => c.name));
-      // comments and the final newline (or its absence) stay
-      expect((text.match(/<!--/g) ?? []).length).toBe((doc.text.match(/<!--/g) ?? []).length);
-      expect(text.endsWith('\n')).toBe(doc.text.endsWith('\n'));
+      expect(parseXml(text).root.children.map((c) => c.name)).toEqual([
+        'contactPhone',
+        ...doc.root.children.map((c) => c.name),
+      ]);
     });
 
     it('several edits at once apply in any order', () => {
       const { doc } = original();
       const [a, b] = doc.root.children;
-      const edits = [removeElement(doc, b), replaceText(a, 'changed'), insertChild(doc, doc.root, doc.root.children.at(-1), 'zzz', 'last')];
+      const edits = [
+        replaceText(b, 'second'),
+        replaceText(a, 'changed'),
+        insertChild(doc, doc.root, doc.root.children.at(-1), 'zzz', 'last'),
+      ];
       const forward = applyEdits(doc.text, edits);
       expect(applyEdits(doc.text, [...edits].reverse())).toBe(forward);
       const reparsed = parseXml(forward);
@@ -266,12 +293,18 @@ describe('edits keep every other byte', () => {
   it('insertChild into an empty or self-closing parent indents one level deeper', () => {
     const empty = '<r>\r\n    <p></p>\r\n</r>\r\n';
     let doc = parseXml(empty);
-    expect(applyEdits(empty, [insertChild(doc, doc.root, undefined, 'p', 'v')])).toBe('<r>\r\n    <p>v</p>\r\n    <p></p>\r\n</r>\r\n');
+    expect(applyEdits(empty, [insertChild(doc, doc.root, undefined, 'p', 'v')])).toBe(
+      '<r>\r\n    <p>v</p>\r\n    <p></p>\r\n</r>\r\n',
+    );
     const p = el(doc, 'p');
-    expect(applyEdits(empty, [insertChild(doc, p, undefined, 'c', 'v')])).toBe('<r>\r\n    <p>\r\n        <c>v</c>\r\n    </p>\r\n</r>\r\n');
+    expect(applyEdits(empty, [insertChild(doc, p, undefined, 'c', 'v')])).toBe(
+      '<r>\r\n    <p>\r\n        <c>v</c>\r\n    </p>\r\n</r>\r\n',
+    );
     const selfClosing = '<r>\n  <p />\n</r>';
     doc = parseXml(selfClosing);
-    expect(applyEdits(selfClosing, [insertChild(doc, el(doc, 'p'), undefined, 'c', 'v')])).toBe('<r>\n  <p>\n      <c>v</c>\n  </p>\n</r>');
+    expect(applyEdits(selfClosing, [insertChild(doc, el(doc, 'p'), undefined, 'c', 'v')])).toBe(
+      '<r>\n  <p>\n      <c>v</c>\n  </p>\n</r>',
+    );
   });
 
   it('insertChild into a parent that holds only a comment keeps the comment', () => {
@@ -279,26 +312,5 @@ describe('edits keep every other byte', () => {
     const doc = parseXml(text);
     const out = applyEdits(text, [insertChild(doc, doc.root, undefined, 'a', 'v')]);
     expect(out).toBe('<?xml version="1.0"?>\n<r xmlns="urn:x">\n    <!-- nothing yet -->\n    <a>v</a>\n</r>\n');
-  });
-
-  it('removeElement keeps a comment that follows the element on its line, with its indentation', () => {
-    const text = '<r>\n    <a>1</a> <!-- why a is 1 -->\n    <b>2</b><c>3</c>\n</r>\n';
-    const doc = parseXml(text);
-    expect(applyEdits(text, [removeElement(doc, el(doc, 'a'))])).toBe('<r>\n     <!-- why a is 1 -->\n    <b>2</b><c>3</c>\n</r>\n');
-    expect(applyEdits(text, [removeElement(doc, el(doc, 'b'))])).toBe('<r>\n    <a>1</a> <!-- why a is 1 -->\n    <c>3</c>\n</r>\n');
-    expect(applyEdits(text, [removeElement(doc, el(doc, 'c'))])).toBe('<r>\n    <a>1</a> <!-- why a is 1 -->\n    <b>2</b>\n</r>\n');
-  });
-
-  it('removeElement of a prettier-style element removes all its lines', () => {
-    const { doc } = read(SHAPES['prettier-style tags, <?xml … ?>, comment']);
-    const out = applyEdits(doc.text, [removeElement(doc, el(doc, 'label'))]);
-    expect(out).not.toContain('Prettier App');
-    expect(out).toContain('    <isProtected>false</isProtected>\n    <orgScopedExternalApp\n');
-  });
-
-  it('removeElement keeps a comment on the line before the element', () => {
-    const { doc } = read(SHAPES['BOM + LF + comment']);
-    const out = applyEdits(doc.text, [removeElement(doc, el(doc, 'oauthLink'))]);
-    expect(out).toContain('    <!-- copied from another org by mistake -->\n</ExtlClntAppOauthSettings>\n');
   });
 });

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { cpSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SF_TEST_ENV } from '../helpers/emulator/auth.js';
+import { childEnv } from '../helpers/env.js';
 // @ts-expect-error a plain .mjs script without types
 import { makeBigProject } from '../../scripts/make-big-project.mjs';
 import { REPO, snapshot, tempDir } from './support.js';
@@ -62,8 +62,7 @@ function run(
   args: string[],
   kill?: { signal: NodeJS.Signals; afterJournalMs?: number; afterStartMs?: number },
 ): Promise<Run> {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...SF_TEST_ENV, HOME: home, TMPDIR: tempDir('eca-fault-tmp-') };
-  for (const k of ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy']) delete env[k];
+  const env = childEnv({ home, tmp: tempDir('eca-fault-tmp-') });
   const started = performance.now();
   const child = spawn(process.execPath, [join(REPO, 'bin', 'run.js'), ...args], { cwd, env });
   let stdout = '';

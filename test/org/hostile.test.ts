@@ -4,7 +4,8 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OrgEmulator, type Component } from '../helpers/emulator/org-emulator.js';
-import { SF_TEST_ENV, registerOrg } from '../helpers/emulator/auth.js';
+import { registerOrg } from '../helpers/emulator/auth.js';
+import { childEnv } from '../helpers/env.js';
 import { HUB_ID, REPO, allText, snapshot, tempDir, writeProject } from './support.js';
 
 /**
@@ -100,15 +101,7 @@ type Run = { code: number | null; stdout: string; stderr: string; tmp: string };
 function run(cwd: string, args: string[], killWhen?: () => boolean): Promise<Run> {
   const tmp = tempDir('eca-hostile-tmp-');
   // sf's log file on, at its most verbose: nothing secret may reach it either
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    ...SF_TEST_ENV,
-    HOME: home,
-    TMPDIR: tmp,
-    SF_DISABLE_LOG_FILE: 'false',
-    SF_LOG_LEVEL: 'trace',
-  };
-  for (const k of ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy']) delete env[k];
+  const env = childEnv({ home, tmp, extra: { SF_DISABLE_LOG_FILE: 'false', SF_LOG_LEVEL: 'trace' } });
   const child = spawn(process.execPath, [join(REPO, 'bin', 'run.js'), ...args], { cwd, env });
   let stdout = '';
   let stderr = '';

@@ -1,8 +1,10 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { idSuffix } from '../../src/lib/ids.js';
 import { OrgEmulator, scratchDeployValidator } from '../helpers/emulator/org-emulator.js';
 import { registerOrg } from '../helpers/emulator/auth.js';
+import { leftoversIn } from '../helpers/temp.js';
 import { xmllintValidate } from '../helpers/xmllint.js';
 import { HUB_ID, HUB_ID15, SECRET, hubApp, runCli, snapshot, tempDir, writeProject } from './support.js';
 
@@ -25,15 +27,7 @@ const SETTINGS_ZIP = 'extlClntAppOauthSettings/Acme_Connector_oauth.ecaOauth';
 const POLICIES_ZIP = 'extlClntAppOauthPolicies/Acme_Connector_oauthPlcy.ecaOauthPlcy';
 
 /** The 18-character form of a 15-character id (the case-safe suffix Salesforce appends). */
-function to18(id15: string): string {
-  let suffix = '';
-  for (let chunk = 0; chunk < 3; chunk++) {
-    let bits = 0;
-    for (let i = 0; i < 5; i++) if (/[A-Z]/.test(id15[chunk * 5 + i])) bits |= 1 << i;
-    suffix += 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345'[bits];
-  }
-  return id15 + suffix;
-}
+const to18 = (id15: string): string => id15 + idSuffix(id15);
 
 let hub: OrgEmulator;
 let scratch: OrgEmulator;
@@ -60,7 +54,7 @@ function deployCount(emu: OrgEmulator): number {
 
 /** What a run left in its own TMPDIR: the deploy and retrieve folders must be gone (a retrieve may hold a secret). */
 function leftovers(run: { tmp: string }): string[] {
-  return readdirSync(run.tmp);
+  return leftoversIn(run.tmp);
 }
 
 beforeAll(async () => {

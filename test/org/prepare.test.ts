@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OrgEmulator } from '../helpers/emulator/org-emulator.js';
 import { registerOrg } from '../helpers/emulator/auth.js';
+import { leftoversIn } from '../helpers/temp.js';
 import { HUB_ID, HUB_ID15, SECRET, allText, hubApp, runCli, snapshot, tempDir, writeProject } from './support.js';
 
 /** sf eca prepare and sf eca check --target-dev-hub, end to end against an emulated Dev Hub on 127.0.0.1. */
@@ -12,7 +13,7 @@ const home = tempDir('eca-home-');
 
 /** What a run left in its own TMPDIR: the retrieve folder (which held the consumer secret) must be gone. */
 function leftovers(run: { tmp: string }): string[] {
-  return readdirSync(run.tmp);
+  return leftoversIn(run.tmp);
 }
 
 beforeAll(async () => {

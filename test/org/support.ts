@@ -1,15 +1,13 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Component } from '../helpers/emulator/org-emulator.js';
-import { SF_TEST_ENV } from '../helpers/emulator/auth.js';
+import { REPO, runPlugin } from '../helpers/run.js';
+import { copyProject, tempDir } from '../helpers/temp.js';
 
 /** What the org tests share: the built CLI run as a user runs it, app fixtures, and byte-exact tree snapshots. */
 
-export const REPO = fileURLToPath(new URL('../..', import.meta.url));
+export { REPO, copyProject, tempDir };
 export const HUB_ID = '00D5g00000ABCDEEA5';
 export const HUB_ID15 = HUB_ID.slice(0, 15);
 
@@ -21,40 +19,16 @@ export type CliRun = {
   json?: { status: number; result?: any; message?: string; name?: string };
 };
 
-/** Runs `node bin/run.js …` asynchronously, so the in-process emulators keep answering while it runs. */
-export function runCli(args: string[], options: { cwd: string; home: string }): Promise<CliRun> {
-  const tmp = mkdtempSync(join(tmpdir(), 'eca-run-tmp-'));
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    ...SF_TEST_ENV,
-    HOME: options.home,
-    SF_CONTENT_TYPE: '',
-    TMPDIR: tmp,
+/** Runs `node bin/run.js …` (test/helpers/run.ts), so the in-process emulators keep answering while it runs. */
+export async function runCli(args: string[], options: { cwd: string; home: string }): Promise<CliRun> {
+  const r = await runPlugin(args, options);
+  return {
+    code: r.exitCode,
+    stdout: r.stdout,
+    stderr: r.stderr,
+    tmp: r.tmp,
+    json: args.includes('--json') ? r.json : undefined,
   };
-  for (const k of ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy']) delete env[k];
-  return new Promise((resolvePromise) => {
-    execFile(
-      process.execPath,
-      [join(REPO, 'bin', 'run.js'), ...args],
-      { cwd: options.cwd, env, maxBuffer: 32 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        let json;
-        if (args.includes('--json')) {
-          try {
-            json = JSON.parse(stdout);
-          } catch {
-            json = undefined;
-          }
-        }
-        resolvePromise({ code, stdout, stderr, tmp, json });
-      },
-    );
-  });
-}
-
-export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), prefix));
 }
 
 /** path → sha1 of every file under dir (the test's idea of "byte for byte unchanged"). */
@@ -90,12 +64,6 @@ export function writeProject(files: Record<string, string | Buffer>): string {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), content);
   }
-  return dir;
-}
-
-export function copyProject(from: string): string {
-  const dir = tempDir('eca-project-');
-  cpSync(from, dir, { recursive: true });
   return dir;
 }
 

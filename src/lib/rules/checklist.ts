@@ -1,7 +1,8 @@
 import { basename, join } from 'node:path';
 import { App, Catalog, CatalogFile, entersPackage } from '../catalog.js';
 import { GLOBAL_OAUTH_TYPE, OAUTH_POLICIES_TYPE, OAUTH_SETTINGS_TYPE, ecaType, sourceFileName } from '../family.js';
-import { isConsumerId, isOrgId, isPlaceholder, sameId, splitPair } from '../ids.js';
+import { elementText } from '../catalog.js';
+import { isConsumerId, isOrgId, isPlaceholder, orgScopedProblem, sameId, splitPair } from '../ids.js';
 import { projectPath } from '../project.js';
 import { child } from '../xml.js';
 import { Finding, Rule, RuleContext, finding } from './rule.js';
@@ -18,7 +19,7 @@ export function oauthSettingsOf(app: App): CatalogFile[] {
 
 /** The org id named by the header's orgScopedExternalApp, when it is well formed. */
 export function headerOrgId(header: CatalogFile): string | undefined {
-  const value = header.doc && child(header.doc.root, 'orgScopedExternalApp')?.text.trim();
+  const value = elementText(header, 'orgScopedExternalApp');
   const pair = value ? splitPair(value) : undefined;
   return pair && isOrgId(pair.left) ? pair.left : undefined;
 }
@@ -33,7 +34,7 @@ export const distributionState: Rule = {
   check: (catalog) =>
     eachPackagedHeader(catalog, (_app, header) => {
       const el = child(header.doc!.root, 'distributionState');
-      const value = el?.text.trim();
+      const value = elementText(header, 'distributionState');
       if (value === 'Packaged') return [];
       if (!el) return [finding(distributionState, 'missing', { file: header })];
       return [finding(distributionState, 'notPackaged', { file: header, element: el }, [value ?? ''])];
@@ -46,23 +47,19 @@ export const orgScopedApp: Rule = {
   check: (catalog, context) =>
     eachPackagedHeader(catalog, (app, header) => {
       const el = child(header.doc!.root, 'orgScopedExternalApp');
-      const value = el?.text.trim() ?? '';
-      const hub = context.devHubOrgId ?? '<Dev Hub org id>';
-      const expected = `${hub}:${app.name}`;
-      if (!el || value === '') return [finding(orgScopedApp, 'missing', { file: header, element: el }, [], [expected])];
+      const value = elementText(header, 'orgScopedExternalApp') ?? '';
+      const expected = `${context.devHubOrgId ?? '<Dev Hub org id>'}:${app.name}`;
+      const problem = orgScopedProblem(value, app.name, context.devHubOrgId);
+      if (!problem) return [];
       const pair = splitPair(value);
-      // judge the org half only: an app may well be called Todo_Sync or Org_Id_Lookup
-      if (isPlaceholder(pair ? pair.left : value) || (pair && /[<>{}$]/.test(pair.right))) {
-        return [finding(orgScopedApp, 'placeholder', { file: header, element: el }, [value], [expected])];
-      }
-      if (!pair || !isOrgId(pair.left)) return [finding(orgScopedApp, 'malformed', { file: header, element: el }, [value], [expected])];
-      if (pair.right !== app.name) {
-        return [finding(orgScopedApp, 'otherApp', { file: header, element: el }, [pair.right, app.name], [expected])];
-      }
-      if (context.devHubOrgId && !sameId(pair.left, context.devHubOrgId)) {
-        return [finding(orgScopedApp, 'notDevHub', { file: header, element: el }, [pair.left, context.devHubOrgId], [expected])];
-      }
-      return [];
+      const tokens = {
+        missing: [],
+        placeholder: [value],
+        malformed: [value],
+        otherApp: [pair?.right ?? '', app.name],
+        notDevHub: [pair?.left ?? '', context.devHubOrgId ?? ''],
+      }[problem];
+      return [finding(orgScopedApp, problem, { file: header, element: el }, tokens, [expected])];
     }),
 };
 
@@ -80,7 +77,7 @@ export const oauthLink: Rule = {
 
 function checkLink(settings: CatalogFile, ownerOrg: string | undefined, context: RuleContext): Finding[] {
   const el = child(settings.doc!.root, 'oauthLink');
-  const value = el?.text.trim() ?? '';
+  const value = elementText(settings, 'oauthLink') ?? '';
   if (!el || value === '') return [finding(oauthLink, 'missing', { file: settings, element: el })];
   if (isPlaceholder(value)) return [finding(oauthLink, 'placeholder', { file: settings, element: el }, [value])];
   const pair = splitPair(value);
@@ -114,21 +111,31 @@ export const forceIgnoreExcludes: Rule = {
           if (seen.has(key) || catalog.denies(probe)) continue;
           seen.add(key);
           findings.push(
-            finding(forceIgnoreExcludes, 'notExcluded', { app: app.name, file: undefined }, [`${type.directoryName}/`, projectPath(catalog.project, key)], [
-              `${type.directoryName}/`,
-            ])
+            finding(
+              forceIgnoreExcludes,
+              'notExcluded',
+              { app: app.name, file: undefined },
+              [`${type.directoryName}/`, projectPath(catalog.project, key)],
+              [`${type.directoryName}/`],
+            ),
           );
         }
       }
     }
     for (const file of catalog.files) {
-      if (file.type && FORCE_IGNORED_TYPES.includes(file.type.name) && file.packageDir && !file.forceIgnored) {
+      if (file.type && FORCE_IGNORED_TYPES.includes(file.type.name) && entersPackage(file)) {
         const key = join(file.fullPath, '..');
         if (seen.has(key)) continue;
         seen.add(key);
         // name the folder the file is really in, which need not be the type's standard folder
         findings.push(
-          finding(forceIgnoreExcludes, 'notExcluded', { app: file.app, file }, [`${basename(key)}/`, projectPath(catalog.project, key)], [`${basename(key)}/`])
+          finding(
+            forceIgnoreExcludes,
+            'notExcluded',
+            { app: file.app, file },
+            [`${basename(key)}/`, projectPath(catalog.project, key)],
+            [`${basename(key)}/`],
+          ),
         );
       }
     }
@@ -141,10 +148,20 @@ export const forceIgnoredPackageable: Rule = {
   id: 'forceignored-packageable',
   severity: 'error',
   check: (catalog) => {
-    const isPackaged = (h: CatalogFile): boolean => (h.doc && child(h.doc.root, 'distributionState')?.text.trim()) === 'Packaged';
-    const meantForPackage = new Set([...catalog.apps.values()].filter((a) => a.headers.some(isPackaged)).map((a) => a.name));
+    const isPackaged = (h: CatalogFile): boolean => elementText(h, 'distributionState') === 'Packaged';
+    const meantForPackage = new Set(
+      [...catalog.apps.values()].filter((a) => a.headers.some(isPackaged)).map((a) => a.name),
+    );
     return catalog.files
-      .filter((f) => f.type?.packageable === true && f.form === 'source' && f.packageDir && f.forceIgnored && f.app && meantForPackage.has(f.app))
+      .filter(
+        (f) =>
+          f.type?.packageable === true &&
+          f.form === 'source' &&
+          f.packageDir &&
+          f.forceIgnored &&
+          f.app &&
+          meantForPackage.has(f.app),
+      )
       .map((f) => finding(forceIgnoredPackageable, 'hidden', { file: f }, [f.type!.name, f.packageDir!.path]));
   },
 };
@@ -161,4 +178,11 @@ export const nonPackageable: Rule = {
       }),
 };
 
-export const CHECKLIST_RULES: Rule[] = [distributionState, orgScopedApp, oauthLink, forceIgnoreExcludes, forceIgnoredPackageable, nonPackageable];
+export const CHECKLIST_RULES: Rule[] = [
+  distributionState,
+  orgScopedApp,
+  oauthLink,
+  forceIgnoreExcludes,
+  forceIgnoredPackageable,
+  nonPackageable,
+];

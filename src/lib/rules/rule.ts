@@ -1,5 +1,6 @@
 import { Messages } from '@salesforce/core/messages';
 import type { Catalog, CatalogFile } from '../catalog.js';
+import type { HubApp } from '../hub-app.js';
 import type { XmlElement } from '../xml.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -22,14 +23,6 @@ export type Finding = {
   acknowledged?: string;
 };
 
-/** What the Dev Hub itself holds for one app, retrieved into memory (never written into the project). */
-export type HubApp = {
-  name: string;
-  header?: CatalogFile;
-  oauthSettings?: CatalogFile;
-  globalSettings?: CatalogFile;
-};
-
 export type RuleContext = {
   /** the Dev Hub's org id, from --dev-hub-org-id or --target-dev-hub */
   devHubOrgId?: string;
@@ -40,7 +33,8 @@ export type RuleContext = {
 export type Rule = {
   id: string;
   severity: Severity;
-  check: (catalog: Catalog, context: RuleContext) => Finding[];
+  /** `earlier`: the findings of the rules listed before this one (only the acknowledgement rule reads them) */
+  check: (catalog: Catalog, context: RuleContext, earlier: readonly Finding[]) => Finding[];
 };
 
 export function ruleSummary(id: string): string {
@@ -56,7 +50,7 @@ export function finding(
   variant: string,
   where: { file?: CatalogFile; element?: XmlElement; line?: number; app?: string },
   tokens: string[] = [],
-  fixTokens: string[] = tokens
+  fixTokens: string[] = tokens,
 ): Finding {
   const key = `${rule.id}.${variant}`;
   return {

@@ -1,6 +1,6 @@
 import { Catalog, CatalogFile } from '../catalog.js';
 import { PRIVATE_KEY_BLOCK, secretElements } from '../secrets.js';
-import { child, childText } from '../xml.js';
+import { child, childText, lineOfOffset } from '../xml.js';
 import { Rule, finding } from './rule.js';
 
 /** Secrets committed to the project. The secret values themselves never reach a finding. */
@@ -18,9 +18,7 @@ export const secretInSource: Rule = {
       // a private key inside a value is the private-key rule's finding
       return secretElements(f.doc.root, metadataTypeOf(f))
         .filter((s) => s.kind !== 'private key')
-        .map(({ element }) =>
-        finding(secretInSource, 'value', { file: f, element }, [element.name]),
-      );
+        .map(({ element }) => finding(secretInSource, 'value', { file: f, element }, [element.name]));
     }),
 };
 
@@ -32,8 +30,7 @@ export const privateKey: Rule = {
       const text = f.decoded?.text;
       const match = text ? PRIVATE_KEY_BLOCK.exec(text) : null;
       if (!match || !text) return [];
-      const line = text.slice(0, match.index).split('\n').length;
-      return [finding(privateKey, 'found', { file: f, line })];
+      return [finding(privateKey, 'found', { file: f, line: lineOfOffset(text, match.index) })];
     }),
 };
 

@@ -9,29 +9,58 @@ import { scopeTokens } from './structure.js';
 /** Global OAuth settings in the project and, when the command read the Dev Hub, the Dev Hub's own in memory. */
 function globalSettings(catalog: Catalog, context: RuleContext): CatalogFile[] {
   const local = catalog.files.filter((f) => f.type?.name === GLOBAL_OAUTH_TYPE && f.doc);
-  const fromHub = [...(context.hubApps?.values() ?? [])].flatMap((a) => (a.globalSettings?.doc ? [a.globalSettings] : []));
+  const fromHub = [...(context.hubApps?.values() ?? [])].flatMap((a) =>
+    a.globalSettings?.doc ? [a.globalSettings] : [],
+  );
   return [...local, ...fromHub];
 }
 
-function flagRule(id: string, severity: Rule['severity'], type: string, element: string, bad: (value: string | undefined) => boolean): Rule {
+/**
+ * A rule on one boolean or enum element of a settings type (the global settings unless `type` says otherwise):
+ * `bad` says which values the security review rejects.
+ */
+function flagRule(
+  { id, severity }: Pick<Rule, 'id' | 'severity'>,
+  element: string,
+  bad: (value: string | undefined) => boolean,
+  type = GLOBAL_OAUTH_TYPE,
+): Rule {
   const rule: Rule = {
     id,
     severity,
     check: (catalog, context) =>
-      (type === GLOBAL_OAUTH_TYPE ? globalSettings(catalog, context) : catalog.files.filter((f) => f.type?.name === type && f.doc))
+      (type === GLOBAL_OAUTH_TYPE
+        ? globalSettings(catalog, context)
+        : catalog.files.filter((f) => f.type?.name === type && f.doc)
+      )
         .filter((f) => bad(childText(f.doc!.root, element)))
         .map((f) => finding(rule, 'flag', { file: f, element: child(f.doc!.root, element) }, [element])),
   };
   return rule;
 }
 
-export const deviceFlow = flagRule('device-flow', 'error', GLOBAL_OAUTH_TYPE, 'isDeviceFlowEnabled', (v) => v === 'true');
-export const pkceRequired = flagRule('pkce', 'error', GLOBAL_OAUTH_TYPE, 'isPkceRequired', (v) => v === 'false');
-export const refreshRotation = flagRule('refresh-token-rotation', 'warning', GLOBAL_OAUTH_TYPE, 'isRefreshTokenRotationEnabled', (v) => v !== 'true');
-export const clientCredentials = flagRule('client-credentials', 'warning', GLOBAL_OAUTH_TYPE, 'isClientCredentialsFlowEnabled', (v) => v === 'true');
-export const refreshTokenPolicy = flagRule('refresh-token-policy', 'warning', OAUTH_POLICIES_TYPE, 'refreshTokenPolicyType', (v) => v === 'Infinite');
+const on = (value: string | undefined): boolean => value === 'true';
+const off = (value: string | undefined): boolean => value === 'false';
+const notOn = (value: string | undefined): boolean => value !== 'true';
+const infinite = (value: string | undefined): boolean => value === 'Infinite';
 
-function scopeRule(id: string, scope: string): Rule {
+const deviceFlow = flagRule({ id: 'device-flow', severity: 'error' }, 'isDeviceFlowEnabled', on);
+const pkce = flagRule({ id: 'pkce', severity: 'error' }, 'isPkceRequired', off);
+const rotation = flagRule(
+  { id: 'refresh-token-rotation', severity: 'warning' },
+  'isRefreshTokenRotationEnabled',
+  notOn,
+);
+const credentials = flagRule({ id: 'client-credentials', severity: 'warning' }, 'isClientCredentialsFlowEnabled', on);
+const tokenPolicy = flagRule(
+  { id: 'refresh-token-policy', severity: 'warning' },
+  'refreshTokenPolicyType',
+  infinite,
+  OAUTH_POLICIES_TYPE,
+);
+
+/** A warning when packaged OAuth settings ask for a scope the security review questions. */
+function scopeRule({ id, scope }: { id: string; scope: string }): Rule {
   const rule: Rule = {
     id,
     severity: 'warning',
@@ -46,14 +75,22 @@ function scopeRule(id: string, scope: string): Rule {
   return rule;
 }
 
-export const fullScope = scopeRule('scope-full', 'Full');
-export const webScope = scopeRule('scope-web', 'Web');
+export const fullScope = scopeRule({ id: 'scope-full', scope: 'Full' });
+export const webScope = scopeRule({ id: 'scope-web', scope: 'Web' });
 
 const LOOPBACK = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/i;
 
 function callbackUrls(f: CatalogFile): { el: NonNullable<ReturnType<typeof child>>; urls: string[] } | undefined {
   const el = child(f.doc!.root, 'callbackUrl');
-  return el ? { el, urls: el.text.split(/\r?\n/).map((u) => u.trim()).filter(Boolean) } : undefined;
+  return el
+    ? {
+        el,
+        urls: el.text
+          .split(/\r?\n/)
+          .map((u) => u.trim())
+          .filter(Boolean),
+      }
+    : undefined;
 }
 
 export const callbackInsecure: Rule = {
@@ -74,12 +111,23 @@ export const callbackLocalhost: Rule = {
     globalSettings(catalog, context).flatMap((f): Finding[] => {
       const found = callbackUrls(f);
       if (!found) return [];
-      if (found.urls.some((u) => /[,;]\s*https?:/.test(u))) return [finding(callbackLocalhost, 'separator', { file: f, element: found.el })];
+      if (found.urls.some((u) => /[,;]\s*https?:/.test(u)))
+        return [finding(callbackLocalhost, 'separator', { file: f, element: found.el })];
       const local = found.urls.filter((u) => LOOPBACK.test(u) || /^https?:\/\/(localhost|127\.0\.0\.1)/i.test(u));
-      return local.length && local.length < found.urls.length ? [finding(callbackLocalhost, 'mixed', { file: f, element: found.el })] : [];
+      return local.length && local.length < found.urls.length
+        ? [finding(callbackLocalhost, 'mixed', { file: f, element: found.el })]
+        : [];
     }),
 };
 
 export const SECURITY_RULES: Rule[] = [
-  fullScope, webScope, deviceFlow, pkceRequired, refreshRotation, clientCredentials, refreshTokenPolicy, callbackInsecure, callbackLocalhost,
+  fullScope,
+  webScope,
+  deviceFlow,
+  pkce,
+  rotation,
+  credentials,
+  tokenPolicy,
+  callbackInsecure,
+  callbackLocalhost,
 ];

@@ -27,12 +27,14 @@ export const xmlRoot: Rule = {
     ecaFiles(catalog).flatMap((f) => {
       if (!f.doc || !f.type) return [];
       const root = f.doc.root;
-      if (root.name !== f.type.name) return [finding(xmlRoot, 'wrongRoot', { file: f, element: root }, [root.name, f.type.name])];
+      if (root.name !== f.type.name)
+        return [finding(xmlRoot, 'wrongRoot', { file: f, element: root }, [root.name, f.type.name])];
       // the namespace the root's own prefix (or the default namespace) is bound to, not whichever xmlns comes first
       const qname = /^<([^\s/>]+)/.exec(f.doc.text.slice(root.start))?.[1] ?? root.name;
       const prefix = qname.includes(':') ? qname.slice(0, qname.indexOf(':')) : undefined;
       const ns = root.attributes[prefix ? `xmlns:${prefix}` : 'xmlns'];
-      if (ns !== METADATA_NAMESPACE) return [finding(xmlRoot, 'namespace', { file: f, element: root }, [ns ?? '(none)', METADATA_NAMESPACE])];
+      if (ns !== METADATA_NAMESPACE)
+        return [finding(xmlRoot, 'namespace', { file: f, element: root }, [ns ?? '(none)', METADATA_NAMESPACE])];
       return [];
     }),
 };
@@ -56,14 +58,18 @@ const issuesByFile = new WeakMap<CatalogFile, SchemaIssue[]>();
 function schemaIssues(catalog: Catalog, f: CatalogFile): SchemaIssue[] {
   const cached = issuesByFile.get(f);
   if (cached) return cached;
-  const otherVersion = catalog.project.sourceApiVersion !== undefined && catalog.project.sourceApiVersion !== SCHEMA_VERSION;
-  const tolerated = otherVersion ? OTHER_VERSION_ELEMENTS[f.type!.name] ?? [] : [];
-  const issues = validateAgainstSchema(f.type!.name, f.doc!.root).filter((i) => !(i.kind === 'unknown-element' && tolerated.includes(i.element)));
+  const otherVersion =
+    catalog.project.sourceApiVersion !== undefined && catalog.project.sourceApiVersion !== SCHEMA_VERSION;
+  const tolerated = otherVersion ? (OTHER_VERSION_ELEMENTS[f.type!.name] ?? []) : [];
+  const issues = validateAgainstSchema(f.type!.name, f.doc!.root).filter(
+    (i) => !(i.kind === 'unknown-element' && tolerated.includes(i.element)),
+  );
   issuesByFile.set(f, issues);
   return issues;
 }
 
-function schemaRule(id: string, kind: SchemaIssueKind): Rule {
+/** One kind of schema issue as a rule; each file is validated once for all four (see schemaIssues). */
+function schemaRule({ id, kind }: { id: string; kind: SchemaIssueKind }): Rule {
   const rule: Rule = {
     id,
     severity: 'error',
@@ -72,22 +78,32 @@ function schemaRule(id: string, kind: SchemaIssueKind): Rule {
         if (!f.doc || !f.type || f.doc.root.name !== f.type.name || !hasSchema(f.type.name)) return [];
         return schemaIssues(catalog, f)
           .filter((issue) => issue.kind === kind)
-          .map((issue) => ({ rule: id, severity: rule.severity, app: f.app, file: f.path, line: issue.line, message: issue.message, fix: issue.fix }));
+          .map((issue) => ({
+            rule: id,
+            severity: rule.severity,
+            app: f.app,
+            file: f.path,
+            line: issue.line,
+            message: issue.message,
+            fix: issue.fix,
+          }));
       }),
   };
   return rule;
 }
 
-export const schemaUnknownElement = schemaRule('schema-unknown-element', 'unknown-element');
-export const schemaOrder = schemaRule('schema-order', 'order');
-export const schemaValue = schemaRule('schema-value', 'value');
-export const schemaRequired = schemaRule('schema-required', 'required');
+export const schemaUnknownElement = schemaRule({ id: 'schema-unknown-element', kind: 'unknown-element' });
+export const schemaOrder = schemaRule({ id: 'schema-order', kind: 'order' });
+export const schemaValue = schemaRule({ id: 'schema-value', kind: 'value' });
+export const schemaRequired = schemaRule({ id: 'schema-required', kind: 'required' });
 
 export const orphanPlugin: Rule = {
   id: 'orphan-plugin',
   severity: 'error',
   check: (catalog) => {
-    const headersInPackages = new Set(catalog.files.filter((f) => f.type?.role === 'header' && entersPackage(f)).map((f) => f.fullName));
+    const headersInPackages = new Set(
+      catalog.files.filter((f) => f.type?.role === 'header' && entersPackage(f)).map((f) => f.fullName),
+    );
     return ecaFiles(catalog)
       .filter((f) => f.doc && f.type && f.type.role !== 'header' && entersPackage(f))
       .flatMap((f) => {
@@ -99,7 +115,13 @@ export const orphanPlugin: Rule = {
 };
 
 /** Types of which an app can have only one file. */
-const ONE_PER_APP = new Set(['ExternalClientApplication', OAUTH_SETTINGS_TYPE, 'ExtlClntAppGlobalOauthSettings', APP_POLICIES_TYPE, 'ExtlClntAppOauthConfigurablePolicies']);
+const ONE_PER_APP = new Set([
+  'ExternalClientApplication',
+  OAUTH_SETTINGS_TYPE,
+  'ExtlClntAppGlobalOauthSettings',
+  APP_POLICIES_TYPE,
+  'ExtlClntAppOauthConfigurablePolicies',
+]);
 
 export const duplicate: Rule = {
   id: 'duplicate',
@@ -121,11 +143,13 @@ export const duplicate: Rule = {
     }
     for (const [component, files] of byComponent) {
       if (files.length < 2) continue;
-      for (const f of files.slice(1)) findings.push(finding(duplicate, 'component', { file: f }, [component, files[0].path]));
+      for (const f of files.slice(1))
+        findings.push(finding(duplicate, 'component', { file: f }, [component, files[0].path]));
     }
     for (const [key, files] of byAppType) {
       if (files.length < 2 || new Set(files.map((f) => f.fullName)).size < files.length) continue;
-      for (const f of files.slice(1)) findings.push(finding(duplicate, 'perApp', { file: f }, [key.split(':')[0], f.app!, files[0].path]));
+      for (const f of files.slice(1))
+        findings.push(finding(duplicate, 'perApp', { file: f }, [key.split(':')[0], f.app!, files[0].path]));
     }
     return findings;
   },
@@ -133,16 +157,41 @@ export const duplicate: Rule = {
 
 /** Runtime OAuth scope strings people write, and the metadata enum name the field wants. */
 const RUNTIME_SCOPES: Record<string, string> = {
-  api: 'Api', web: 'Web', full: 'Full', refresh_token: 'RefreshToken', offline_access: 'OfflineAccess', openid: 'OpenID',
-  id: 'Basic', profile: 'Profile', email: 'Email', address: 'Address', phone: 'Phone', chatter_api: 'Chatter',
-  visualforce: 'CustomApplications', custom_permissions: 'CustomPermissions', wave_api: 'Wave', eclair_api: 'Eclair',
-  pardot_api: 'Pardot', lightning: 'Lightning', content: 'Content', chatbot_api: 'Chatbot', mcp_api: 'MCP',
-  sfap_api: 'SFAP', einstein_gpt_api: 'EinsteinGPT', pwdless_login_api: 'PwdlessLogin',
-  interaction_api: 'Interaction', cdp_ingest_api: 'CDPIngest', cdp_profile_api: 'CDPProfile', cdp_query_api: 'CDPQuery',
+  api: 'Api',
+  web: 'Web',
+  full: 'Full',
+  refresh_token: 'RefreshToken',
+  offline_access: 'OfflineAccess',
+  openid: 'OpenID',
+  id: 'Basic',
+  profile: 'Profile',
+  email: 'Email',
+  address: 'Address',
+  phone: 'Phone',
+  chatter_api: 'Chatter',
+  visualforce: 'CustomApplications',
+  custom_permissions: 'CustomPermissions',
+  wave_api: 'Wave',
+  eclair_api: 'Eclair',
+  pardot_api: 'Pardot',
+  lightning: 'Lightning',
+  content: 'Content',
+  chatbot_api: 'Chatbot',
+  mcp_api: 'MCP',
+  sfap_api: 'SFAP',
+  einstein_gpt_api: 'EinsteinGPT',
+  pwdless_login_api: 'PwdlessLogin',
+  interaction_api: 'Interaction',
+  cdp_ingest_api: 'CDPIngest',
+  cdp_profile_api: 'CDPProfile',
+  cdp_query_api: 'CDPQuery',
 };
 
 export function scopeTokens(value: string): string[] {
-  return value.split(/[,;\s]+/).map((s) => s.trim()).filter(Boolean);
+  return value
+    .split(/[,;\s]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 export function suggestedScope(token: string): string | undefined {
@@ -174,7 +223,9 @@ export const samlNotPackageable: Rule = {
       const header = packagedHeaders(app)[0];
       if (!header) return [];
       const saml = app.plugins.find(
-        (p) => p.type?.name === SAML_POLICIES_TYPE || (p.type?.name === APP_POLICIES_TYPE && p.doc && childText(p.doc.root, 'isSamlPluginEnabled') === 'true')
+        (p) =>
+          p.type?.name === SAML_POLICIES_TYPE ||
+          (p.type?.name === APP_POLICIES_TYPE && p.doc && childText(p.doc.root, 'isSamlPluginEnabled') === 'true'),
       );
       return saml ? [finding(samlNotPackageable, 'enabled', { file: header, app: app.name }, [saml.path])] : [];
     }),
@@ -208,6 +259,17 @@ export const outsidePackage: Rule = {
 };
 
 export const STRUCTURE_RULES: Rule[] = [
-  xmlMalformed, xmlRoot, schemaUnknownElement, schemaOrder, schemaValue, schemaRequired, orphanPlugin, duplicate,
-  oauthScopes, samlNotPackageable, mdapiCopy, settingsUnconfirmed, outsidePackage,
+  xmlMalformed,
+  xmlRoot,
+  schemaUnknownElement,
+  schemaOrder,
+  schemaValue,
+  schemaRequired,
+  orphanPlugin,
+  duplicate,
+  oauthScopes,
+  samlNotPackageable,
+  mdapiCopy,
+  settingsUnconfirmed,
+  outsidePackage,
 ];

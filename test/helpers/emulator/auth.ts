@@ -1,6 +1,6 @@
 /*
  * Registers an OrgEmulator as an authorized org under a throwaway HOME, with zero HTTP calls
- * (org-emulation.md §3.2), and builds the environment for real `sf` child processes (§2).
+ * (org-emulation.md §3.2). The environment of real `sf` children is ../env.ts childEnv (§2).
  */
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import os from 'node:os';
@@ -15,27 +15,10 @@ import {
   SfProject,
   StateAggregator,
 } from '@salesforce/core';
+import { SF_SWITCHES } from '../env.js';
 import type { OrgEmulator } from './org-emulator.js';
 
 type AccessTokenOptions = NonNullable<AuthInfo.Options['accessTokenOptions']>;
-
-/** Env vars that keep core/the CLI local, quiet and off the real keychain (org-emulation.md §2). */
-export const SF_TEST_ENV: Readonly<Record<string, string>> = {
-  SF_DISABLE_TELEMETRY: 'true',
-  SF_SKIP_NEW_VERSION_CHECK: 'true',
-  SF_DISABLE_AUTOUPDATE: 'true',
-  SF_AUTOUPDATE_DISABLE: 'true',
-  SF_DISABLE_DNS_CHECK: 'true',
-  SF_USE_GENERIC_UNIX_KEYCHAIN: 'true',
-  SF_DISABLE_LOG_FILE: 'true',
-  SF_DISABLE_SOURCE_MEMBER_POLLING: 'true',
-  SF_SKIP_SCRATCH_ORG_CHECK: 'true',
-};
-
-const PROXY_VARS = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'];
-
-// Set the harmless process-wide switches as early as possible (before core creates its root logger).
-for (const [k, v] of Object.entries(SF_TEST_ENV)) process.env[k] = v;
 
 const realHomedir = os.homedir.bind(os);
 let homedirPatched = false;
@@ -51,16 +34,15 @@ export async function clearCoreCaches(): Promise<void> {
 }
 
 /**
- * Points this process's @salesforce/core at `home` (sets HOME plus the SF_* switches and drops proxy vars).
+ * Points this process's @salesforce/core at `home` (sets HOME and the sf switches; setup.ts already removed the
+ * shell's SF_/SFDX_ settings and proxies before jsforce was loaded).
  * Returns a function that restores the previous HOME. Caches are cleared on both transitions.
  */
 export async function useSfHome(home: string): Promise<() => Promise<void>> {
   const previous = process.env.HOME;
   StateAggregator.clearInstance(Global.DIR);
   process.env.HOME = home;
-  for (const [k, v] of Object.entries(SF_TEST_ENV)) process.env[k] = v;
-  // jsforce reads proxy vars at module load; deleting them here only helps modules loaded later.
-  for (const k of PROXY_VARS) delete process.env[k];
+  Object.assign(process.env, SF_SWITCHES);
   if (os.homedir() !== home && !homedirPatched) {
     // In a worker thread process.env is a thread-local copy that libuv's homedir() does not see.
     Object.defineProperty(os, 'homedir', {
@@ -151,22 +133,4 @@ export async function registerOrg(emu: OrgEmulator, opts: RegisterOrgOptions): P
     await writeFile(file, JSON.stringify(fields, null, 2));
   }
   await clearCoreCaches();
-}
-
-/**
- * Full environment for a real `sf` child process against emulators registered under `home`:
- * inherited env minus proxy vars, inherited SF_/SFDX_ settings and XDG dirs, plus HOME and the §2 switches.
- * The current Node's bin folder goes first on PATH so `sf` runs on the same Node.
- */
-export function sfEnv(home: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (v === undefined) continue;
-    if (PROXY_VARS.includes(k) || /^(SF|SFDX)_/.test(k) || /^XDG_/.test(k)) continue;
-    env[k] = v;
-  }
-  env.HOME = home;
-  env.PATH = [dirname(process.execPath), process.env.PATH ?? ''].filter(Boolean).join(':');
-  Object.assign(env, SF_TEST_ENV);
-  return env;
 }

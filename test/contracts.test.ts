@@ -1,0 +1,137 @@
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, sep } from 'node:path';
+import { promisify } from 'node:util';
+import { Ajv } from 'ajv';
+import { afterAll, describe, expect, it } from 'vitest';
+// @ts-expect-error plain ESM script without type declarations; its functions are typed by their use below
+import * as contracts from '../scripts/contracts.mjs';
+
+/**
+ * The flags and the `--json` result of every command are contracts CI scripts depend on: they are committed
+ * (command-snapshot.json, schemas/) and any difference from the code fails here, so a change is made on purpose.
+ */
+
+type Manifest = { commands: Record<string, unknown> };
+type Contracts = {
+  ROOT: string;
+  SNAPSHOT_FILE: string;
+  readManifest: () => Manifest;
+  commandSnapshot: (manifest: Manifest) => unknown;
+  resultSchemas: (ids: string[]) => Promise<Map<string, object>>;
+  schemaFile: (id: string) => string;
+};
+const { ROOT, SNAPSHOT_FILE, readManifest, commandSnapshot, resultSchemas, schemaFile } = contracts as Contracts;
+
+const committed = (file: string): unknown => JSON.parse(readFileSync(join(ROOT, file), 'utf8'));
+const manifest = readManifest();
+const commandIds = Object.keys(manifest.commands).sort();
+
+describe('command flags (command-snapshot.json)', () => {
+  it('cover every command class: each one in src/commands has a launcher in src/launchers (src/startup.ts)', () => {
+    const classes = readdirSync(join(ROOT, 'src', 'commands'), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => f.replace(/\.ts$/, '').split(sep).join(':'))
+      .sort();
+    expect(commandIds).toEqual(classes);
+  });
+
+  it('match the built commands; after a deliberate change run `npm run snapshot` and commit the file', () => {
+    expect(commandSnapshot(manifest), 'command-snapshot.json is stale: run `npm run snapshot`').toEqual(
+      committed(SNAPSHOT_FILE),
+    );
+  });
+});
+
+describe('--json results (schemas/)', () => {
+  it('match the exported result types; after a deliberate change run `npm run schemas` and commit the files', async () => {
+    const schemas = await resultSchemas(commandIds);
+    expect([...schemas.keys()].sort()).toEqual(commandIds.map(schemaFile).sort());
+    for (const [file, schema] of schemas) {
+      expect(schema, `${file} is stale: run \`npm run schemas\``).toEqual(committed(file));
+    }
+  });
+
+  // What users get: the real output of the built CLI, validated against the committed schemas.
+  const ajv = new Ajv({ allErrors: true, strict: true });
+  const validators = new Map(commandIds.map((id) => [id, ajv.compile(committed(schemaFile(id)) as object)]));
+  const work = mkdtempSync(join(tmpdir(), 'eca-contracts-'));
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+  const project = (from: string): string => {
+    const dir = mkdtempSync(join(work, 'project-'));
+    cpSync(join(ROOT, from), dir, { recursive: true });
+    return dir;
+  };
+  // a clean environment: no Dev Hub, no inherited SF_ settings, a throwaway HOME (nothing can reach an org)
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: mkdtempSync(join(work, 'home-')),
+    SF_DISABLE_TELEMETRY: 'true',
+    SF_DISABLE_AUTOUPDATE: 'true',
+    SF_USE_GENERIC_UNIX_KEYCHAIN: 'true',
+    SF_DISABLE_LOG_FILE: 'true',
+    FORCE_COLOR: '0',
+  };
+
+  const cases: Array<{ name: string; from: string; args: string[]; code: number }> = [
+    { name: 'check, passing', from: 'examples/acme-isv', args: ['eca', 'check'], code: 0 },
+    { name: 'check, failing', from: 'test/fixtures/several-apps', args: ['eca', 'check'], code: 1 },
+    {
+      name: 'check, offline Dev Hub id',
+      from: 'test/fixtures/several-apps',
+      args: ['eca', 'check', '--dev-hub-org-id', '00D5g00000ABCDE'],
+      code: 1,
+    },
+    {
+      name: 'prepare, offline dry run',
+      from: 'test/fixtures/several-apps',
+      args: ['eca', 'prepare', '--no-retrieve', '--dry-run', '--dev-hub-org-id', '00D5g00000ABCDE'],
+      code: 1,
+    },
+    {
+      name: 'prepare, nothing to change',
+      from: 'examples/acme-isv',
+      args: ['eca', 'prepare', '--no-retrieve', '--dry-run'],
+      code: 0,
+    },
+    {
+      name: 'link-scratch, offline dry run',
+      from: 'examples/acme-isv',
+      args: [
+        'eca',
+        'link-scratch',
+        '--dev-hub-org-id',
+        '00D5g00000ABCDE',
+        '--consumer-id',
+        '888Hu000000AbCd',
+        '-n',
+        'Acme_Connector',
+        '--dry-run',
+      ],
+      code: 0,
+    },
+  ];
+
+  it('cover every command', () => {
+    expect([...new Set(cases.map((c) => `eca:${c.args[1]}`))].sort()).toEqual(commandIds);
+  });
+
+  it.each(cases)(
+    '$name: the --json result of the built CLI is valid against its schema',
+    async ({ from, args, code }) => {
+      const run = await promisify(execFile)(process.execPath, [join(ROOT, 'bin', 'run.js'), ...args, '--json'], {
+        cwd: project(from),
+        env,
+      }).then(
+        (r) => ({ ...r, code: 0 }),
+        (e: { stdout: string; stderr: string; code: number }) => e,
+      );
+      expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(code);
+      const json = JSON.parse(run.stdout) as { status: number; result: unknown };
+      expect(json.status).toBe(code);
+      const validate = validators.get(`eca:${args[1]}`)!;
+      expect(validate(json.result) ? [] : validate.errors, `${args.join(' ')}: result against its schema`).toEqual([]);
+    },
+  );
+});
