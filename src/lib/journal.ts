@@ -422,9 +422,8 @@ async function finish(root: string, plan: JournalPlan): Promise<void> {
   const emptied = plan.entries
     .filter((e) => e.action === 'move' || e.action === 'delete')
     .map((e) => e.from ?? e.target);
-  for (const d of [...new Set(emptied.map((p) => dirname(join(root, p))))].sort((a, b) => b.length - a.length)) {
-    await removeEmptyUp(root, d);
-  }
+  // the folder a move or delete emptied goes too (only that one: its parent may be a package directory)
+  for (const d of new Set(emptied.map((p) => dirname(join(root, p))))) await rmdir(d).catch(() => undefined);
   await dropJournal(root);
 }
 
@@ -438,13 +437,6 @@ async function dropJournal(root: string): Promise<void> {
     )
   )
     await rm(trash, { recursive: true, force: true });
-}
-
-async function removeEmptyUp(root: string, dir: string): Promise<void> {
-  for (let d = dir; inside(root, d); d = dirname(d)) {
-    if ((await readdir(d).catch(() => ['?'])).length) return;
-    await rmdir(d).catch(() => undefined);
-  }
 }
 
 /**

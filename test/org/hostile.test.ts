@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OrgEmulator, type Component } from '../helpers/emulator/org-emulator.js';
 import { registerOrg } from '../helpers/emulator/auth.js';
 import { childEnv } from '../helpers/env.js';
+import { leftoversIn } from '../helpers/temp.js';
 import { HUB_ID, REPO, allText, snapshot, tempDir, writeProject } from './support.js';
 
 /**
@@ -213,7 +214,7 @@ describe('a hostile Dev Hub', () => {
         return zipAt !== undefined && performance.now() - zipAt >= delayMs;
       });
       expect(killed.code, killed.stderr).not.toBe(0);
-      expect(readdirSync(killed.tmp).filter((n) => !n.startsWith('eca-hostile'))).toEqual([]);
+      expect(leftoversIn(killed.tmp)).toEqual([]);
       expectClean(`killed ${delayMs} ms after the zip`, project, [killed]);
       // killed before the apply (unchanged), or during or after it: no staging inside the package directory
       expect(
