@@ -4,6 +4,7 @@ import { basename, join, resolve } from 'node:path';
 import { APP_LINK_ELEMENT, EcaType, FileForm, isConnectedAppFile, typeOfFile } from './family.js';
 import { PackageDir, Project, packageDirOf, projectPath } from './project.js';
 import { rememberSecretsOf } from './redact.js';
+import { hasUnprintable } from './names.js';
 import { DecodedFile, XmlDocument, XmlReadError, childText, decodeFile, parseXml } from './xml.js';
 
 /**
@@ -40,7 +41,12 @@ export type Catalog = {
   apps: Map<string, App>;
   /** SDR's .forceignore verdict for any path, including files that do not exist yet */
   denies: (fullPath: string) => boolean;
+  /** paths the walk could not follow or read, reported as findings instead of crashing or passing silently */
+  pathProblems?: PathProblem[];
 };
+
+/** loop: symbolic links that lead back to themselves; unreadable: a folder or file the user may not read. */
+export type PathProblem = { fullPath: string; kind: 'loop' | 'unreadable' | 'controlChars'; code?: string };
 
 export type CatalogOptions = {
   /** limit discovery to these folders (absolute); default: the whole project */
@@ -59,7 +65,7 @@ type Candidate = { fullPath: string; name: string };
  * memory (measured on 20,000 files: 27 ms and 4 MB, against 160 ms and 13 MB for a streamed async walk).
  * Symbolic links are followed once; a loop ends at a folder already seen.
  */
-function walk(root: string, visited: Set<string>, out: Candidate[]): void {
+function walk(root: string, visited: Set<string>, out: Candidate[], problems: PathProblem[]): void {
   const pending = [root];
   while (pending.length) {
     const dir = pending.pop()!;
@@ -70,14 +76,23 @@ function walk(root: string, visited: Set<string>, out: Candidate[]): void {
       if (visited.has(real)) continue;
       visited.add(real);
       entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      problems.push({ fullPath: dir, kind: code === 'ELOOP' ? 'loop' : 'unreadable', code });
       continue;
     }
     for (const entry of entries) {
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
+      if (hasUnprintable(entry.name)) problems.push({ fullPath: join(dir, entry.name), kind: 'controlChars' });
       if (entry.isSymbolicLink()) {
-        const target = statSync(join(dir, entry.name), { throwIfNoEntry: false });
+        let target;
+        try {
+          target = statSync(join(dir, entry.name), { throwIfNoEntry: false });
+        } catch (error) {
+          const code = (error as NodeJS.ErrnoException).code;
+          problems.push({ fullPath: join(dir, entry.name), kind: code === 'ELOOP' ? 'loop' : 'unreadable', code });
+        }
         isDir = target?.isDirectory() ?? false;
         isFile = target?.isFile() ?? false;
       }
@@ -159,10 +174,11 @@ export async function buildCatalog(project: Project, options: CatalogOptions): P
   const roots = options.sourceDirs?.length ? options.sourceDirs.map((d) => resolve(d)) : [project.root];
   const candidates: Candidate[] = [];
   const visited = new Set<string>();
-  for (const root of roots) walk(root, visited, candidates);
+  const pathProblems: PathProblem[] = [];
+  for (const root of roots) walk(root, visited, candidates, pathProblems);
   const files = await mapLimited(candidates, READ_CONCURRENCY, (c) => readCandidate(project, c, options));
   files.sort((a, b) => a.path.localeCompare(b.path));
-  return { project, files, apps: groupIntoApps(files), denies: options.denies };
+  return { project, files, apps: groupIntoApps(files), denies: options.denies, pathProblems };
 }
 
 /** A few files in flight at a time: enough to overlap disk waits, few enough to keep peak memory flat. */
