@@ -332,17 +332,19 @@ async function applyLocked(root: string, changes: JournalChange[], options: Appl
   }));
   const createdDirs = (await missingDirs(changes)).map((d) => relative(root, d));
   const plan: JournalPlan = { version: 1, pid: process.pid, started: new Date().toISOString(), entries, createdDirs };
-  await mkdir(join(dir, 'new'), { recursive: true, mode: 0o700 });
-  await mkdir(join(dir, 'old'), { recursive: true, mode: 0o700 });
-  writeDurably(join(dir, PLAN), JSON.stringify(plan));
 
-  // (1) stage: nothing visible changes
+  // (1) stage: nothing visible changes (a full disk can stop any of these steps, the plan's own write included)
+  let current = -1;
   try {
+    await mkdir(join(dir, 'new'), { recursive: true, mode: 0o700 });
+    await mkdir(join(dir, 'old'), { recursive: true, mode: 0o700 });
+    writeDurably(join(dir, PLAN), JSON.stringify(plan));
     for (let i = 0; i < changes.length; i++) {
       if (options.interrupted?.()) {
         await undo(root, plan, false);
         return { applied: false, interrupted: true };
       }
+      current = i;
       await hook('stage', i);
       const c = changes[i];
       const original = await stat(c.fullPath).catch(() => undefined);
@@ -362,8 +364,7 @@ async function applyLocked(root: string, changes: JournalChange[], options: Appl
     writeDurably(join(dir, COMMITTED), plan.started);
   } catch (error) {
     await undo(root, plan, false);
-    const i = (error as { index?: number }).index;
-    throw new ApplyFailed(error as Error, i === undefined ? '' : entries[i].target, false);
+    throw new ApplyFailed(error as Error, entries[current]?.target ?? JOURNAL_DIR, false);
   }
 
   // (2) the commit point is passed: finish, even when interrupted
