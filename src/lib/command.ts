@@ -92,9 +92,18 @@ export abstract class EcaCommand<T> extends SfCommand<T> {
    */
   public override async init(): Promise<void> {
     await super.init();
-    guardProcess();
     const recovered = await recoverInterruptedApply(process.cwd());
     if (recovered) this.warn(recovered);
+  }
+
+  /**
+   * sf-plugins-core's _run registers signal handlers (which throw an exit error: a stack, exit 1) synchronously before
+   * its first await; replacing them right after the call leaves no moment in which they can fire.
+   */
+  public override _run<R>(): Promise<R> {
+    const running = super._run<R>();
+    guardProcess();
+    return running;
   }
 
   /** Sets the exit code from a gate's verdict; errors go through catch() below. */
