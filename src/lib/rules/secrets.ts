@@ -1,5 +1,7 @@
 import { Catalog, CatalogFile } from '../catalog.js';
 import { PRIVATE_KEY_BLOCK, secretElements } from '../secrets.js';
+import { isPlaceholder } from '../secret-scan.js';
+import { projectPath } from '../project.js';
 import { child, childText, lineOfOffset } from '../xml.js';
 import { Rule, finding } from './rule.js';
 
@@ -18,7 +20,14 @@ export const secretInSource: Rule = {
       // a private key inside a value is the private-key rule's finding
       return secretElements(f.doc.root, metadataTypeOf(f))
         .filter((s) => s.kind !== 'private key')
-        .map(({ element }) => finding(secretInSource, 'value', { file: f, element }, [element.name]));
+        .map(({ element }) =>
+          isPlaceholder(element.text)
+            ? {
+                ...finding(secretInSource, 'placeholder', { file: f, element }, [element.name]),
+                severity: 'info' as const,
+              }
+            : finding(secretInSource, 'value', { file: f, element }, [element.name]),
+        );
     }),
 };
 
@@ -46,4 +55,18 @@ export const rotationFlag: Rule = {
     }),
 };
 
-export const SECRET_RULES: Rule[] = [secretInSource, privateKey, rotationFlag];
+/** The project-wide scan of files that are not metadata: .env, JSON, YAML, properties, certificates. */
+export const secretInFile: Rule = {
+  id: 'secret-in-file',
+  severity: 'error',
+  check: (catalog) =>
+    (catalog.scanned ?? []).flatMap(({ fullPath, hits }) =>
+      hits.map((h) => {
+        const found = finding(secretInFile, h.kind, { line: h.line }, [h.name]);
+        const file = projectPath(catalog.project, fullPath);
+        return { ...found, file, severity: h.kind === 'placeholder' ? ('info' as const) : found.severity };
+      }),
+    ),
+};
+
+export const SECRET_RULES: Rule[] = [secretInSource, privateKey, secretInFile, rotationFlag];
