@@ -200,7 +200,8 @@ export async function buildCatalog(project: Project, options: CatalogOptions): P
     const text = await readFile(c.fullPath, 'utf8').catch(() => '');
     const hits = scanText(text);
     rememberSecrets(hits.flatMap((h) => (h.kind === 'value' && h.value ? [h.value] : [])));
-    return { fullPath: c.fullPath, hits: hits.map(({ value: _value, ...h }) => h) };
+    // the values stay with the redaction only
+    return { fullPath: c.fullPath, hits: hits.map((h) => ({ line: h.line, kind: h.kind, name: h.name })) };
   });
   const files = await mapLimited(candidates, READ_CONCURRENCY, (c) => readCandidate(project, c, options));
   files.sort((a, b) => a.path.localeCompare(b.path));
