@@ -27,14 +27,14 @@ describe('bad filesystem states are findings, naming the path', () => {
       .filter((f) => f.rule === 'path-unreadable')
       .map((f) => `${f.severity} ${f.file}: ${f.message}`);
     expect(found.sort()).toEqual([
+      'error elsewhere/loop: Could not read elsewhere/loop: its symbolic links lead back to themselves (ELOOP).',
       'error force-app/main/default/a: Could not read force-app/main/default/a: its symbolic links lead back to themselves (ELOOP).',
       'error force-app/main/default/b: Could not read force-app/main/default/b: its symbolic links lead back to themselves (ELOOP).',
-      'warning elsewhere/loop: Could not read elsewhere/loop: its symbolic links lead back to themselves (ELOOP).',
     ]);
     expect(result.passed).toBe(false);
   });
 
-  it('an unreadable folder inside a package directory fails the gate with "could not read"; outside it warns', () => {
+  it('an unreadable folder inside a package directory fails the gate with "could not read", as anywhere', () => {
     const root = '/p';
     const catalog = {
       project: {
@@ -52,7 +52,7 @@ describe('bad filesystem states are findings, naming the path', () => {
     } as unknown as Catalog;
     expect(pathUnreadable.check(catalog, {}, []).map((f) => `${f.severity} ${f.message}`)).toEqual([
       'error Could not read force-app/main/default/connectedApps (EACCES): nothing in it was checked.',
-      'warning Could not read docs/private (EACCES): nothing in it was checked.',
+      'error Could not read docs/private (EACCES): nothing in it was checked.',
     ]);
   });
 

@@ -33,7 +33,7 @@ describe('the project-wide secrets scan', () => {
     );
     const result = check(await loadCatalog(dir), { failOn: 'error', context: {} });
     const scan = result.findings
-      .filter((f) => f.rule === 'secret-in-file' || f.rule === 'private-key')
+      .filter((f) => ['secret-in-file', 'private-key', 'secret-placeholder'].includes(f.rule))
       .map((f) => `${f.severity} ${f.rule} ${f.file}:${f.line}`)
       .sort();
     expect(scan).toEqual([
@@ -46,7 +46,7 @@ describe('the project-wide secrets scan', () => {
       'error secret-in-file config/team.asc:1',
       'error secret-in-file mdapi/connectedApps/Old.connectedApp:4',
       'error secret-in-file mdapi/connectedApps/Old.connectedApp:6',
-      'info secret-in-file config/template.json:1',
+      'info secret-placeholder config/template.json:1',
     ]);
     expect(JSON.stringify(result)).not.toMatch(/9F8E7D|abcDEF|s3cr3t|hunter2|AAAA1111|CCCC3333/);
   });
@@ -61,8 +61,8 @@ describe('the project-wide secrets scan', () => {
       '<?xml version="1.0" encoding="UTF-8"?>\n<ConnectedApp xmlns="http://soap.sforce.com/2006/04/metadata">\n    <label>x</label>\n    <oauthConfig>\n        <consumerSecret>{SECRET}</consumerSecret>\n    </oauthConfig>\n</ConnectedApp>\n',
     );
     const result = check(await loadCatalog(dir), { failOn: 'error', context: {} });
-    expect(result.findings.filter((f) => f.rule === 'secret-in-source').map((f) => `${f.severity} ${f.line}`)).toEqual([
-      'info 5',
-    ]);
+    expect(
+      result.findings.filter((f) => f.rule.startsWith('secret-')).map((f) => `${f.severity} ${f.rule} ${f.line}`),
+    ).toEqual(['info secret-placeholder 5']);
   });
 });

@@ -1,9 +1,9 @@
-import { packageDirOf, projectPath } from '../project.js';
+import { projectPath } from '../project.js';
 import { Rule, finding } from './rule.js';
 
 /**
  * What the project's folders themselves do wrong: a link loop, a folder or file that cannot be read, a name with
- * control characters. Inside a package directory an unreadable path fails the gate ("could not read"): whatever it
+ * control characters. Each fails the gate ("could not read"): whatever an unreadable folder of a package directory
  * holds (a Connected App with its consumer secret) would go into a package version unseen.
  */
 
@@ -13,10 +13,8 @@ export const pathUnreadable: Rule = {
   check: (catalog) =>
     (catalog.pathProblems ?? []).map((p) => {
       const path = projectPath(catalog.project, p.fullPath);
-      const inPackage = packageDirOf(catalog.project, p.fullPath) !== undefined;
-      const found = finding(pathUnreadable, p.kind, { line: undefined }, [path, p.code ?? '']);
-      // outside every package directory nothing of it is packaged: a warning, so the gate can still pass
-      return { ...found, file: path, severity: inPackage || p.kind === 'controlChars' ? found.severity : 'warning' };
+      // an error wherever it is: what cannot be read cannot be vouched for (a package directory may link to it)
+      return { ...finding(pathUnreadable, p.kind, { line: undefined }, [path, p.code ?? '']), file: path };
     }),
 };
 

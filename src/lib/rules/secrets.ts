@@ -19,15 +19,8 @@ export const secretInSource: Rule = {
       if (!f.doc) return [];
       // a private key inside a value is the private-key rule's finding
       return secretElements(f.doc.root, metadataTypeOf(f))
-        .filter((s) => s.kind !== 'private key')
-        .map(({ element }) =>
-          isPlaceholder(element.text)
-            ? {
-                ...finding(secretInSource, 'placeholder', { file: f, element }, [element.name]),
-                severity: 'info' as const,
-              }
-            : finding(secretInSource, 'value', { file: f, element }, [element.name]),
-        );
+        .filter((s) => s.kind !== 'private key' && !isPlaceholder(s.element.text))
+        .map(({ element }) => finding(secretInSource, 'value', { file: f, element }, [element.name]));
     }),
 };
 
@@ -61,12 +54,36 @@ export const secretInFile: Rule = {
   severity: 'error',
   check: (catalog) =>
     (catalog.scanned ?? []).flatMap(({ fullPath, hits }) =>
-      hits.map((h) => {
-        const found = finding(secretInFile, h.kind, { line: h.line }, [h.name]);
-        const file = projectPath(catalog.project, fullPath);
-        return { ...found, file, severity: h.kind === 'placeholder' ? ('info' as const) : found.severity };
-      }),
+      hits
+        .filter((h) => h.kind !== 'placeholder')
+        .map((h) => ({
+          ...finding(secretInFile, h.kind, { line: h.line }, [h.name]),
+          file: projectPath(catalog.project, fullPath),
+        })),
     ),
 };
 
-export const SECRET_RULES: Rule[] = [secretInSource, privateKey, secretInFile, rotationFlag];
+/** Template placeholders where a secret goes ({SECRET}, ${VAR}, changeme): worth a look, never a committed secret. */
+export const secretPlaceholder: Rule = {
+  id: 'secret-placeholder',
+  severity: 'info',
+  check: (catalog) => [
+    ...catalog.files.flatMap((f) =>
+      f.doc
+        ? secretElements(f.doc.root, metadataTypeOf(f))
+            .filter((s) => isPlaceholder(s.element.text))
+            .map(({ element }) => finding(secretPlaceholder, 'found', { file: f, element }, [element.name]))
+        : [],
+    ),
+    ...(catalog.scanned ?? []).flatMap(({ fullPath, hits }) =>
+      hits
+        .filter((h) => h.kind === 'placeholder')
+        .map((h) => ({
+          ...finding(secretPlaceholder, 'found', { line: h.line }, [h.name]),
+          file: projectPath(catalog.project, fullPath),
+        })),
+    ),
+  ],
+};
+
+export const SECRET_RULES: Rule[] = [secretInSource, privateKey, secretInFile, secretPlaceholder, rotationFlag];
