@@ -57,6 +57,7 @@ async function measure(args, cwd, home) {
   const kb = HAVE_TIME ? Number((await readFile(rssFile, 'utf8')).trim().split('\n').pop()) : undefined;
   await rm(rssFile, { force: true });
   if (code !== 0 && code !== 1) throw new Error(`${args.join(' ')} exited ${code}:\n${stderr}`);
+  if (process.env.BENCH_DEBUG) console.error(code, stderr.slice(-500));
   return { ms, kb };
 }
 

@@ -15,6 +15,8 @@ const EXIT_CODES: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143
 
 let critical = 0;
 let pending: NodeJS.Signals | undefined;
+/** what the last apply of this run did, so a signal after it says the truth */
+let written = false;
 let beforeExit: (() => void) | undefined;
 
 /** Something to end before the line is printed (a spinner's half-written line). */
@@ -43,7 +45,7 @@ export function installInterruptHandling(): void {
     process.removeAllListeners(signal);
     process.on(signal, () => {
       if (critical > 0) pending ??= signal;
-      else exitNow(signal, 'interrupted.nothing');
+      else exitNow(signal, written ? 'interrupted.afterApply' : 'interrupted.nothing');
     });
   }
 }
@@ -67,6 +69,7 @@ export async function holdingSignals<T>(apply: () => Promise<T>, applied: (resul
     if (--critical === 0 && pending) exitNow(pending, 'interrupted.undone');
     throw error;
   }
+  if (applied(result)) written = true;
   if (--critical === 0 && pending) exitNow(pending, applied(result) ? 'interrupted.finished' : 'interrupted.undone');
   return result;
 }

@@ -166,13 +166,9 @@ describe('an apply killed at any moment', () => {
         const tree = treeOf(dir);
         expect(sameTree(tree, oldTree) || sameTree(tree, newTree)).toBe(true);
       } else if (stopped.signal === 'SIGINT') {
-        // Node's own default: the signal came while Node was still loading, before any command code ran
+        // Node's own default: the signal came while Node was loading, or while oclif was exiting after the run
         const tree = treeOf(dir);
-        const stray = [...tree.files.keys()].filter((p) => oldTree.files.get(p) !== tree.files.get(p));
-        expect(
-          sameTree(tree, oldTree),
-          `moment ${k}: ${JSON.stringify(kill)} ${stray.slice(0, 5).join(', ')} ${stopped.stderr}`,
-        ).toBe(true);
+        expect(sameTree(tree, oldTree) || sameTree(tree, newTree), `moment ${k}: ${JSON.stringify(kill)}`).toBe(true);
       } else {
         expect(stopped.code, stopped.stderr).toBe(1); // the signal came after the apply: the run ended normally
       }
