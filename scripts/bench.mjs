@@ -18,7 +18,7 @@
  * child's VmHWM sampled from /proc. Nothing here installs anything; sf comes from .ci/run's install.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -28,7 +28,10 @@ import { DEFAULT_DEV_HUB_ORG_ID, ecaHeader, makeBigProject } from './make-big-pr
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BENCH = join(ROOT, '.bench');
 const REAL_HOME = os.userInfo().homedir;
-const SF_BIN = process.env.SF_BIN ?? join(REAL_HOME, '.cache', 'sf-cli', 'node_modules', '.bin', 'sf');
+// the same sf as the tests (test/helpers/requirements.ts): $ECA_SF_BIN, else where scripts/test.sh installs it
+const SF_BIN =
+  process.env.ECA_SF_BIN ||
+  join(process.env.ECA_CACHE_DIR || join(REAL_HOME, '.cache'), 'sf-cli', 'node_modules', '.bin', 'sf');
 const TIME_BIN = '/usr/bin/time';
 /** sf eca check on the example, at most this share of sf project convert source on it (issue 7). */
 const STARTUP_AIM = 0.85;
@@ -57,18 +60,9 @@ if (flag('--help') || flag('-h')) {
 // helpers
 // ---------------------------------------------------------------------------------------------------------------
 
-const QUIET_ENV = {
-  SF_DISABLE_AUTOUPDATE: 'true',
-  SF_AUTOUPDATE_DISABLE: 'true',
-  SF_DISABLE_TELEMETRY: 'true',
-  SF_SKIP_NEW_VERSION_CHECK: 'true',
-  SF_USE_GENERIC_UNIX_KEYCHAIN: 'true',
-  SF_DISABLE_DNS_CHECK: 'true',
-  SF_DISABLE_LOG_FILE: 'true',
-  SF_DISABLE_SOURCE_MEMBER_POLLING: 'true',
-  OCLIF_DISABLE_LINKED_ESM_WARNING: 'true',
-  FORCE_COLOR: '0',
-};
+// the one list of sf switches shared with the tests and scripts/env.sh
+const { $comment: _why, ...SF_SWITCHES } = JSON.parse(readFileSync(join(ROOT, 'scripts', 'sf-env.json'), 'utf8'));
+const QUIET_ENV = { ...SF_SWITCHES, FORCE_COLOR: '0' };
 
 /** Environment of every sf child: no proxies, no inherited SF_/XDG_/npm_ settings, a throwaway HOME. */
 function childEnv(home) {
@@ -161,7 +155,7 @@ async function measure(args, { cwd, home, env = {} }) {
 async function setup() {
   if (!existsSync(SF_BIN)) {
     console.error(
-      `sf not found at ${SF_BIN}: install it with npm install --prefix "$HOME/.cache/sf-cli" @salesforce/cli@2.150.6 (or set SF_BIN)`,
+      `sf not found at ${SF_BIN}: install it with npm install --prefix "$HOME/.cache/sf-cli" @salesforce/cli@2.150.6 (or set ECA_SF_BIN)`,
     );
     process.exit(2);
   }

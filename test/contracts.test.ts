@@ -1,10 +1,9 @@
-import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join, sep } from 'node:path';
-import { promisify } from 'node:util';
 import { Ajv } from 'ajv';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { runPlugin } from './helpers/run.js';
+import { copyProject } from './helpers/temp.js';
 // @ts-expect-error plain ESM script without type declarations; its functions are typed by their use below
 import * as contracts from '../scripts/contracts.mjs';
 
@@ -56,24 +55,6 @@ describe('--json results (schemas/)', () => {
   // What users get: the real output of the built CLI, validated against the committed schemas.
   const ajv = new Ajv({ allErrors: true, strict: true });
   const validators = new Map(commandIds.map((id) => [id, ajv.compile(committed(schemaFile(id)) as object)]));
-  const work = mkdtempSync(join(tmpdir(), 'eca-contracts-'));
-  afterAll(() => rmSync(work, { recursive: true, force: true }));
-  const project = (from: string): string => {
-    const dir = mkdtempSync(join(work, 'project-'));
-    cpSync(join(ROOT, from), dir, { recursive: true });
-    return dir;
-  };
-  // a clean environment: no Dev Hub, no inherited SF_ settings, a throwaway HOME (nothing can reach an org)
-  const env = {
-    PATH: process.env.PATH ?? '',
-    HOME: mkdtempSync(join(work, 'home-')),
-    SF_DISABLE_TELEMETRY: 'true',
-    SF_DISABLE_AUTOUPDATE: 'true',
-    SF_USE_GENERIC_UNIX_KEYCHAIN: 'true',
-    SF_DISABLE_LOG_FILE: 'true',
-    FORCE_COLOR: '0',
-  };
-
   const cases: Array<{ name: string; from: string; args: string[]; code: number }> = [
     { name: 'check, passing', from: 'examples/acme-isv', args: ['eca', 'check'], code: 0 },
     { name: 'check, failing', from: 'test/fixtures/several-apps', args: ['eca', 'check'], code: 1 },
@@ -120,14 +101,8 @@ describe('--json results (schemas/)', () => {
   it.each(cases)(
     '$name: the --json result of the built CLI is valid against its schema',
     async ({ from, args, code }) => {
-      const run = await promisify(execFile)(process.execPath, [join(ROOT, 'bin', 'run.js'), ...args, '--json'], {
-        cwd: project(from),
-        env,
-      }).then(
-        (r) => ({ ...r, code: 0 }),
-        (e: { stdout: string; stderr: string; code: number }) => e,
-      );
-      expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(code);
+      const run = await runPlugin([...args, '--json'], { cwd: copyProject(join(ROOT, from)) });
+      expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(code);
       const json = JSON.parse(run.stdout) as { status: number; result: unknown };
       expect(json.status).toBe(code);
       const validate = validators.get(`eca:${args[1]}`)!;

@@ -1,4 +1,5 @@
-import type { Org, SfError } from '@salesforce/core';
+import type { Org } from '@salesforce/core';
+import { SfError } from '@salesforce/core/sfError';
 import type { Duration } from '@salesforce/kit';
 import { Messages } from '@salesforce/core/messages';
 import { appsInPackageDirs, elementText, isPackageSource, type Catalog, type CatalogFile } from './catalog.js';
@@ -11,6 +12,7 @@ import type { DeployFile, DeployOutcome } from './org.js';
 import { ChangeSummary, PlannedChange, applyPlan, catalogAfter, planDiff, summarize } from './plan.js';
 import { planAppChanges } from './prepare.js';
 import { defaultPackageDir } from './project.js';
+import { ruleText } from './rules/rule.js';
 import { ScratchDefGap, scratchDefinitionGaps } from './scratch-def.js';
 import { escapeText } from './xml.js';
 
@@ -28,7 +30,11 @@ export function hubLink(app: RetrievedApp): string {
   if (problem === 'missing') throw messages.createError('error.AppNotInHub', [app.name]);
   if (problem === 'local') throw messages.createError('error.SourceLocal', [app.name, hubDistributionState(app)]);
   const link = hubOauthLink(app);
-  if (!link) throw messages.createError('error.NoConsumer', [app.name]);
+  if (!link) {
+    throw new SfError(ruleText('hub-app.noConsumer', [app.name]) + '.', 'NoConsumerError', [
+      ruleText('hub-app.noConsumer.fix', []),
+    ]);
+  }
   return link;
 }
 

@@ -15,6 +15,7 @@ import { check, loadCatalog } from './check.js';
 import { readDevHub, withSpinner, type Ui } from './command.js';
 import { printCheckResult } from './output.js';
 import type { CheckResult, FailOn } from './report.js';
+import { ruleText } from './rules/rule.js';
 import { renderTable } from './table.js';
 import { ChangeSummary, PlannedChange, applyPlan, catalogAfter, planDiff, summarize } from './plan.js';
 import { linkOauthSettings, packageHeader } from './rewrite.js';
@@ -151,7 +152,8 @@ function planAppFiles(input: AppPlanInput, name: string, changes: PlannedChange[
   const hubSettings = hub?.oauthSettings;
   const hubLink = input.links?.get(name) ?? (hub ? hubOauthLink(hub) : undefined);
   const localSettings = local(OAUTH_SETTINGS_TYPE);
-  if (hub && hubSettings && !hubLink) notes.push(messages.getMessage('note.NoConsumer', [name]));
+  if (hub && hubSettings && !hubLink)
+    notes.push(`${ruleText('hub-app.noConsumer', [name])}. ${ruleText('hub-app.noConsumer.fix', [])}`);
   if (hub && !hubSettings && !localSettings) notes.push(messages.getMessage('note.NoOauthPlugin', [name]));
   const settingsBase = localSettings ?? hubSettings;
   if (settingsBase) {

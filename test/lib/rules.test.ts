@@ -335,8 +335,7 @@ const CASES: Case[] = [
       {
         app: 'Contoso_Sync',
         file: 'Dev Hub: extlClntAppOauthSettings/Contoso_Sync_oauth.ecaOauth-meta.xml',
-        message:
-          "The Dev Hub's OAuth settings of Contoso_Sync have no oauthLink: the Dev Hub has no OAuth consumer for the app yet",
+        message: 'The Dev Hub has no OAuth consumer for Contoso_Sync yet: its OAuth settings carry no oauthLink',
       },
     ],
     { context: hubHas({ link: null }), note: 'no consumer in the Dev Hub' },

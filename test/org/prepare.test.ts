@@ -106,7 +106,7 @@ describe('sf eca prepare --target-dev-hub', () => {
     expect(run.json?.result.apps.sort()).toEqual(['Acme_Connector', 'Billing', 'HeaderOnly', 'NoConsumer', 'Risky']);
     expect(hub.soapCalls('listMetadata').length).toBeGreaterThan(0);
     expect(run.json?.result.notes.join('\n')).toMatch(/HeaderOnly has no OAuth settings/);
-    expect(run.json?.result.notes.join('\n')).toMatch(/NoConsumer have no oauthLink yet/);
+    expect(run.json?.result.notes.join('\n')).toMatch(/no OAuth consumer for NoConsumer yet/);
     expect(JSON.stringify(run.json)).not.toContain(SECRET);
   });
 

@@ -59,13 +59,16 @@ export function finding(
     app: where.app ?? where.file?.app,
     file: where.file?.path,
     line: where.element?.line ?? where.line ?? (where.file ? 1 : undefined),
-    message: format(key, tokens),
-    fix: format(`${key}.fix`, fixTokens),
+    message: ruleText(key, tokens),
+    fix: ruleText(`${key}.fix`, fixTokens),
   };
 }
 
-/** util.format appends surplus tokens, so each template gets exactly as many as it has placeholders. */
-function format(key: string, tokens: string[]): string {
+/**
+ * A rule's text, for the commands that state the same condition as an error or a note (one wording everywhere).
+ * util.format appends surplus tokens, so each template gets exactly as many as it has placeholders.
+ */
+export function ruleText(key: string, tokens: string[]): string {
   const placeholders = messages.getMessage(key).split('%s').length - 1;
   return messages.getMessage(key, tokens.slice(0, placeholders));
 }
