@@ -9,6 +9,11 @@
  * Dev Hub), and a .forceignore that keeps non-packageable ECA folders out, so that
  * `sf eca check --dev-hub-org-id <id>` passes. A stamp file records the parameters; an existing project with the same
  * stamp is kept (pass --force to rebuild). Prints one JSON line describing the project.
+ *
+ * --unprepared makes the apps as a developer has them before `sf eca prepare`: headers Local and not yet tied to the
+ * Dev Hub, each app's global OAuth settings (with a consumer secret) inside the package directory, no .forceignore.
+ * `sf eca prepare --no-retrieve --dev-hub-org-id <id>` then rewrites every header and moves every global settings
+ * file out: 2 changes per app, plus the .forceignore (the apply that the bench and the fault-injection test use).
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -22,13 +27,21 @@ const NS = 'http://soap.sforce.com/2006/04/metadata';
 const XML = '<?xml version="1.0" encoding="UTF-8"?>\n';
 
 function parseArgs(argv) {
-  const opts = { dir: undefined, files: 20000, apps: 200, devHubOrgId: DEFAULT_DEV_HUB_ORG_ID, force: false };
+  const opts = {
+    dir: undefined,
+    files: 20000,
+    apps: 200,
+    devHubOrgId: DEFAULT_DEV_HUB_ORG_ID,
+    force: false,
+    unprepared: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--files') opts.files = Number(argv[++i]);
     else if (a === '--apps') opts.apps = Number(argv[++i]);
     else if (a === '--dev-hub-org-id') opts.devHubOrgId = argv[++i];
     else if (a === '--force') opts.force = true;
+    else if (a === '--unprepared') opts.unprepared = true;
     else if (a === '--help' || a === '-h') opts.help = true;
     else if (!opts.dir) opts.dir = a;
     else throw new Error(`unexpected argument ${a}`);
@@ -165,6 +178,29 @@ export function ecaHeader(app, devHubOrgId) {
 `;
 }
 
+export function unpreparedHeader(app) {
+  return `${XML}<ExternalClientApplication xmlns="${NS}">
+    <contactEmail>bench@example.com</contactEmail>
+    <description>Benchmark app ${app}</description>
+    <distributionState>Local</distributionState>
+    <isProtected>false</isProtected>
+    <label>${app.replace(/_/g, ' ')}</label>
+</ExternalClientApplication>
+`;
+}
+
+export function globalOauthSettings(app, n) {
+  return `${XML}<ExtlClntAppGlobalOauthSettings xmlns="${NS}">
+    <callbackUrl>https://bench.example.com/callback</callbackUrl>
+    <consumerKey>3MVG9bench${pad(n)}</consumerKey>
+    <consumerSecret>BENCHSECRET${pad(n)}</consumerSecret>
+    <externalClientApplication>${app}</externalClientApplication>
+    <isPkceRequired>true</isPkceRequired>
+    <label>${app.replace(/_/g, ' ')}</label>
+</ExtlClntAppGlobalOauthSettings>
+`;
+}
+
 export function ecaOauthSettings(app, devHubOrgId, n) {
   return `${XML}<ExtlClntAppOauthSettings xmlns="${NS}">
     <commaSeparatedOauthScopes>Api, RefreshToken, OpenID</commaSeparatedOauthScopes>
@@ -197,10 +233,23 @@ export function plan(files) {
 }
 
 export async function makeBigProject(dirArg, options = {}) {
-  const o = { files: 20000, apps: 200, devHubOrgId: DEFAULT_DEV_HUB_ORG_ID, force: false, ...options };
+  const o = {
+    files: 20000,
+    apps: 200,
+    devHubOrgId: DEFAULT_DEV_HUB_ORG_ID,
+    force: false,
+    unprepared: false,
+    ...options,
+  };
   const dir = resolve(dirArg);
   const stampFile = join(dir, '.bench-project.json');
-  const wanted = { generator: GENERATOR_VERSION, files: o.files, apps: o.apps, devHubOrgId: o.devHubOrgId };
+  const wanted = {
+    generator: GENERATOR_VERSION,
+    files: o.files,
+    apps: o.apps,
+    devHubOrgId: o.devHubOrgId,
+    ...(o.unprepared ? { unprepared: true } : {}),
+  };
   if (!o.force && existsSync(stampFile)) {
     const stamp = JSON.parse(await readFile(stampFile, 'utf8'));
     if (
@@ -251,8 +300,9 @@ export async function makeBigProject(dirArg, options = {}) {
   for (let i = 0; i < o.apps; i++) {
     const app = `Bench_App_${pad(i, 3)}`;
     apps.push(app);
-    put(`externalClientApps/${app}.eca-meta.xml`, ecaHeader(app, o.devHubOrgId));
+    put(`externalClientApps/${app}.eca-meta.xml`, o.unprepared ? unpreparedHeader(app) : ecaHeader(app, o.devHubOrgId));
     put(`extlClntAppOauthSettings/${app}_oauth.ecaOauth-meta.xml`, ecaOauthSettings(app, o.devHubOrgId, i));
+    if (o.unprepared) put(`extlClntAppGlobalOauthSets/${app}_glbl.ecaGlblOauth-meta.xml`, globalOauthSettings(app, i));
   }
 
   const dirs = new Set(writes.map(([f]) => f.slice(0, f.lastIndexOf('/'))));
@@ -273,8 +323,9 @@ export async function makeBigProject(dirArg, options = {}) {
       2,
     ) + '\n',
   );
-  await writeFile(join(dir, '.forceignore'), FORCEIGNORE);
-  const counts = { ...p, ordinaryFiles: ordinary, ecaApps: o.apps, ecaFiles: 2 * o.apps, totalFiles: writes.length };
+  if (!o.unprepared) await writeFile(join(dir, '.forceignore'), FORCEIGNORE);
+  const ecaFiles = (o.unprepared ? 3 : 2) * o.apps;
+  const counts = { ...p, ordinaryFiles: ordinary, ecaApps: o.apps, ecaFiles, totalFiles: writes.length };
   const stamp = { ...wanted, counts, ms: Math.round(performance.now() - started) };
   await writeFile(stampFile, JSON.stringify(stamp, null, 2) + '\n');
   return { dir, cached: false, ...stamp };
@@ -284,7 +335,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1
   const opts = parseArgs(process.argv.slice(2));
   if (opts.help || !opts.dir) {
     console.error(
-      'usage: node scripts/make-big-project.mjs <dir> [--files 20000] [--apps 200] [--dev-hub-org-id 00D…] [--force]',
+      'usage: node scripts/make-big-project.mjs <dir> [--files 20000] [--apps 200] [--dev-hub-org-id 00D…] [--unprepared] [--force]',
     );
     process.exit(opts.help ? 0 : 2);
   }

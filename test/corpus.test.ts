@@ -283,13 +283,16 @@ const EXPECTED: Record<string, Expectation> = {
     absent: ['distribution-state', 'org-scoped-app', 'oauth-link'],
   },
   'trailheadapps__ready-to-fly': {
-    exit: 1,
-    found: { 'secret-in-source': 1 },
+    // {SECRET} in a template is a placeholder a script fills in, not a committed secret (issue 8): info, gate passes
+    exit: 0,
+    found: { 'secret-placeholder': 1 },
+    absent: ['secret-in-source'],
     more: (o) => {
-      expect(byRule(o, 'secret-in-source')[0]).toMatchObject({
+      expect(byRule(o, 'secret-placeholder')[0]).toMatchObject({
         file: 'scripts/templates/applications/slackApp.connectedApp-meta.xml',
         line: 13,
-        message: 'consumerSecret holds a secret value (not shown)',
+        severity: 'info',
+        message: 'consumerSecret holds a template placeholder, not a secret',
       });
     },
   },

@@ -2,6 +2,9 @@ import { SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
 import { Messages } from '@salesforce/core/messages';
 import type { Connection, Org, SfError } from '@salesforce/core';
 import type { HelpSection } from '@oclif/core';
+import { guardProcess } from './interrupt.js';
+import { printable } from './names.js';
+import { recoverInterruptedApply } from './plan.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-eca', 'eca.shared');
@@ -35,6 +38,8 @@ export function exitCodes(gate: boolean, what = 'command'): HelpSection {
 export function asCannotRun<E extends Error>(error: E): E {
   const e = error as E & { exitCode?: number; oclif?: { exit?: number }; actions?: string[] };
   e.exitCode = EXIT.cannotRun;
+  // messages quote paths and names from files and orgs: no escape sequence reaches the terminal
+  e.message = printable(e.message);
   if (e.oclif) e.oclif.exit = EXIT.cannotRun;
   // sf-plugins-core refuses a --target-dev-hub that is not a Dev Hub without saying what to do instead
   if (e.name === 'NotADevHubError' && !e.actions?.length) e.actions = messages.getMessages('error.NotADevHub.actions');
@@ -51,11 +56,16 @@ export async function withSpinner<T>(
   work: (onStatus: (status: string) => void) => Promise<T>,
 ): Promise<T> {
   ui.spinner.start(message);
+  let result: T;
   try {
-    return await work((status) => (ui.spinner.status = status));
-  } finally {
-    ui.spinner.stop();
+    result = await work((status) => (ui.spinner.status = status));
+  } catch (error) {
+    // never "done" before an error
+    ui.spinner.stop(messages.getMessage('spinner.failed'));
+    throw error;
   }
+  ui.spinner.stop();
+  return result;
 }
 
 /** Reads from the Dev Hub under a spinner; the org module is loaded only then, so offline runs never load SDR. */
@@ -76,6 +86,26 @@ export async function readDevHub<T>(
  */
 export abstract class EcaCommand<T> extends SfCommand<T> {
   public static readonly errorCodes = exitCodes(true);
+
+  /**
+   * Before any command reads the project: signals are answered plainly, every byte printed is redacted, and an
+   * apply that a kill interrupted is finished or undone (and the user told which).
+   */
+  public override async init(): Promise<void> {
+    await super.init();
+    const recovered = await recoverInterruptedApply(process.cwd());
+    if (recovered) this.warn(recovered);
+  }
+
+  /**
+   * sf-plugins-core's _run registers signal handlers (which throw an exit error: a stack, exit 1) synchronously before
+   * its first await; replacing them right after the call leaves no moment in which they can fire.
+   */
+  public override _run<R>(): Promise<R> {
+    const running = super._run<R>();
+    guardProcess();
+    return running;
+  }
 
   /** Sets the exit code from a gate's verdict; errors go through catch() below. */
   protected setGateExit(passed: boolean): void {

@@ -1,35 +1,17 @@
-/** A unified diff of two texts, line by line, for --dry-run output. */
+import { createRequire } from 'node:module';
+import type { structuredPatch as StructuredPatch } from 'diff';
 
-type Op = { kind: ' ' | '-' | '+'; line: string };
+/**
+ * A unified diff of two texts, for --dry-run output. jsdiff's Myers algorithm costs time in proportion to the size
+ * of the files times the number of differences, so a 1 MB file with a few changed elements diffs in milliseconds
+ * (the former longest-common-subsequence table cost old lines × new lines of memory). Loaded on first use: only
+ * dry runs need it.
+ */
 
-function lines(text: string): string[] {
-  if (text === '') return [];
-  const parts = text.split('\n');
-  if (parts[parts.length - 1] === '') parts.pop();
-  return parts;
-}
+let structuredPatch: typeof StructuredPatch | undefined;
 
-function diffOps(a: string[], b: string[]): Op[] {
-  // Longest common subsequence by dynamic programming: metadata files are a few hundred lines at most.
-  const n = a.length;
-  const m = b.length;
-  const table = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
-  for (let i = n - 1; i >= 0; i--) {
-    for (let j = m - 1; j >= 0; j--)
-      table[i][j] = a[i] === b[j] ? table[i + 1][j + 1] + 1 : Math.max(table[i + 1][j], table[i][j + 1]);
-  }
-  const ops: Op[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < n || j < m) {
-    if (i < n && j < m && a[i] === b[j]) {
-      ops.push({ kind: ' ', line: a[i++] });
-      j++;
-    } else if (i < n && (j === m || table[i + 1][j] >= table[i][j + 1])) ops.push({ kind: '-', line: a[i++] });
-    else ops.push({ kind: '+', line: b[j++] });
-  }
-  return ops;
-}
+/** Past this many edits jsdiff gives up, and the file is shown as wholly replaced: still linear, still true. */
+const MAX_EDIT_LENGTH = 10_000;
 
 export function unifiedDiff(
   before: string | undefined,
@@ -38,44 +20,53 @@ export function unifiedDiff(
   toName: string,
   context = 3,
 ): string {
-  const ops = diffOps(lines(before ?? ''), lines(after ?? ''));
+  structuredPatch ??= (createRequire(import.meta.url)('diff') as { structuredPatch: typeof StructuredPatch })
+    .structuredPatch;
   const header = [
     `--- ${before === undefined ? '/dev/null' : `a/${fromName}`}`,
     `+++ ${after === undefined ? '/dev/null' : `b/${toName}`}`,
   ];
-  const hunks: string[] = [];
-  let k = 0;
-  while (k < ops.length) {
-    if (ops[k].kind === ' ') {
-      k++;
-      continue;
-    }
-    let start = Math.max(0, k - context);
-    let end = k;
-    while (end < ops.length) {
-      if (ops[end].kind !== ' ') {
-        end++;
-        continue;
-      }
-      let run = end;
-      while (run < ops.length && ops[run].kind === ' ') run++;
-      if (run === ops.length || run - end > context * 2) {
-        end = Math.min(run, end + context);
-        break;
-      }
-      end = run;
-    }
-    const slice = ops.slice(start, end);
-    const oldStart = ops.slice(0, start).filter((o) => o.kind !== '+').length + 1;
-    const newStart = ops.slice(0, start).filter((o) => o.kind !== '-').length + 1;
-    const oldCount = slice.filter((o) => o.kind !== '+').length;
-    const newCount = slice.filter((o) => o.kind !== '-').length;
-    hunks.push(
-      `@@ -${oldCount ? oldStart : oldStart - 1},${oldCount} +${newCount ? newStart : newStart - 1},${newCount} @@`,
+  const oldText = withFinalNewline(before ?? '');
+  const newText = withFinalNewline(after ?? '');
+  const patch =
+    structuredPatch('', '', oldText, newText, undefined, undefined, { context, maxEditLength: MAX_EDIT_LENGTH }) ??
+    wholeReplacement(oldText, newText);
+  const lines: string[] = [];
+  for (const h of patch.hunks) {
+    lines.push(
+      `@@ -${h.oldLines ? h.oldStart : h.oldStart - 1},${h.oldLines} +${h.newLines ? h.newStart : h.newStart - 1},${h.newLines} @@`,
     );
-    for (const o of slice) hunks.push(`${o.kind}${o.line.replace(/\r$/, '')}`);
-    k = end;
-    start = end;
+    for (const line of h.lines) lines.push(line.replace(/\r$/, ''));
   }
-  return [...header, ...hunks].join('\n');
+  return [...header, ...lines].join('\n');
+}
+
+/** The final newline is the file's own business (the rewrite keeps it); the diff compares lines. */
+function withFinalNewline(text: string): string {
+  return text === '' || text.endsWith('\n') ? text : `${text}\n`;
+}
+
+function split(text: string): string[] {
+  const parts = text.split('\n');
+  parts.pop();
+  return parts;
+}
+
+function wholeReplacement(
+  oldText: string,
+  newText: string,
+): { hunks: Array<{ oldStart: number; oldLines: number; newStart: number; newLines: number; lines: string[] }> } {
+  const removed = split(oldText);
+  const added = split(newText);
+  return {
+    hunks: [
+      {
+        oldStart: 1,
+        oldLines: removed.length,
+        newStart: 1,
+        newLines: added.length,
+        lines: [...removed.map((l) => `-${l}`), ...added.map((l) => `+${l}`)],
+      },
+    ],
+  };
 }

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 /**
  * The External Client App metadata family: names, folders and suffixes come from SDR's own registry, so a newer
  * SDR that renames or adds a type is followed without a code change; what the registry does not know (who owns a
- * type, whether it may travel in a package, which fields hold secrets) is added here.
+ * type, whether it may travel in a package, which fields hold secrets is secrets.ts) is added here.
  */
 
 export type EcaRole = 'header' | 'settings' | 'globalSettings' | 'policies';
@@ -16,8 +16,6 @@ export type EcaType = {
   role: EcaRole;
   /** false: never in a package directory. 'unconfirmed': a settings type Salesforce has not documented either way. */
   packageable: boolean | 'unconfirmed';
-  /** elements whose values must never be printed or committed */
-  secretElements: string[];
 };
 
 type RegistryType = { name: string; directoryName: string; suffix: string };
@@ -33,24 +31,20 @@ export const OAUTH_SECURITY_TYPE = 'ExtlClntAppOauthSecuritySettings';
 /** The element of every plugin file that names its app. */
 export const APP_LINK_ELEMENT = 'externalClientApplication';
 
-const KNOWN: Record<string, Pick<EcaType, 'role' | 'packageable' | 'secretElements'>> = {
-  [HEADER_TYPE]: { role: 'header', packageable: true, secretElements: [] },
-  [OAUTH_SETTINGS_TYPE]: { role: 'settings', packageable: true, secretElements: [] },
-  [GLOBAL_OAUTH_TYPE]: { role: 'globalSettings', packageable: false, secretElements: ['consumerSecret'] },
-  [OAUTH_SECURITY_TYPE]: { role: 'policies', packageable: false, secretElements: [] },
-  ExtlClntAppPushSettings: {
-    role: 'settings',
-    packageable: 'unconfirmed',
-    secretElements: ['password', 'signingKey', 'serviceAccount', 'certificate'],
-  },
-  ExtlClntAppSampleSettings: { role: 'settings', packageable: false, secretElements: [] },
+const KNOWN: Record<string, Pick<EcaType, 'role' | 'packageable'>> = {
+  [HEADER_TYPE]: { role: 'header', packageable: true },
+  [OAUTH_SETTINGS_TYPE]: { role: 'settings', packageable: true },
+  [GLOBAL_OAUTH_TYPE]: { role: 'globalSettings', packageable: false },
+  [OAUTH_SECURITY_TYPE]: { role: 'policies', packageable: false },
+  ExtlClntAppPushSettings: { role: 'settings', packageable: 'unconfirmed' },
+  ExtlClntAppSampleSettings: { role: 'settings', packageable: false },
 };
 
-function roleOf(name: string): Pick<EcaType, 'role' | 'packageable' | 'secretElements'> {
+function roleOf(name: string): Pick<EcaType, 'role' | 'packageable'> {
   const known = KNOWN[name];
   if (known) return known;
-  if (name.endsWith('ConfigurablePolicies')) return { role: 'policies', packageable: false, secretElements: [] };
-  return { role: 'settings', packageable: 'unconfirmed', secretElements: [] };
+  if (name.endsWith('ConfigurablePolicies')) return { role: 'policies', packageable: false };
+  return { role: 'settings', packageable: 'unconfirmed' };
 }
 
 function loadFamily(): EcaType[] {

@@ -13,8 +13,11 @@ export type HubApp = {
   globalSettings?: CatalogFile;
 };
 
-/** A Dev Hub app as retrieved, with every file of it. */
-export type RetrievedApp = HubApp & { files: CatalogFile[] };
+/**
+ * A Dev Hub app as retrieved, with every file of it. `refused`: zip entries left out because their path climbs out
+ * of the zip or their name is not a developer name (the same list for every app of one retrieve).
+ */
+export type RetrievedApp = HubApp & { files: CatalogFile[]; refused?: string[] };
 
 /** The app's distribution state in the Dev Hub; an app that does not say is Local. */
 export function hubDistributionState(app: HubApp): string {

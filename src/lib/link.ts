@@ -235,7 +235,7 @@ export async function linkScratch(ui: Ui, cwd: string, flags: LinkScratchFlags):
     return result;
   }
   if (target) result.deploy = await deployAndVerify(ui, target, deployFiles, links, flags);
-  if (changes.length) await applyPlan(changes);
+  if (changes.length) await applyPlan(catalog.project.root, changes);
   const written = summary.map((c) => `${c.path} (${c.detail})`).join(', ');
   ui.log(
     changes.length ? messages.getMessage('info.filesWritten', [written]) : messages.getMessage('info.filesCurrent'),

@@ -4,20 +4,14 @@ import { join } from 'node:path';
 import type { Connection } from '@salesforce/core';
 import { Messages, SfError } from '@salesforce/core';
 import { appsInPackageDirs, readContent, type Catalog, type CatalogFile } from './catalog.js';
-import {
-  ECA_TYPES,
-  HEADER_TYPE,
-  GLOBAL_OAUTH_TYPE,
-  OAUTH_SETTINGS_TYPE,
-  connectedAppOfFile,
-  typeOfFile,
-} from './family.js';
+import { ECA_TYPES, HEADER_TYPE, GLOBAL_OAUTH_TYPE, OAUTH_SETTINGS_TYPE, connectedAppOfFile } from './family.js';
 import type { RetrievedApp } from './hub-app.js';
+import { isDeveloperName } from './names.js';
 
 /**
  * Everything that talks to an org. SDR is imported here only, and lazily, so commands that stay offline never
- * load it. Retrieves land in a temporary folder outside the project, are read into memory, and the folder is
- * deleted whatever happens: global OAuth settings may hold the consumer secret and must never touch the project.
+ * load it. Retrieves are read in memory and never touch disk: global OAuth settings and push settings may hold
+ * secrets, which must exist nowhere but in this process.
  */
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -34,10 +28,7 @@ export type RetrieveOptions = {
   onStatus?: (status: string) => void;
 };
 
-/**
- * Types retrieved with the headers: every type that may travel in a package, plus the global settings, read in
- * memory.
- */
+/** Types retrieved with the headers: every type that may travel in a package, plus the global settings, read in memory. */
 const RETRIEVED_PLUGIN_TYPES = ECA_TYPES.filter((t) => t.role === 'settings' || t.role === 'globalSettings').map(
   (t) => t.name,
 );
@@ -59,82 +50,78 @@ export async function listApps(conn: Connection): Promise<string[]> {
 }
 
 export async function retrieveApps(conn: Connection, options: RetrieveOptions): Promise<Map<string, RetrievedApp>> {
-  const names = options.apps?.length ? options.apps : await listApps(conn);
+  const listed = options.apps?.length ? options.apps : await listApps(conn);
+  // a name that is not a developer name never becomes a file name or a request: it is reported as refused
+  const names = listed.filter(isDeveloperName);
+  const badNames = listed.filter((n) => !isDeveloperName(n));
   if (names.length === 0) return new Map();
-  const { ComponentSet } = await import('@salesforce/source-deploy-retrieve');
-  const { Duration } = await import('@salesforce/kit');
-  const components = new ComponentSet([
-    ...names.map((fullName) => ({ type: HEADER_TYPE, fullName })),
-    ...RETRIEVED_PLUGIN_TYPES.map((type) => ({ type, fullName: '*' })),
-  ]);
-  if (options.apiVersion) components.sourceApiVersion = options.apiVersion;
-  const scratch = await mkdtemp(join(tmpdir(), 'eca-retrieve-'));
+  const user = conn.getUsername() ?? '';
   try {
-    // Metadata format, unzipped as it came: a source-format retrieve would filter the zip through the .forceignore
-    // of the current project, which (rightly) excludes the global settings folder that the rules need to read.
-    const operation = await components.retrieve({
-      usernameOrConnection: conn,
-      output: scratch,
-      format: 'metadata',
-      unzip: true,
-      zipFileName: 'retrieved.zip',
-    });
-    operation.onUpdate((status) => options.onStatus?.(String(status.status)));
-    const result = await operation.pollStatus({
-      frequency: Duration.milliseconds(options.pollMs ?? 500),
-      timeout: Duration.seconds(options.timeoutSeconds ?? 600),
-    });
-    const missing = result
-      .getFileResponses()
-      .filter((r) => r.state === 'Failed' && r.type === HEADER_TYPE)
-      .map((r) => r.fullName);
-    if (missing.length)
-      throw messages.createError(
-        'error.AppNotInOrg',
-        [conn.getUsername() ?? '', missing.join(', ')],
-        [conn.getUsername() ?? ''],
-      );
-    const status = String(result.response.status);
+    // The Metadata API itself, not SDR's retrieve: SDR unzips the response into a folder, and these files hold the
+    // consumer secret. The zip comes base64 in checkRetrieveStatus and is read in memory (see retrieved-zip.ts).
+    const version = options.apiVersion ?? conn.getApiVersion();
+    // members before name: the order of PackageTypeMembers in the WSDL
+    const types = [
+      { members: names, name: HEADER_TYPE },
+      ...RETRIEVED_PLUGIN_TYPES.map((name) => ({ members: ['*'], name })),
+    ];
+    // jsforce types the request after the WSDL's full Package; the server accepts (and SDR sends) this subset
+    const request = { apiVersion: version, singlePackage: true, unpackaged: { types, version } };
+    const started = await conn.metadata.retrieve(
+      request as unknown as Parameters<Connection['metadata']['retrieve']>[0],
+    );
+    const result = await pollRetrieve(conn, started.id, options);
+    const status = String(result.status);
     if (status !== 'Succeeded' && status !== 'SucceededPartial') {
-      throw messages.createError('error.RetrieveFailed', [
-        status,
-        String((result.response as { errorMessage?: string }).errorMessage ?? ''),
-      ]);
+      throw messages.createError('error.RetrieveFailed', [status, String(result.errorMessage ?? '')]);
     }
-    return groupRetrieved(await readTree(scratch), names);
-  } catch (error) {
-    throw orgError(error, conn);
-  } finally {
-    await rm(scratch, { recursive: true, force: true });
-  }
-}
-
-async function readTree(dir: string): Promise<CatalogFile[]> {
-  const files: CatalogFile[] = [];
-  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    const typed = entry.isFile() ? typeOfFile(entry.name) : undefined;
-    if (!typed) continue;
-    const path = `${HUB_PREFIX} ${typed.type.directoryName}/${entry.name}`;
-    const file = readContent(
-      {
+    const missing = names.filter((name) => notFound(result.messages, name));
+    if (missing.length) throw messages.createError('error.AppNotInOrg', [user, missing.join(', ')], [user]);
+    const { readRetrievedZip } = await import('./retrieved-zip.js');
+    const zip = await readRetrievedZip(String(result.zipFile ?? ''));
+    const files = zip.files.map((z) => {
+      const path = `${HUB_PREFIX} ${z.type.directoryName}/${z.entry.split('/').pop()}`;
+      const file = {
         fullPath: '',
         path,
-        type: typed.type,
-        kind: 'eca',
-        fullName: typed.fullName,
-        form: typed.form,
+        type: z.type,
+        kind: 'eca' as const,
+        fullName: z.fullName,
+        form: z.form,
         forceIgnored: false,
-      },
-      await readFile(join(entry.parentPath, entry.name)),
-    );
-    if (file.readError) throw new Error(`${path}: ${file.readError.message}`);
-    files.push(file);
+      };
+      return readContent(file, z.bytes);
+    });
+    return groupRetrieved(files, names, [...badNames, ...zip.refused.map((r) => r.entry)]);
+  } catch (error) {
+    throw orgError(error, conn);
   }
-  return files;
 }
 
-function groupRetrieved(files: CatalogFile[], names: string[]): Map<string, RetrievedApp> {
-  const apps = new Map<string, RetrievedApp>(names.map((name) => [name, { name, files: [] }]));
+type RetrieveStatus = Awaited<ReturnType<Connection['metadata']['checkRetrieveStatus']>> & { errorMessage?: string };
+
+async function pollRetrieve(conn: Connection, id: string, options: RetrieveOptions): Promise<RetrieveStatus> {
+  const deadline = Date.now() + (options.timeoutSeconds ?? 600) * 1000;
+  for (;;) {
+    const status = (await conn.metadata.checkRetrieveStatus(id)) as RetrieveStatus;
+    options.onStatus?.(String(status.status));
+    if (String(status.done) === 'true') return status;
+    if (Date.now() + (options.pollMs ?? 500) > deadline) throw new Error('The client has timed out.');
+    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 500));
+  }
+}
+
+function notFound(messagesOfRetrieve: unknown, name: string): boolean {
+  const list = (Array.isArray(messagesOfRetrieve) ? messagesOfRetrieve : [messagesOfRetrieve]) as Array<{
+    problem?: string;
+  }>;
+  return list.some(
+    (m) => typeof m?.problem === 'string' && m.problem.includes(`'${HEADER_TYPE}' named '${name}' cannot be found`),
+  );
+}
+
+function groupRetrieved(files: CatalogFile[], names: string[], refused: string[]): Map<string, RetrievedApp> {
+  const apps = new Map<string, RetrievedApp>(names.map((name) => [name, { name, files: [], refused }]));
   for (const file of files) {
     const app = file.app ? apps.get(file.app) : undefined;
     if (!app) continue;
@@ -263,10 +250,7 @@ export type DeployOutcome = {
   problems: DeployProblem[];
 };
 
-/**
- * Deploys exactly the given files (written to a temporary source folder, deleted afterwards) and waits for the
- * result.
- */
+/** Deploys exactly the given files (written to a temporary source folder, deleted afterwards) and waits for the result. */
 export async function deployFiles(
   conn: Connection,
   files: DeployFile[],

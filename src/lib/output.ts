@@ -1,5 +1,6 @@
 import { CheckResult, rowsByApp } from './report.js';
 import { renderTable } from './table.js';
+import { printable } from './names.js';
 
 /** The parts of SfCommand that printing needs, so the same report serves every command. */
 export type Printer = {
@@ -21,7 +22,7 @@ export function summaryLine(result: CheckResult): string {
 
 export function printCheckResult(out: Printer, result: CheckResult): void {
   for (const group of rowsByApp(result)) {
-    out.styledHeader(group.app ? `App ${group.app}` : 'Project');
+    out.styledHeader(group.app ? `App ${printable(group.app)}` : 'Project');
     out.log(
       renderTable(group.rows, [
         { key: 'severity', name: 'Severity' },

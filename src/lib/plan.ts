@@ -1,18 +1,28 @@
-import { mkdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename } from 'node:path';
 import { Catalog, CatalogFile, catalogFile, groupIntoApps } from './catalog.js';
 import { unifiedDiff } from './diff.js';
 import { Messages } from '@salesforce/core/messages';
-import { projectPath } from './project.js';
-import { encodeFile } from './xml.js';
+import { findProjectRoot, projectPath } from './project.js';
+import { encodeFile, parseXml } from './xml.js';
+import { isConnectedAppFile, typeOfFile } from './family.js';
+import { redactDocument } from './redact.js';
+import { printable } from './names.js';
+import {
+  ApplyFailed,
+  ApplyRefused,
+  JOURNAL_DIR,
+  journaledApply,
+  recoverIfNeeded,
+  type ApplyOptions,
+} from './journal.js';
+import { holdingSignals, interrupted } from './interrupt.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
-const messages = Messages.loadMessages('sf-plugin-eca', 'eca.shared');
+const applyMessages = Messages.loadMessages('sf-plugin-eca', 'eca.apply');
 
 /**
- * Every write is planned first, as data, then applied so that a failure at any step leaves the project as it
- * was: new contents are staged beside their targets, originals are set aside, and everything is put back if a
- * step fails.
+ * Every write is planned first, as data, then applied through the journal so that a failure or a kill at any step
+ * leaves the project fully as it was or fully as planned.
  */
 
 export type ChangeAction = 'create' | 'update' | 'move' | 'delete';
@@ -43,13 +53,29 @@ export function summarize(catalog: Catalog, changes: PlannedChange[]): ChangeSum
 }
 
 export function planDiff(catalog: Catalog, changes: PlannedChange[]): string {
-  return changes
-    .map((c) => {
-      if (c.action === 'move')
-        return `rename from ${projectPath(catalog.project, c.fromFullPath!)}\nrename to ${c.path}`;
-      return unifiedDiff(c.before?.toString('utf8'), c.after?.toString('utf8'), c.path, c.path);
-    })
-    .join('\n');
+  return printable(
+    changes
+      .map((c) => {
+        if (c.action === 'move')
+          return `rename from ${projectPath(catalog.project, c.fromFullPath!)}\nrename to ${c.path}`;
+        return unifiedDiff(diffable(c.before, c.fullPath), diffable(c.after, c.fullPath), c.path, c.path);
+      })
+      .join('\n'),
+  );
+}
+
+/** A file's text as a diff may show it: secrets masked, even in context lines. */
+function diffable(bytes: Buffer | undefined, fullPath: string): string | undefined {
+  if (!bytes) return undefined;
+  const text = bytes.toString('utf8');
+  const typed = typeOfFile(basename(fullPath));
+  let doc;
+  try {
+    doc = parseXml(text);
+  } catch {
+    doc = undefined;
+  }
+  return redactDocument(text, doc, isConnectedAppFile(basename(fullPath)) ? 'ConnectedApp' : typed?.type.name);
 }
 
 /** The catalog as it will be once the plan is applied, so the rules can judge the result before anything is written. */
@@ -68,78 +94,65 @@ export function catalogAfter(catalog: Catalog, changes: PlannedChange[], denies 
     .map((f): CatalogFile => ({ ...f, forceIgnored: denies(f.fullPath) }));
   const added = [...written].map(([fullPath, bytes]) => catalogFile(catalog.project, fullPath, bytes, denies));
   const files = [...kept, ...added].sort((a, b) => a.path.localeCompare(b.path));
-  return { project: catalog.project, files, apps: groupIntoApps(files), denies };
+  return { project: catalog.project, files, apps: groupIntoApps(files), denies, pathProblems: catalog.pathProblems };
 }
 
-export type ApplyIo = {
-  writeFile: (path: string, data: Buffer) => Promise<void>;
-  rename: (from: string, to: string) => Promise<void>;
-};
+export type ApplyPlanOptions = Pick<ApplyOptions, 'onStep' | 'waitMs'>;
 
-const realIo: ApplyIo = { writeFile: (p, d) => writeFile(p, d, { flag: 'wx' }), rename };
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
-}
-
-/** Creates the missing folders of `dir`, returning those it created, deepest first. */
-async function makeDirs(dir: string): Promise<string[]> {
-  const missing: string[] = [];
-  for (let d = dir; !(await exists(d)); d = dirname(d)) missing.push(d);
-  await mkdir(dir, { recursive: true });
-  return missing;
-}
-
-export async function applyPlan(changes: PlannedChange[], io: ApplyIo = realIo): Promise<void> {
-  const token = `${process.pid}-${Date.now().toString(36)}`;
-  const side = (path: string, kind: string): string => join(dirname(path), `.${basename(path)}.eca-${kind}-${token}`);
-  const createdDirs: string[] = [];
-  const staged: string[] = [];
-  const undo: Array<() => Promise<void>> = [];
-  const setAside: string[] = [];
+/**
+ * Applies the changes through the journal (journal.ts): a kill at any instant leaves the project fully old or fully
+ * new once any sf eca command has run again; a failure puts everything back; Ctrl-C finishes or undoes first.
+ */
+export async function applyPlan(root: string, changes: PlannedChange[], options: ApplyPlanOptions = {}): Promise<void> {
+  const expected = new Map(changes.filter((c) => c.before).map((c) => [c.fullPath, c.before]));
   try {
-    // 1. stage every new content beside its target; nothing visible changes yet
-    const stagedFor = new Map<PlannedChange, string>();
-    for (const change of changes) {
-      const bytes = change.action === 'move' ? await readFile(change.fromFullPath!) : change.after;
-      if (!bytes) continue;
-      createdDirs.push(...(await makeDirs(dirname(change.fullPath))));
-      const temp = side(change.fullPath, 'new');
-      await io.writeFile(temp, bytes);
-      staged.push(temp);
-      stagedFor.set(change, temp);
-    }
-    // 2. swap them in, keeping every original aside until all have succeeded
-    for (const change of changes) {
-      const original = change.action === 'move' ? change.fromFullPath! : change.fullPath;
-      if (change.action !== 'create') {
-        const aside = side(original, 'old');
-        await io.rename(original, aside);
-        setAside.push(aside);
-        undo.push(() => rename(aside, original));
-      }
-      const temp = stagedFor.get(change);
-      if (temp) {
-        if (change.action !== 'update' && (await exists(change.fullPath)))
-          throw new Error(`${change.path} already exists`);
-        await io.rename(temp, change.fullPath);
-        staged.splice(staged.indexOf(temp), 1);
-        undo.push(() => rm(change.fullPath, { force: true }));
-      }
-    }
+    await holdingSignals(
+      () =>
+        journaledApply(
+          root,
+          changes.map((c) => ({
+            action: c.action,
+            fullPath: c.fullPath,
+            fromFullPath: c.fromFullPath,
+            after: c.after,
+          })),
+          { ...options, expected, interrupted },
+        ),
+      (outcome) => outcome.applied,
+    );
   } catch (error) {
-    for (const step of undo.reverse()) await step().catch(() => undefined);
-    for (const temp of staged) await rm(temp, { force: true });
-    for (const dir of createdDirs.sort((a, b) => b.length - a.length)) await rmdir(dir).catch(() => undefined);
-    throw messages.createError('error.ApplyFailed', [(error as Error).message], [], error as Error);
+    throw applyError(error);
   }
-  for (const aside of setAside) await rm(aside, { force: true });
-  // a folder that a move or delete emptied goes too, as git would show it
-  const emptied = changes
-    .filter((c) => c.action === 'move' || c.action === 'delete')
-    .map((c) => dirname(c.fromFullPath ?? c.fullPath));
-  for (const dir of [...new Set(emptied)]) await rmdir(dir).catch(() => undefined);
+}
+
+/**
+ * Run by every command before it reads the project: finishes or undoes an apply that a kill interrupted, and says
+ * which. Waits for a live apply of another command to end first.
+ */
+export async function recoverInterruptedApply(cwd: string): Promise<string | undefined> {
+  const root = findProjectRoot(cwd);
+  let recovered;
+  try {
+    recovered = await recoverIfNeeded(root);
+  } catch (error) {
+    if (error instanceof ApplyRefused) throw applyError(error);
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw applyMessages.createError('error.RecoveryFailed', [JOURNAL_DIR, reason], [JOURNAL_DIR]);
+  }
+  if (!recovered) return undefined;
+  const tokens = [recovered.started || 'an unknown time', String(recovered.changes), JOURNAL_DIR];
+  return applyMessages.getMessage(`recovered.${recovered.outcome}`, tokens);
+}
+
+/** The journal's errors as messages that say what happened, with the path, and what to do. */
+export function applyError(error: unknown): Error {
+  if (error instanceof ApplyRefused) {
+    const tokens = error.reason === 'busy' ? [error.detail] : [error.path, error.detail];
+    return applyMessages.createError(`error.${error.reason}`, tokens);
+  }
+  if (error instanceof ApplyFailed) {
+    const cause = error.cause as NodeJS.ErrnoException;
+    return applyMessages.createError('error.ApplyFailed', [error.path || 'the staging', cause.code ?? cause.message]);
+  }
+  return error as Error;
 }

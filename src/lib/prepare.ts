@@ -3,15 +3,11 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { Org } from '@salesforce/core';
 import type { Duration } from '@salesforce/kit';
 import { Messages } from '@salesforce/core/messages';
-import {
-  appsInPackageDirs,
-  elementText,
-  isPackageSource,
-  type App,
-  type Catalog,
-  type CatalogFile,
-} from './catalog.js';
-import { EcaType, HEADER_TYPE, OAUTH_SETTINGS_TYPE, ecaType, sourceFileName } from './family.js';
+import { appsInPackageDirs, isPackageSource, type App, type Catalog, type CatalogFile } from './catalog.js';
+import { EcaType, HEADER_TYPE, OAUTH_SETTINGS_TYPE, ecaType, sourceFileName, typeOfFile } from './family.js';
+import { secretElements, secretKindsIn } from './secrets.js';
+import { onInterrupt } from './interrupt.js';
+import { printable } from './names.js';
 import { FORCEIGNORE, excludedFolderLines, judge, withExclusions } from './forceignore.js';
 import { hubOauthLink, type RetrievedApp } from './hub-app.js';
 import { defaultPackageDir, packageDirOf, projectPath, type PackageDir } from './project.js';
@@ -109,10 +105,6 @@ function targetFor(root: string, type: EcaType, fullName: string): string {
   return join(root, type.directoryName, sourceFileName(type, fullName));
 }
 
-function hasSecretValues(file: CatalogFile): boolean {
-  return file.type!.secretElements.some((name) => elementText(file, name) !== undefined);
-}
-
 /** The header and OAuth settings of one app, packageable and linked, plus the other settings types that may travel. */
 export function planAppChanges(input: AppPlanInput, name: string): { changes: PlannedChange[]; notes: string[] } {
   const changes: PlannedChange[] = [];
@@ -121,7 +113,25 @@ export function planAppChanges(input: AppPlanInput, name: string): { changes: Pl
   return { changes, notes };
 }
 
+/**
+ * Nothing this plugin writes may hold a secret: a file whose new content holds one (from the org, or already in a
+ * local file being rewritten) is left out and named, its value never shown.
+ */
+function withoutSecrets(changes: PlannedChange[], notes: string[]): PlannedChange[] {
+  return changes.filter((c) => {
+    const kinds = c.after ? secretKindsIn(c.after, typeOfFile(basename(c.fullPath))?.type.name) : [];
+    if (kinds.length) notes.push(messages.getMessage('note.SecretLeftOut', [c.path, kinds.join(', ')]));
+    return kinds.length === 0;
+  });
+}
+
 function planApp(input: AppPlanInput, name: string, changes: PlannedChange[], notes: string[]): void {
+  const planned: PlannedChange[] = [];
+  planAppFiles(input, name, planned, notes);
+  changes.push(...withoutSecrets(planned, notes));
+}
+
+function planAppFiles(input: AppPlanInput, name: string, changes: PlannedChange[], notes: string[]): void {
   const { catalog, devHubOrgId } = input;
   const app = catalog.apps.get(name);
   const hub = input.hubApps?.get(name);
@@ -158,7 +168,7 @@ function planApp(input: AppPlanInput, name: string, changes: PlannedChange[], no
   for (const file of input.headerAndOauthOnly ? [] : (hub?.files ?? [])) {
     const type = file.type!;
     if (type.role !== 'settings' || type.name === OAUTH_SETTINGS_TYPE || local(type.name)) continue;
-    if (type.packageable === false || hasSecretValues(file)) {
+    if (type.packageable === false || (file.doc && secretElements(file.doc.root, type.name).length)) {
       notes.push(messages.getMessage('note.SkippedSettings', [type.name, name]));
       continue;
     }
@@ -221,6 +231,8 @@ export async function planPrepare(input: PrepareInput): Promise<PreparePlan> {
       : appsInPackageDirs(catalog);
   const changes: PlannedChange[] = [];
   const notes: string[] = [];
+  const refused = new Set([...(input.hubApps?.values() ?? [])].flatMap((a) => a.refused ?? []));
+  for (const entry of refused) notes.push(messages.getMessage('note.RefusedEntry', [entry]));
   for (const name of apps) planApp(input, name, changes, notes);
   await planNonPackageable(input, changes);
 
@@ -296,7 +308,8 @@ export async function runPrepare(ui: Ui, cwd: string, flags: PrepareFlags): Prom
   const input = { catalog, devHubOrgId, hubApps, names, outputDir, nonPackageableDir, deleteNonPackageable };
   const plan = await planPrepare(input);
   const after = catalogAfter(catalog, plan.changes, judge(project.root, plan.forceIgnoreText));
-  plan.notes.forEach((n) => ui.warn(n));
+  // notes quote names and paths from the org and the project
+  plan.notes.forEach((n) => ui.warn(printable(n)));
 
   const changes = summarize(catalog, plan.changes);
   const diff = dryRun ? planDiff(catalog, plan.changes) : undefined;
@@ -306,9 +319,14 @@ export async function runPrepare(ui: Ui, cwd: string, flags: PrepareFlags): Prom
     ui.log(messages.getMessage('info.dryRun', [String(plan.changes.length)]));
     ui.log(diff);
   } else {
-    await withSpinner(ui, messages.getMessage('spinner.apply', [String(plan.changes.length)]), () =>
-      applyPlan(plan.changes),
-    );
+    await withSpinner(ui, messages.getMessage('spinner.apply', [String(plan.changes.length)]), async () => {
+      onInterrupt(() => ui.spinner.stop(messages.getMessage('spinner.interrupted')));
+      try {
+        await applyPlan(project.root, plan.changes);
+      } finally {
+        onInterrupt(undefined);
+      }
+    });
   }
   if (plan.changes.length) ui.log(changesTable(changes, dryRun) + '\n');
 

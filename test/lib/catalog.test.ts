@@ -200,12 +200,14 @@ describe('discovery survives junk', () => {
     expect(catalog.files.map((f) => f.path)).toEqual([header, 'linked/Linked.eca-meta.xml']);
   });
 
-  it('skips key files too large to be keys, and never reads other files', async () => {
+  it('reads the start of key files of any size (a private key is found in them), and never reads other files', async () => {
     const dir = temp('no-eca');
     writeFileSync(join(dir, 'huge.pem'), `-----BEGIN PRIVATE KEY-----\n${'A'.repeat(300 * 1024)}\n`);
     writeFileSync(join(dir, 'notes.txt'), '-----BEGIN PRIVATE KEY-----\n');
     const catalog = await loadCatalog(dir);
-    expect(catalog.files.map((f) => [f.path, f.kind, f.decoded])).toEqual([['huge.pem', 'key', undefined]]);
+    expect(catalog.files.map((f) => [f.path, f.kind, f.decoded?.text])).toEqual([
+      ['huge.pem', 'key', '-----BEGIN PRIVATE KEY-----\n'],
+    ]);
   });
 
   it('keeps a binary key file without text', async () => {

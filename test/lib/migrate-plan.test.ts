@@ -187,7 +187,7 @@ describe('planMigrate', () => {
       'forceignore ',
       'secret-in-source force-app/main/default/connectedApps/Full_Oauth.connectedApp-meta.xml',
     ]);
-    await applyPlan(result.changes);
+    await applyPlan(dir, result.changes);
     const others = allFiles(dir)
       .filter((f) => !f.endsWith('Full_Oauth.connectedApp-meta.xml'))
       .map((f) => readFileSync(f, 'utf8'));
@@ -234,7 +234,7 @@ describe('planMigrate', () => {
       expect(onMigrated.filter((f) => !DECISIONS.includes(f.rule)).map((f) => `${f.rule} ${f.file}:${f.line}`)).toEqual(
         [],
       );
-      await applyPlan(result.changes);
+      await applyPlan(copy.dir, result.changes);
       expect((await plan(copy.dir)).result.changes).toEqual([]);
     },
   );

@@ -255,7 +255,8 @@ describe('faults leave the project byte for byte as it was', () => {
     const run = await runCli(['eca', 'prepare', '-v', 'hub', '-n', 'Acme_Connector', '--json'], { cwd: project, home });
     expect(run.code).toBe(2);
     expect(run.json?.message).toBe(
-      'Writing the changes failed (force-app/main/default/extlClntAppOauthSettings/Acme_Connector_oauth.ecaOauth-meta.xml already exists); every file was put back, so the project is as it was.',
+      // found before anything is written: the journal checks every target first
+      'force-app/main/default/extlClntAppOauthSettings/Acme_Connector_oauth.ecaOauth-meta.xml already exists (a file or folder stands where the change must write); nothing was written.',
     );
     expect(snapshot(project)).toEqual(before);
     expect(existsSync(join(project, 'force-app/main/default/externalClientApps'))).toBe(false);

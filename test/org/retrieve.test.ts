@@ -1,3 +1,4 @@
+import { watch } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Org } from '@salesforce/core';
 import { OrgEmulator } from '../helpers/emulator/org-emulator.js';
@@ -35,6 +36,23 @@ describe('retrieveApps', () => {
     expect(two.globalSettings?.fullName).toBe('TwoGlblOAuth');
     expect(two.globalSettings?.decoded?.text).toContain(SECRET); // in memory only: the rules read it, nothing writes it
     expect(apps.has('One')).toBe(false);
+  });
+
+  it('reads the zip in memory: no file is created in TMPDIR or anywhere below it while the retrieve runs', async () => {
+    const tmp = tempDir('eca-watched-tmp-');
+    const created: string[] = [];
+    const watcher = watch(tmp, { recursive: true }, (_event, name) => created.push(String(name)));
+    const previous = process.env.TMPDIR;
+    process.env.TMPDIR = tmp;
+    try {
+      const apps = await retrieveApps(org.getConnection(), { apps: ['One', 'Two'], pollMs: 50 });
+      expect(apps.get('One')?.globalSettings?.decoded?.text).toContain(SECRET);
+      await new Promise((resolve) => setTimeout(resolve, 200)); // let the watcher report late events
+    } finally {
+      process.env.TMPDIR = previous;
+      watcher.close();
+    }
+    expect(created).toEqual([]);
   });
 
   it('turns a retrieve that never finishes into a timeout error that says what to do', async () => {

@@ -1,3 +1,4 @@
+import { PRIVATE_KEY_BLOCK, secretElements } from '../secrets.js';
 import {
   APP_POLICIES_TYPE,
   GLOBAL_OAUTH_TYPE,
@@ -12,7 +13,6 @@ import {
   CANVAS_SETTINGS_TYPE,
   MIGRATED_TYPES,
   ORG_FLOW_SETTINGS,
-  PRIVATE_KEY_BLOCK,
   SECRET_ELEMENT_NAMES,
   mappingRow,
   mapsBelow,
@@ -261,10 +261,11 @@ type Group = { path: string; elements: XmlElement[] };
 /** The mapped elements of the document by path, in document order; unmapped and secret ones are reported at once. */
 function collect(root: XmlElement, entries: MappingEntry[]): Group[] {
   const groups = new Map<string, Group>();
+  const secrets = new Set(secretElements(root, 'ConnectedApp').map((s) => s.element));
   const visit = (el: XmlElement, prefix: string): void => {
     for (const child of el.children) {
       const path = prefix ? `${prefix}/${child.name}` : child.name;
-      if (isSecretName(child.name)) {
+      if (isSecretName(child.name) || secrets.has(child)) {
         entries.push(notCarried(path, child, mappingRow(path)?.why ?? 'it holds a secret, which is never carried'));
       } else if (PRIVATE_KEY_BLOCK.test(child.text) && child.children.length === 0) {
         entries.push(notCarried(path, child, 'it holds a private key, which is never carried'));

@@ -372,8 +372,8 @@ export const ORG_FLOW_SETTINGS: readonly OrgFlowSetting[] = [
 ];
 
 /**
- * Elements that hold a secret, at any depth, never carried and never quoted. To be merged into the schema-derived
- * list of issue 8 (every ECA type and ConnectedApp) once it lands; until then this local list is the migration's own.
+ * Element names never carried, even empty. Values are judged too, by the plugin's one list of secret-holding elements
+ * (secrets.ts, derived from the schema): convert.ts leaves out whatever either says is secret.
  */
 export const SECRET_ELEMENT_NAMES: readonly string[] = [
   'consumerSecret',
@@ -384,9 +384,6 @@ export const SECRET_ELEMENT_NAMES: readonly string[] = [
   'secret',
   'token',
 ];
-
-/** A value that holds a private key (PEM or PGP), whatever element it sits in. */
-export const PRIVATE_KEY_BLOCK = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/;
 
 const BY_SOURCE = new Map(MAPPING.map((row) => [row.from, row]));
 

@@ -115,7 +115,7 @@ export async function runMigrate(ui: Ui, flags: MigrateOptions): Promise<Migrate
     ui.log(diff);
   } else {
     await withSpinner(ui, messages.getMessage('spinner.apply', [String(plan.changes.length)]), () =>
-      applyPlan(plan.changes),
+      applyPlan(catalog.project.root, plan.changes),
     );
   }
   const inHub = new Set(options.dryRun ? [] : toHub.map((a) => a.app));

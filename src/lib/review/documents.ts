@@ -3,7 +3,7 @@ import { join, resolve, sep } from 'node:path';
 import { Messages } from '@salesforce/core/messages';
 import type { Catalog, CatalogFile } from '../catalog.js';
 import type { HubApp } from '../hub-app.js';
-import { PRIVATE_KEY, findElements, secretElementsOf } from '../rules/secrets.js';
+import { PRIVATE_KEY_BLOCK, secretValues } from '../secrets.js';
 
 /**
  * The last gate before a review document reaches disk or the terminal: the secret rules run over its text, and a
@@ -31,14 +31,14 @@ export function knownSecrets(catalog: Catalog, hubApps?: Map<string, HubApp>): s
     ...[...(hubApps?.values() ?? [])].flatMap((a) => (a.globalSettings ? [a.globalSettings] : [])),
   ];
   const values = files.flatMap((f) =>
-    f.doc ? findElements(f.doc.root, secretElementsOf(f)).map((el) => el.text.trim()) : [],
+    f.doc ? secretValues(f.doc.root, f.kind === 'connectedApp' ? 'ConnectedApp' : f.type?.name) : [],
   );
   return [...new Set(values.filter((v) => v.length >= MIN_SECRET_LENGTH))];
 }
 
 /** What kind of secret a text holds, if any (never the value itself). */
 export function secretIn(text: string, secrets: string[]): string | undefined {
-  if (PRIVATE_KEY.test(text)) return 'a private key';
+  if (PRIVATE_KEY_BLOCK.test(text)) return 'a private key';
   if (SECRET_ELEMENT.test(text)) return 'a secret element of metadata';
   if (ACCESS_TOKEN.test(text)) return 'an access token';
   if (secrets.some((s) => text.includes(s))) return 'a secret value from the project or the Dev Hub';

@@ -1,6 +1,7 @@
 import type { Catalog } from '../catalog.js';
-import { ACKNOWLEDGEMENT_RULES, acknowledges, unmatchedAcknowledgement } from './acknowledgements.js';
+import { ACKNOWLEDGEMENT_RULES, acknowledgementIndex, unmatchedAcknowledgement } from './acknowledgements.js';
 import { CHECKLIST_RULES } from './checklist.js';
+import { FILESYSTEM_RULES } from './filesystem.js';
 import { HUB_RULES } from './hub.js';
 import { SECRET_RULES } from './secrets.js';
 import { SECURITY_RULES } from './security.js';
@@ -14,6 +15,7 @@ export { unmatchedAcknowledgement } from './acknowledgements.js';
 export const RULES: readonly Rule[] = [
   ...CHECKLIST_RULES,
   ...HUB_RULES,
+  ...FILESYSTEM_RULES,
   ...STRUCTURE_RULES,
   ...SECRET_RULES,
   ...SECURITY_RULES,
@@ -24,11 +26,9 @@ export const RULES: readonly Rule[] = [
 export function runRules(catalog: Catalog, context: RuleContext, rules: readonly Rule[] = RULES): Finding[] {
   const findings: Finding[] = [];
   for (const rule of rules) findings.push(...rule.check(catalog, context, findings));
+  const acknowledgementOf = acknowledgementIndex(catalog.project.acknowledgements);
   for (const f of findings) {
-    const ack =
-      f.rule === unmatchedAcknowledgement.id
-        ? undefined
-        : catalog.project.acknowledgements.find((a) => acknowledges(a, f));
+    const ack = f.rule === unmatchedAcknowledgement.id ? undefined : acknowledgementOf(f);
     if (ack) f.acknowledged = ack.reason;
   }
   return findings;

@@ -1,31 +1,14 @@
 import { Catalog, CatalogFile } from '../catalog.js';
-import { ecaType } from '../family.js';
+import { PRIVATE_KEY_BLOCK, secretElements } from '../secrets.js';
+import { isPlaceholder } from '../secret-scan.js';
+import { projectPath } from '../project.js';
 import { child, childText, lineOfOffset } from '../xml.js';
 import { Rule, finding } from './rule.js';
 
 /** Secrets committed to the project. The secret values themselves never reach a finding. */
 
-export const PRIVATE_KEY = /-----BEGIN (?:RSA |EC |DSA |ENCRYPTED |OPENSSH )?PRIVATE KEY-----/;
-const CONNECTED_APP_SECRETS = ['consumerSecret'];
-
-export function secretElementsOf(file: CatalogFile): string[] {
-  if (file.kind === 'connectedApp') return CONNECTED_APP_SECRETS;
-  return file.type ? ecaType(file.type.name).secretElements : [];
-}
-
-/** Secret-bearing elements anywhere below the root (ConnectedApp nests its secret in oauthConfig). */
-export function findElements(
-  root: NonNullable<CatalogFile['doc']>['root'],
-  names: string[],
-): Array<NonNullable<ReturnType<typeof child>>> {
-  const found = [];
-  const stack = [root];
-  while (stack.length) {
-    const el = stack.pop()!;
-    if (names.includes(el.name) && el.text.trim() !== '') found.push(el);
-    stack.push(...el.children);
-  }
-  return found.sort((a, b) => a.line - b.line);
+function metadataTypeOf(file: CatalogFile): string | undefined {
+  return file.kind === 'connectedApp' ? 'ConnectedApp' : file.type?.name;
 }
 
 export const secretInSource: Rule = {
@@ -34,9 +17,10 @@ export const secretInSource: Rule = {
   check: (catalog: Catalog) =>
     catalog.files.flatMap((f) => {
       if (!f.doc) return [];
-      return findElements(f.doc.root, secretElementsOf(f)).map((el) =>
-        finding(secretInSource, 'value', { file: f, element: el }, [el.name]),
-      );
+      // a private key inside a value is the private-key rule's finding
+      return secretElements(f.doc.root, metadataTypeOf(f))
+        .filter((s) => s.kind !== 'private key' && !isPlaceholder(s.element.text))
+        .map(({ element }) => finding(secretInSource, 'value', { file: f, element }, [element.name]));
     }),
 };
 
@@ -46,7 +30,7 @@ export const privateKey: Rule = {
   check: (catalog: Catalog) =>
     catalog.files.flatMap((f) => {
       const text = f.decoded?.text;
-      const match = text ? PRIVATE_KEY.exec(text) : null;
+      const match = text ? PRIVATE_KEY_BLOCK.exec(text) : null;
       if (!match || !text) return [];
       return [finding(privateKey, 'found', { file: f, line: lineOfOffset(text, match.index) })];
     }),
@@ -64,4 +48,42 @@ export const rotationFlag: Rule = {
     }),
 };
 
-export const SECRET_RULES: Rule[] = [secretInSource, privateKey, rotationFlag];
+/** The project-wide scan of files that are not metadata: .env, JSON, YAML, properties, certificates. */
+export const secretInFile: Rule = {
+  id: 'secret-in-file',
+  severity: 'error',
+  check: (catalog) =>
+    (catalog.scanned ?? []).flatMap(({ fullPath, hits }) =>
+      hits
+        .filter((h) => h.kind !== 'placeholder')
+        .map((h) => ({
+          ...finding(secretInFile, h.kind, { line: h.line }, [h.name]),
+          file: projectPath(catalog.project, fullPath),
+        })),
+    ),
+};
+
+/** Template placeholders where a secret goes ({SECRET}, ${VAR}, changeme): worth a look, never a committed secret. */
+export const secretPlaceholder: Rule = {
+  id: 'secret-placeholder',
+  severity: 'info',
+  check: (catalog) => [
+    ...catalog.files.flatMap((f) =>
+      f.doc
+        ? secretElements(f.doc.root, metadataTypeOf(f))
+            .filter((s) => isPlaceholder(s.element.text))
+            .map(({ element }) => finding(secretPlaceholder, 'found', { file: f, element }, [element.name]))
+        : [],
+    ),
+    ...(catalog.scanned ?? []).flatMap(({ fullPath, hits }) =>
+      hits
+        .filter((h) => h.kind === 'placeholder')
+        .map((h) => ({
+          ...finding(secretPlaceholder, 'found', { line: h.line }, [h.name]),
+          file: projectPath(catalog.project, fullPath),
+        })),
+    ),
+  ],
+};
+
+export const SECRET_RULES: Rule[] = [secretInSource, privateKey, secretInFile, secretPlaceholder, rotationFlag];
