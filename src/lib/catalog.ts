@@ -107,10 +107,14 @@ function walk(
       }
       if (isDir) {
         if (!entry.name.startsWith('.') && !SKIPPED_DIRS.has(entry.name)) pending.push(join(dir, entry.name));
-      } else if (isFile && SCANNED_FILE.test(entry.name) && !KEY_FILE.test(entry.name)) {
-        scan.push({ fullPath: join(dir, entry.name), name: entry.name });
-      } else if (isFile && (typeOfFile(entry.name) || isConnectedAppFile(entry.name) || KEY_FILE.test(entry.name))) {
-        out.push({ fullPath: join(dir, entry.name), name: entry.name });
+      } else if (isFile) {
+        // a metadata-format .connectedApp is both: metadata when it parses, scanned lines when it does not
+        if (SCANNED_FILE.test(entry.name) && !KEY_FILE.test(entry.name)) {
+          scan.push({ fullPath: join(dir, entry.name), name: entry.name });
+        }
+        if (typeOfFile(entry.name) || isConnectedAppFile(entry.name) || KEY_FILE.test(entry.name)) {
+          out.push({ fullPath: join(dir, entry.name), name: entry.name });
+        }
       }
     }
   }

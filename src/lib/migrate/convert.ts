@@ -265,10 +265,10 @@ function collect(root: XmlElement, entries: MappingEntry[]): Group[] {
   const visit = (el: XmlElement, prefix: string): void => {
     for (const child of el.children) {
       const path = prefix ? `${prefix}/${child.name}` : child.name;
-      if (isSecretName(child.name) || secrets.has(child)) {
-        entries.push(notCarried(path, child, mappingRow(path)?.why ?? 'it holds a secret, which is never carried'));
-      } else if (PRIVATE_KEY_BLOCK.test(child.text) && child.children.length === 0) {
+      if (PRIVATE_KEY_BLOCK.test(child.text) && child.children.length === 0) {
         entries.push(notCarried(path, child, 'it holds a private key, which is never carried'));
+      } else if (isSecretName(child.name) || secrets.has(child)) {
+        entries.push(notCarried(path, child, mappingRow(path)?.why ?? 'it holds a secret, which is never carried'));
       } else if (mappingRow(path)) {
         const group = groups.get(path) ?? { path, elements: [] };
         group.elements.push(child);

@@ -48,12 +48,18 @@ export const rotationFlag: Rule = {
     }),
 };
 
+/** Scanned files that are not also judged as parsed metadata (a well-formed .connectedApp is secret-in-source's). */
+function unparsedScans(catalog: Catalog): NonNullable<Catalog['scanned']> {
+  const parsed = new Set(catalog.files.filter((f) => f.doc).map((f) => f.fullPath));
+  return (catalog.scanned ?? []).filter((s) => !parsed.has(s.fullPath));
+}
+
 /** The project-wide scan of files that are not metadata: .env, JSON, YAML, properties, certificates. */
 export const secretInFile: Rule = {
   id: 'secret-in-file',
   severity: 'error',
   check: (catalog) =>
-    (catalog.scanned ?? []).flatMap(({ fullPath, hits }) =>
+    unparsedScans(catalog).flatMap(({ fullPath, hits }) =>
       hits
         .filter((h) => h.kind !== 'placeholder')
         .map((h) => ({
@@ -75,7 +81,7 @@ export const secretPlaceholder: Rule = {
             .map(({ element }) => finding(secretPlaceholder, 'found', { file: f, element }, [element.name]))
         : [],
     ),
-    ...(catalog.scanned ?? []).flatMap(({ fullPath, hits }) =>
+    ...unparsedScans(catalog).flatMap(({ fullPath, hits }) =>
       hits
         .filter((h) => h.kind === 'placeholder')
         .map((h) => ({
