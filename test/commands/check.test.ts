@@ -40,7 +40,7 @@ function runIn(dir: string, ...args: string[]): Run {
 
 const lines = (text: string): string[] => text.split('\n');
 const SUMMARY =
-  /^\d+ errors?, \d+ warnings?, \d+ info, \d+ acknowledged in \d+ apps? \(\d+ files\): gate (passed|FAILED \(--fail-on (error|warning)\))$/;
+  /^\d+ errors?, \d+ warnings?, \d+ info, \d+ acknowledged in \d+ apps? \(\d+ files?\): gate (passed|FAILED \(--fail-on (error|warning)\))$/;
 const summaryOf = (r: Run): string | undefined => lines(r.stdout).find((l) => SUMMARY.test(l));
 /** the table row of a rule at a location */
 const row = (r: Run, rule: string, location: string): string | undefined =>
@@ -175,7 +175,7 @@ describe('sf eca check: the report', () => {
   it('a project with apps and no finding prints only the summary line', () => {
     const r = run('header-only-2gp');
     expect(r.status).toBe(0);
-    expect(r.stdout.trim()).toBe('0 errors, 0 warnings, 0 info, 0 acknowledged in 1 app (1 files): gate passed');
+    expect(r.stdout.trim()).toBe('0 errors, 0 warnings, 0 info, 0 acknowledged in 1 app (1 file): gate passed');
   });
 
   it('a project without ECA says so and exits 0', () => {

@@ -104,7 +104,7 @@ describe('table rows and summary line', () => {
         failOn: 'warning',
         summary: { errors: 1, warnings: 1, infos: 2, acknowledged: 1, apps: 1, files: 1 },
       }),
-    ).toBe('1 error, 1 warning, 2 info, 1 acknowledged in 1 app (1 files): gate FAILED (--fail-on warning)');
+    ).toBe('1 error, 1 warning, 2 info, 1 acknowledged in 1 app (1 file): gate FAILED (--fail-on warning)');
   });
 
   it('prints one titled table per app, then the summary line', async () => {
