@@ -419,7 +419,11 @@ const CASES: Case[] = [
   pass('xml-root', 'prettier-odd-folders'),
 
   fail('schema-unknown-element', 'bad-files', [
-    { app: 'Schema_Issues', line: 7, message: 'lable is not an element of ExternalClientApplication' },
+    {
+      app: 'Schema_Issues',
+      line: 7,
+      message: 'lable is not an element of ExternalClientApplication in Metadata API v66.0',
+    },
   ]),
   pass('schema-unknown-element', 'packaged-2gp'),
   fail('schema-order', 'bad-files', [

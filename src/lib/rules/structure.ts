@@ -1,6 +1,14 @@
 import { Catalog, CatalogFile, entersPackage } from '../catalog.js';
 import { APP_LINK_ELEMENT, SAML_POLICIES_TYPE, APP_POLICIES_TYPE, OAUTH_SETTINGS_TYPE } from '../family.js';
-import { hasSchema, validateAgainstSchema, SchemaIssue, SchemaIssueKind, OAUTH_SCOPE_NAMES } from '../schema.js';
+import {
+  hasSchema,
+  validateAgainstSchema,
+  SchemaIssue,
+  SchemaIssueKind,
+  oauthScopeNames,
+  schemaVersion,
+  SCHEMA_VERSIONS,
+} from '../schema.js';
 import { child, childText } from '../xml.js';
 import { Finding, Rule, finding } from './rule.js';
 import { packagedHeaders } from './checklist.js';
@@ -39,29 +47,27 @@ export const xmlRoot: Rule = {
     }),
 };
 
-/** The Metadata API version of schema/metadata-v66-eca.xsd. */
-const SCHEMA_VERSION = '66.0';
-
 /**
- * Elements that Metadata API versions other than the schema's carry (eca-domain.md sections 1.3 to 1.5): newer
- * WSDL fields, and one the policies type dropped. A project on another sourceApiVersion may use them.
+ * Elements that Metadata API versions before the oldest schema (v66) carried and v66 dropped (eca-domain.md 1.4): a
+ * project still on such a version may use them.
  */
-const OTHER_VERSION_ELEMENTS: Record<string, string[]> = {
-  ExtlClntAppGlobalOauthSettings: ['isDPopEnabled', 'isEnforceRefreshTokenTTL', 'isMtlsEnabled'],
+const OLDER_VERSION_ELEMENTS: Record<string, string[]> = {
   ExtlClntAppOauthConfigurablePolicies: ['isNamedUserJwtEnabled'],
-  ExtlClntAppConfigurablePolicies: ['isAttestPluginEnabled'],
 };
 
 const issuesByFile = new WeakMap<CatalogFile, SchemaIssue[]>();
 
-/** Each file is validated once, whichever of the four schema rules asks first. */
+/** Each file is validated once, against the schema of the project's sourceApiVersion, whichever rule asks first. */
 function schemaIssues(catalog: Catalog, f: CatalogFile): SchemaIssue[] {
   const cached = issuesByFile.get(f);
   if (cached) return cached;
-  const otherVersion =
-    catalog.project.sourceApiVersion !== undefined && catalog.project.sourceApiVersion !== SCHEMA_VERSION;
-  const tolerated = otherVersion ? (OTHER_VERSION_ELEMENTS[f.type!.name] ?? []) : [];
-  const issues = validateAgainstSchema(f.type!.name, f.doc!.root).filter(
+  const version = catalog.project.sourceApiVersion;
+  const older =
+    version !== undefined &&
+    schemaVersion(version) === SCHEMA_VERSIONS[0] &&
+    Number(version) < Number(SCHEMA_VERSIONS[0]);
+  const tolerated = older ? (OLDER_VERSION_ELEMENTS[f.type!.name] ?? []) : [];
+  const issues = validateAgainstSchema(f.type!.name, f.doc!.root, version).filter(
     (i) => !(i.kind === 'unknown-element' && tolerated.includes(i.element)),
   );
   issuesByFile.set(f, issues);
@@ -75,7 +81,13 @@ function schemaRule({ id, kind }: { id: string; kind: SchemaIssueKind }): Rule {
     severity: 'error',
     check: (catalog) =>
       ecaFiles(catalog).flatMap((f) => {
-        if (!f.doc || !f.type || f.doc.root.name !== f.type.name || !hasSchema(f.type.name)) return [];
+        if (
+          !f.doc ||
+          !f.type ||
+          f.doc.root.name !== f.type.name ||
+          !hasSchema(f.type.name, catalog.project.sourceApiVersion)
+        )
+          return [];
         return schemaIssues(catalog, f)
           .filter((issue) => issue.kind === kind)
           .map((issue) => ({
@@ -194,8 +206,11 @@ export function scopeTokens(value: string): string[] {
     .filter(Boolean);
 }
 
-export function suggestedScope(token: string): string | undefined {
-  return RUNTIME_SCOPES[token.toLowerCase()] ?? OAUTH_SCOPE_NAMES.find((n) => n.toLowerCase() === token.toLowerCase());
+export function suggestedScope(token: string, apiVersion?: string): string | undefined {
+  return (
+    RUNTIME_SCOPES[token.toLowerCase()] ??
+    oauthScopeNames(apiVersion).find((n) => n.toLowerCase() === token.toLowerCase())
+  );
 }
 
 export const oauthScopes: Rule = {
@@ -207,9 +222,10 @@ export const oauthScopes: Rule = {
       .flatMap((f) => {
         const el = child(f.doc!.root, 'commaSeparatedOauthScopes');
         if (!el) return [];
-        const wrong = scopeTokens(el.text).filter((t) => !OAUTH_SCOPE_NAMES.includes(t));
+        const version = catalog.project.sourceApiVersion;
+        const wrong = scopeTokens(el.text).filter((t) => !oauthScopeNames(version).includes(t));
         if (wrong.length === 0) return [];
-        const fixed = scopeTokens(el.text).map((t) => suggestedScope(t) ?? t);
+        const fixed = scopeTokens(el.text).map((t) => suggestedScope(t, version) ?? t);
         const unique = [...new Set(fixed)].join(', ');
         return [finding(oauthScopes, 'notEnumNames', { file: f, element: el }, [wrong.join(', ')], [unique])];
       }),
