@@ -2,10 +2,15 @@
 
 type Op = { kind: ' ' | '-' | '+'; line: string };
 
+/** Marks a last line without a newline, so that adding or removing the final newline is a change, as in git. */
+const NO_EOL = '\u0000';
+const NO_EOL_NOTE = '\\ No newline at end of file';
+
 function lines(text: string): string[] {
   if (text === '') return [];
   const parts = text.split('\n');
   if (parts[parts.length - 1] === '') parts.pop();
+  else parts[parts.length - 1] += NO_EOL;
   return parts;
 }
 
@@ -73,7 +78,11 @@ export function unifiedDiff(
     hunks.push(
       `@@ -${oldCount ? oldStart : oldStart - 1},${oldCount} +${newCount ? newStart : newStart - 1},${newCount} @@`,
     );
-    for (const o of slice) hunks.push(`${o.kind}${o.line.replace(/\r$/, '')}`);
+    for (const o of slice) {
+      const open = o.line.endsWith(NO_EOL);
+      hunks.push(`${o.kind}${o.line.replace(NO_EOL, '').replace(/\r$/, '')}`);
+      if (open) hunks.push(NO_EOL_NOTE);
+    }
     k = end;
     start = end;
   }

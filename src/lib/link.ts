@@ -226,6 +226,8 @@ export async function linkScratch(ui: Ui, cwd: string, flags: LinkScratchFlags):
     ui.log(changes.length ? result.diff : messages.getMessage('info.filesCurrent'));
     const components = deployFiles.map((f) => `${f.type}:${f.fullName}`).join(', ');
     if (target) ui.log(messages.getMessage('info.wouldDeploy', [target.getUsername() ?? '', components]));
+    const planned = `${changes.length} change${changes.length === 1 ? '' : 's'}`;
+    ui.log(messages.getMessage('info.dryRun', [planned]));
     return result;
   }
   if (target) result.deploy = await deployAndVerify(ui, target, deployFiles, links, flags);

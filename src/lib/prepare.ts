@@ -21,7 +21,7 @@ import { printCheckResult } from './output.js';
 import type { CheckResult, FailOn } from './report.js';
 import { renderTable } from './table.js';
 import { ChangeSummary, PlannedChange, applyPlan, catalogAfter, planDiff, summarize } from './plan.js';
-import { linkOauthSettings, packageHeader } from './rewrite.js';
+import { describeRewrite, linkOauthSettings, packageHeader, type Rewrite } from './rewrite.js';
 import { encodeFile } from './xml.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -84,19 +84,19 @@ function placeFile(
   local: CatalogFile | undefined,
   hub: CatalogFile | undefined,
   target: string,
-  rewrite: (f: CatalogFile) => { bytes: Buffer; changed: string[] },
+  rewrite: (f: CatalogFile) => Rewrite,
 ): PlannedChange | undefined {
   const base = local ?? hub;
   if (!base?.doc) return undefined;
   const result = rewrite(base);
   if (local) {
     if (result.changed.length === 0) return undefined;
-    return change(catalog, 'update', local.fullPath, `rewrote ${result.changed.join(', ')}`, {
+    return change(catalog, 'update', local.fullPath, describeRewrite(result), {
       before: fileBytes(local),
       after: result.bytes,
     });
   }
-  const what = result.changed.length ? `retrieved; set ${result.changed.join(', ')}` : 'retrieved';
+  const what = result.changed.length ? `retrieved; ${describeRewrite(result)}` : 'retrieved';
   return change(catalog, 'create', target, what, { after: result.bytes });
 }
 
@@ -147,7 +147,7 @@ function planApp(input: AppPlanInput, name: string, changes: PlannedChange[], no
   if (settingsBase) {
     const target = targetFor(root, ecaType(OAUTH_SETTINGS_TYPE), settingsBase.fullName);
     const settingsChange = placeFile(catalog, localSettings, hubSettings, target, (f) =>
-      hubLink ? linkOauthSettings(f, hubLink) : { bytes: fileBytes(f), changed: [] },
+      hubLink ? linkOauthSettings(f, hubLink) : { bytes: fileBytes(f), changed: [], added: [] },
     );
     if (settingsChange) changes.push(settingsChange);
   }
@@ -300,7 +300,8 @@ export async function runPrepare(ui: Ui, cwd: string, flags: PrepareFlags): Prom
   if (plan.changes.length === 0) {
     ui.log(messages.getMessage('info.nothing'));
   } else if (dryRun) {
-    ui.log(messages.getMessage('info.dryRun', [String(plan.changes.length)]));
+    const count = plan.changes.length;
+    ui.log(messages.getMessage('info.dryRun', [`${count} change${count === 1 ? '' : 's'}`]));
     ui.log(diff);
   } else {
     await withSpinner(ui, messages.getMessage('spinner.apply', [String(plan.changes.length)]), () =>

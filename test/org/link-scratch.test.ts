@@ -160,7 +160,7 @@ describe('link from the Dev Hub and deploy to its scratch org', () => {
     expect(run.json?.result).toEqual({
       dryRun: false,
       links: [{ app: 'Acme_Connector', oauthLink: LINK }],
-      changes: [{ action: 'update', path: SETTINGS_PATH, detail: 'rewrote oauthLink' }],
+      changes: [{ action: 'update', path: SETTINGS_PATH, detail: 'added oauthLink' }],
       scratchDefinitions: [],
       deploy: {
         targetOrg: 'admin@scratch.example',
@@ -194,7 +194,7 @@ describe('link from the Dev Hub and deploy to its scratch org', () => {
     expect(run.code, out(run)).toBe(0);
     expect(read(project, SETTINGS_PATH)).toBe(crlf.replace('00D5g00000OLDHB:8885g000000OLD1', LINK));
     expect(run.stdout).toContain('Deployed 2 components to admin@scratch.example, and the link holds there.');
-    expect(run.stdout).toContain(`Wrote ${SETTINGS_PATH} (rewrote oauthLink).`);
+    expect(run.stdout).toContain(`Wrote ${SETTINGS_PATH} (changed oauthLink).`);
     expect(deployed()[SETTINGS_ZIP]).toBe(read(project, SETTINGS_PATH));
   });
 
@@ -259,8 +259,8 @@ describe('link from the Dev Hub and deploy to its scratch org', () => {
     expect(written).toBe(header.replace('Local', 'Packaged').replace('00D-XXXXXXXXXXXXXX', HUB_ID15));
     expect(deployed()[HEADER_ZIP]).toBe(written);
     expect(run.json?.result.changes.map((c: { path: string; detail: string }) => `${c.path}: ${c.detail}`)).toEqual([
-      `${HEADER_PATH}: rewrote distributionState, orgScopedExternalApp`,
-      `${SETTINGS_PATH}: rewrote oauthLink`,
+      `${HEADER_PATH}: changed distributionState, orgScopedExternalApp`,
+      `${SETTINGS_PATH}: added oauthLink`,
     ]);
   });
 
@@ -393,6 +393,7 @@ describe('link from the Dev Hub and deploy to its scratch org', () => {
     expect(run.stdout).toContain(
       'Would deploy to admin@scratch.example: ExternalClientApplication:Acme_Connector, ExtlClntAppOauthSettings:Acme_Connector_oauth, ExtlClntAppOauthConfigurablePolicies:Acme_Connector_oauthPlcy',
     );
+    expect(run.stdout).toContain('Dry run: 1 change planned, nothing written or deployed.');
     expect(snapshot(project)).toEqual(before);
     expect(deployCount(scratch)).toBe(deploys);
 
