@@ -26,7 +26,7 @@ export function schemaVersion(apiVersion?: string): string {
 
 const schemaOf = (apiVersion?: string): Schema => SCHEMAS[schemaVersion(apiVersion)];
 
-export type SchemaIssueKind = 'unknown-element' | 'order' | 'value' | 'required';
+export type SchemaIssueKind = 'unknown-element' | 'order' | 'repeated' | 'value' | 'required';
 export type SchemaIssue = { kind: SchemaIssueKind; line: number; element: string; message: string; fix: string };
 
 /** The complexType of a metadata type name, or of a complexType name itself (for nested elements). */
@@ -141,7 +141,7 @@ function checkComplex(
       );
     } else if (decl.max !== 'unbounded' && count > decl.max) {
       issue(
-        'order',
+        'repeated',
         el,
         `${el.name} appears more than once in ${typeName}, which allows ${decl.max}`,
         `Remove the extra <${el.name}> element`,

@@ -427,11 +427,15 @@ const CASES: Case[] = [
   ]),
   pass('schema-unknown-element', 'packaged-2gp'),
   fail('schema-order', 'bad-files', [
-    { app: 'Schema_Issues', line: 4, message: 'contactEmail must come before label' },
+    { app: 'Schema_Issues', line: 4, severity: 'warning', message: 'contactEmail must come before label' },
     { app: 'Schema_Issues', line: 5, message: 'distributionState must come before label' },
     { app: 'Schema_Issues', line: 6, message: 'isProtected must come before label' },
   ]),
   pass('schema-order', 'packaged-2gp'),
+  fail('schema-repeated', 'repeated-element', [
+    { app: 'Fabrikam_Connect', line: 8, severity: 'error', message: 'label appears more than once in ExternalClientApplication, which allows 1' },
+  ]),
+  pass('schema-repeated', 'packaged-2gp'),
   pass('schema-order', 'prettier-odd-folders', { note: 'comments between elements' }),
   fail('schema-value', 'bad-files', [
     { app: 'Schema_Issues', line: 6, message: 'isProtected has the value "yes", which is not a boolean' },

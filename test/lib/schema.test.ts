@@ -262,7 +262,7 @@ describe('validateAgainstSchema', () => {
     const twice = check(HEADER, doc(HEADER, '<label>A</label>', '<label>B</label>'));
     expect(twice).toEqual([
       {
-        kind: 'order',
+        kind: 'repeated',
         line: 4,
         element: 'label',
         message: 'label appears more than once in ExternalClientApplication, which allows 1',

@@ -10,7 +10,7 @@ import {
   SCHEMA_VERSIONS,
 } from '../schema.js';
 import { child, childText } from '../xml.js';
-import { Finding, Rule, finding } from './rule.js';
+import { Finding, Rule, Severity, finding } from './rule.js';
 import { packagedHeaders } from './checklist.js';
 
 /** What a deploy or a package build would trip on besides the checklist. */
@@ -75,10 +75,18 @@ function schemaIssues(catalog: Catalog, f: CatalogFile): SchemaIssue[] {
 }
 
 /** One kind of schema issue as a rule; each file is validated once for all four (see schemaIssues). */
-function schemaRule({ id, kind }: { id: string; kind: SchemaIssueKind }): Rule {
+function schemaRule({
+  id,
+  kind,
+  severity = 'error',
+}: {
+  id: string;
+  kind: SchemaIssueKind;
+  severity?: Severity;
+}): Rule {
   const rule: Rule = {
     id,
-    severity: 'error',
+    severity,
     check: (catalog) =>
       ecaFiles(catalog).flatMap((f) => {
         if (
@@ -105,7 +113,12 @@ function schemaRule({ id, kind }: { id: string; kind: SchemaIssueKind }): Rule {
 }
 
 export const schemaUnknownElement = schemaRule({ id: 'schema-unknown-element', kind: 'unknown-element' });
-export const schemaOrder = schemaRule({ id: 'schema-order', kind: 'order' });
+/**
+ * A warning, not an error: real hand-written files that deployed use other orders (Flowdometer's deploy package puts
+ * label first), and no Metadata API error for element order is on record; sorted order is only the safe choice.
+ */
+export const schemaOrder = schemaRule({ id: 'schema-order', kind: 'order', severity: 'warning' });
+export const schemaRepeated = schemaRule({ id: 'schema-repeated', kind: 'repeated' });
 export const schemaValue = schemaRule({ id: 'schema-value', kind: 'value' });
 export const schemaRequired = schemaRule({ id: 'schema-required', kind: 'required' });
 
@@ -279,6 +292,7 @@ export const STRUCTURE_RULES: Rule[] = [
   xmlRoot,
   schemaUnknownElement,
   schemaOrder,
+  schemaRepeated,
   schemaValue,
   schemaRequired,
   orphanPlugin,
