@@ -1,4 +1,5 @@
 import { SCHEMAS, type Schema, type SchemaElement } from './schema.generated.js';
+import { closestNames } from './similar.js';
 import type { XmlElement } from './xml.js';
 
 /**
@@ -123,7 +124,7 @@ function checkComplex(
         'unknown-element',
         el,
         `${el.name} is not an element of ${typeName} in Metadata API v${judge.version}`,
-        `Rename it to a known element (closest: ${closest(el.name, [...index.keys()]).join(', ')}) or remove it${laterHint(judge.version, typeName, el.name)}`,
+        `Rename it to a known element (closest: ${closestNames(el.name, [...index.keys()]).join(', ')}) or remove it${laterHint(judge.version, typeName, el.name)}`,
       );
       continue;
     }
@@ -224,28 +225,4 @@ function valueProblem(judge: Judge, type: string, value: string): { message: str
     message: `has the value "${value}", which is not ${description}${limits}`,
     fix: `Use ${description}${limits}`,
   };
-}
-
-/** Up to three names nearest to `name` by edit distance, ignoring case. */
-function closest(name: string, names: string[]): string[] {
-  const distance = (a: string, b: string): number => {
-    let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-      const next = [i];
-      for (let j = 1; j <= b.length; j++)
-        next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      row = next;
-    }
-    return row[b.length];
-  };
-  const lower = name.toLowerCase();
-  // a name that contains the unknown one (or is contained in it) is a truncation or an extension: rank it first
-  const scored = names.map((n) => {
-    const other = n.toLowerCase();
-    return { n, d: distance(lower, other) - (other.includes(lower) || lower.includes(other) ? 1000 : 0) };
-  });
-  return scored
-    .sort((x, y) => x.d - y.d)
-    .slice(0, 3)
-    .map((s) => s.n);
 }
