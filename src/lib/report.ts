@@ -23,6 +23,8 @@ export type CheckResult = {
   summary: CheckSummary;
   apps: Array<{ name: string; files: string[] }>;
   findings: Finding[];
+  /** rules that did not run, and why: neither passed nor failed */
+  skipped: Array<{ rule: string; reason: string }>;
 };
 
 export function blocksGate(f: Finding, failOn: FailOn): boolean {
@@ -35,7 +37,13 @@ const BY_SEVERITY = (a: Finding, b: Finding): number =>
   (a.file ?? '').localeCompare(b.file ?? '') ||
   (a.line ?? 0) - (b.line ?? 0);
 
-export function checkResult(catalog: Catalog, findings: Finding[], failOn: FailOn, devHubOrgId?: string): CheckResult {
+export function checkResult(
+  catalog: Catalog,
+  findings: Finding[],
+  failOn: FailOn,
+  devHubOrgId?: string,
+  skipped: CheckResult['skipped'] = [],
+): CheckResult {
   const open = findings.filter((f) => !f.acknowledged);
   const count = (s: Severity): number => open.filter((f) => f.severity === s).length;
   const ecaFiles = catalog.files.filter((f) => f.kind === 'eca');
@@ -56,6 +64,7 @@ export function checkResult(catalog: Catalog, findings: Finding[], failOn: FailO
       files: [...a.headers, ...a.plugins].map((f) => f.path),
     })),
     findings: [...findings].sort(BY_SEVERITY),
+    skipped,
   };
 }
 
@@ -97,6 +106,11 @@ export function junitXml(result: CheckResult, ruleIds: readonly string[]): strin
   const suites = appNames.map((app) => {
     const ofApp = result.findings.filter((f) => (f.app ?? '(project)') === app);
     const cases = ruleIds.map((rule) => {
+      const skipped = result.skipped.find((s) => s.rule === rule);
+      if (skipped) {
+        const xml = `    <testcase classname="eca.${xmlEscape(app)}" name="${rule}"><skipped message="${xmlEscape(skipped.reason)}"/></testcase>`;
+        return { failing: false, skipped: true, xml };
+      }
       const found = ofApp.filter((f) => f.rule === rule);
       const failing = found.filter((f) => blocksGate(f, result.failOn));
       const text = (list: Finding[]): string =>
@@ -114,15 +128,19 @@ export function junitXml(result: CheckResult, ruleIds: readonly string[]): strin
       const out = rest.length ? `<system-out>${xmlEscape(text(rest))}</system-out>` : '';
       return {
         failing: failing.length > 0,
+        skipped: false,
         xml: `    <testcase classname="eca.${xmlEscape(app)}" name="${rule}">${failure}${out}</testcase>`,
       };
     });
     const failures = cases.filter((c) => c.failing).length;
-    const open = `<testsuite name="${xmlEscape(app)}" tests="${cases.length}" failures="${failures}" errors="0">`;
+    const skipped = cases.filter((c) => c.skipped).length;
+    const counts = `tests="${cases.length}" failures="${failures}" errors="0" skipped="${skipped}"`;
+    const open = `<testsuite name="${xmlEscape(app)}" ${counts}>`;
     return [`  ${open}`, ...cases.map((c) => c.xml), '  </testsuite>'].join('\n');
   });
   const tests = appNames.length * ruleIds.length;
   const failures = result.findings.length ? (suites.join('').match(/<failure /g)?.length ?? 0) : 0;
-  const open = `<testsuites name="sf eca check" tests="${tests}" failures="${failures}">`;
+  const skipped = appNames.length * result.skipped.filter((s) => ruleIds.includes(s.rule)).length;
+  const open = `<testsuites name="sf eca check" tests="${tests}" failures="${failures}" skipped="${skipped}">`;
   return ['<?xml version="1.0" encoding="UTF-8"?>', open, ...suites, '</testsuites>', ''].join('\n');
 }

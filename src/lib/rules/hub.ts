@@ -18,6 +18,7 @@ function eachHubApp(catalog: Catalog, context: RuleContext, visit: (hub: HubApp,
 export const hubApp: Rule = {
   id: 'hub-app',
   severity: 'error',
+  requires: 'devHub',
   check: (catalog, context) =>
     eachHubApp(catalog, context, (hub, local) =>
       hubAppProblems(hub).flatMap((problem): Finding[] => {
@@ -37,6 +38,7 @@ export const hubApp: Rule = {
 export const hubMismatch: Rule = {
   id: 'hub-mismatch',
   severity: 'error',
+  requires: 'devHub',
   check: (catalog, context) =>
     eachHubApp(catalog, context, (hub, local) => {
       if (!local || !hub.header) return [];

@@ -33,9 +33,17 @@ export type RuleContext = {
 export type Rule = {
   id: string;
   severity: Severity;
+  /** what the rule needs to run at all; without it the rule is reported as skipped, never as passed */
+  requires?: 'devHub';
   /** `earlier`: the findings of the rules listed before this one (only the acknowledgement rule reads them) */
   check: (catalog: Catalog, context: RuleContext, earlier: readonly Finding[]) => Finding[];
 };
+
+/** Why a rule did not run in this context, or undefined when it ran. */
+export function notRunReason(rule: Pick<Rule, 'requires'>, context: RuleContext): string | undefined {
+  if (rule.requires === 'devHub' && !context.hubApps) return messages.getMessage('skipped.devHub');
+  return undefined;
+}
 
 export function ruleSummary(id: string): string {
   return messages.getMessage(`${id}.summary`);
