@@ -433,7 +433,12 @@ const CASES: Case[] = [
   ]),
   pass('schema-order', 'packaged-2gp'),
   fail('schema-repeated', 'repeated-element', [
-    { app: 'Fabrikam_Connect', line: 8, severity: 'error', message: 'label appears more than once in ExternalClientApplication, which allows 1' },
+    {
+      app: 'Fabrikam_Connect',
+      line: 8,
+      severity: 'error',
+      message: 'label appears more than once in ExternalClientApplication, which allows 1',
+    },
   ]),
   pass('schema-repeated', 'packaged-2gp'),
   pass('schema-order', 'prettier-odd-folders', { note: 'comments between elements' }),
@@ -668,6 +673,24 @@ const CASES: Case[] = [
   pass('refresh-token-rotation', 'packaged-2gp'),
   fail('client-credentials', 'secrets', [{ app: 'Vault', severity: 'warning', line: 9 }]),
   pass('client-credentials', 'packaged-2gp'),
+  fail('token-exchange', 'secrets', [
+    {
+      app: 'Vault_Eu',
+      severity: 'warning',
+      line: 12,
+      message: 'isTokenExchangeEnabled is true; the security review asks you to justify the token exchange flow',
+    },
+  ]),
+  pass('token-exchange', 'packaged-2gp'),
+  fail('code-credentials', 'secrets', [
+    {
+      app: 'Vault_Eu',
+      severity: 'warning',
+      line: 6,
+      message: 'isCodeCredFlowEnabled is true; the security review asks you to justify the code and credentials flow',
+    },
+  ]),
+  pass('code-credentials', 'packaged-2gp'),
   fail('refresh-token-policy', 'secrets', [
     {
       app: 'Vault',

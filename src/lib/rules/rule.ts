@@ -5,6 +5,7 @@ import type { XmlElement } from '../xml.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-eca', 'eca.rules');
+const shared = Messages.loadMessages('sf-plugin-eca', 'eca.shared');
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -41,7 +42,7 @@ export type Rule = {
 
 /** Why a rule did not run in this context, or undefined when it ran. */
 export function notRunReason(rule: Pick<Rule, 'requires'>, context: RuleContext): string | undefined {
-  if (rule.requires === 'devHub' && !context.hubApps) return messages.getMessage('skipped.devHub');
+  if (rule.requires === 'devHub' && !context.hubApps) return shared.getMessage('skipped.devHub');
   return undefined;
 }
 

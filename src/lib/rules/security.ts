@@ -52,6 +52,8 @@ const rotation = flagRule(
   notOn,
 );
 const credentials = flagRule({ id: 'client-credentials', severity: 'warning' }, 'isClientCredentialsFlowEnabled', on);
+const tokenExchange = flagRule({ id: 'token-exchange', severity: 'warning' }, 'isTokenExchangeEnabled', on);
+const codeCredentials = flagRule({ id: 'code-credentials', severity: 'warning' }, 'isCodeCredFlowEnabled', on);
 const tokenPolicy = flagRule(
   { id: 'refresh-token-policy', severity: 'warning' },
   'refreshTokenPolicyType',
@@ -127,6 +129,8 @@ export const SECURITY_RULES: Rule[] = [
   pkce,
   rotation,
   credentials,
+  tokenExchange,
+  codeCredentials,
   tokenPolicy,
   callbackInsecure,
   callbackLocalhost,
