@@ -37,7 +37,9 @@ export const distributionState: Rule = {
       const value = elementText(header, 'distributionState');
       if (value === 'Packaged') return [];
       if (!el) return [finding(distributionState, 'missing', { file: header })];
-      return [finding(distributionState, 'notPackaged', { file: header, element: el }, [value ?? ''])];
+      // the WSDL's two other states: copies installed from a package or managed by Salesforce, never a source
+      const variant = value === 'Managed' || value === 'AutoInstalled' ? 'installed' : 'notPackaged';
+      return [finding(distributionState, variant, { file: header, element: el }, [value ?? ''])];
     }),
 };
 
