@@ -123,11 +123,29 @@ export function catalogFile(
     packageDir: packageDirOf(project, fullPath),
     forceIgnored: denies(fullPath),
   };
-  return bytes ? readContent(file, bytes) : file;
+  return bytes ? readContent(file, bytes, project.namespace) : file;
+}
+
+/** The org id a metadata-format retrieve puts before a header's name (`00D…:App.eca`). */
+const ORG_PREFIX = /^00D[0-9A-Za-z]{12}(?:[0-9A-Za-z]{3})?:/;
+
+/**
+ * The app a reference means in a project with `namespace`: a header's file name without the org prefix of a
+ * metadata-format retrieve, a plugin's externalClientApplication without the project's own namespace prefix (files
+ * retrieved from a namespaced org write `ns__App`). A reference in another namespace stays as written.
+ */
+export function localAppName(reference: string, namespace?: string): string {
+  const name = reference.replace(ORG_PREFIX, '');
+  return namespace && name.startsWith(`${namespace}__`) ? name.slice(namespace.length + 2) : name;
+}
+
+/** The namespace prefix of an app reference (`ns__App` → `ns`), if it has one. */
+export function namespaceOf(reference: string): string | undefined {
+  return /^([A-Za-z][A-Za-z0-9]*)__[A-Za-z]/.exec(reference)?.[1];
 }
 
 /** Decodes and parses a file's bytes into it and finds its app; content that cannot be used becomes `readError`. */
-export function readContent(file: CatalogFile, bytes: Uint8Array): CatalogFile {
+export function readContent(file: CatalogFile, bytes: Uint8Array, namespace?: string): CatalogFile {
   try {
     file.decoded = decodeFile(bytes);
     if (file.kind === 'key') return file;
@@ -139,7 +157,8 @@ export function readContent(file: CatalogFile, bytes: Uint8Array): CatalogFile {
     return file;
   }
   if (file.type && file.doc) {
-    file.app = file.type.role === 'header' ? file.fullName : childText(file.doc.root, APP_LINK_ELEMENT) || undefined;
+    const reference = file.type.role === 'header' ? file.fullName : childText(file.doc.root, APP_LINK_ELEMENT);
+    file.app = reference ? localAppName(reference, namespace) : undefined;
   }
   return file;
 }

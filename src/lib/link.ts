@@ -187,7 +187,12 @@ async function appLinks(
   }
   const message = messages.getMessage('spinner.hub', [hub!.getUsername() ?? '']);
   const hubApps = await readDevHub(ui, hub!, apiVersion, message, (org, conn) =>
-    org.retrieveApps(conn, { apps: names, apiVersion, timeoutSeconds: flags.wait.seconds }),
+    org.retrieveApps(conn, {
+      apps: names,
+      apiVersion,
+      timeoutSeconds: flags.wait.seconds,
+      namespace: catalog.project.namespace,
+    }),
   );
   const links = new Map(names.map((name) => [name, hubLink(hubApps.get(name) ?? { name, files: [] })]));
   return { catalog, names, devHubOrgId, links, hubApps };

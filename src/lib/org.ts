@@ -25,6 +25,8 @@ export type RetrieveOptions = {
   timeoutSeconds?: number;
   pollMs?: number;
   onStatus?: (status: string) => void;
+  /** the project's namespace: plugin files of a namespaced org name their app `ns__App` */
+  namespace?: string;
 };
 
 /**
@@ -92,7 +94,7 @@ export async function retrieveApps(conn: Connection, options: RetrieveOptions): 
         String((result.response as { errorMessage?: string }).errorMessage ?? ''),
       ]);
     }
-    return groupRetrieved(await readTree(scratch), names);
+    return groupRetrieved(await readTree(scratch, options.namespace), names);
   } catch (error) {
     throw orgError(error, conn);
   } finally {
@@ -100,7 +102,7 @@ export async function retrieveApps(conn: Connection, options: RetrieveOptions): 
   }
 }
 
-async function readTree(dir: string): Promise<CatalogFile[]> {
+async function readTree(dir: string, namespace?: string): Promise<CatalogFile[]> {
   const files: CatalogFile[] = [];
   for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
     const typed = entry.isFile() ? typeOfFile(entry.name) : undefined;
@@ -117,6 +119,7 @@ async function readTree(dir: string): Promise<CatalogFile[]> {
         forceIgnored: false,
       },
       await readFile(join(entry.parentPath, entry.name)),
+      namespace,
     );
     if (file.readError) throw new Error(`${path}: ${file.readError.message}`);
     files.push(file);
@@ -148,7 +151,7 @@ export async function readHubApps(
   const existing = new Set(await listApps(conn));
   const present = names.filter((n) => existing.has(n));
   const apps = present.length
-    ? await retrieveApps(conn, { ...options, apps: present })
+    ? await retrieveApps(conn, { ...options, apps: present, namespace: catalog.project.namespace })
     : new Map<string, RetrievedApp>();
   for (const name of names.filter((n) => !existing.has(n))) apps.set(name, { name, files: [] });
   return apps;

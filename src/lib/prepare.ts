@@ -287,7 +287,7 @@ export async function runPrepare(ui: Ui, cwd: string, flags: PrepareFlags): Prom
     throw messages.createError('error.NonPackageableDirInPackage', [flags['non-packageable-dir']]);
   }
   const devHubOrgId = flags['dev-hub-org-id'] ?? hub?.getOrgId();
-  const hubApps = flags.retrieve && hub ? await retrieveFromHub(ui, hub, flags) : undefined;
+  const hubApps = flags.retrieve && hub ? await retrieveFromHub(ui, hub, flags, project.namespace) : undefined;
   const names = flags.name;
   const deleteNonPackageable = flags['delete-non-packageable'];
   const input = { catalog, devHubOrgId, hubApps, names, outputDir, nonPackageableDir, deleteNonPackageable };
@@ -316,11 +316,22 @@ export async function runPrepare(ui: Ui, cwd: string, flags: PrepareFlags): Prom
   return { dryRun, devHubOrgId, apps, changes, notes, ...(diff !== undefined ? { diff } : {}), check: result };
 }
 
-async function retrieveFromHub(ui: Ui, hub: Org, flags: PrepareFlags): Promise<Map<string, RetrievedApp>> {
+async function retrieveFromHub(
+  ui: Ui,
+  hub: Org,
+  flags: PrepareFlags,
+  namespace: string | undefined,
+): Promise<Map<string, RetrievedApp>> {
   const { 'api-version': apiVersion, wait } = flags;
   const message = messages.getMessage('spinner.retrieve', [hub.getUsername() ?? '']);
   const hubApps = await readDevHub(ui, hub, apiVersion, message, (org, conn, onStatus) =>
-    org.retrieveApps(conn, { apps: flags.name, apiVersion, timeoutSeconds: wait.seconds, onStatus }),
+    org.retrieveApps(conn, {
+      apps: flags.name,
+      apiVersion,
+      timeoutSeconds: wait.seconds,
+      onStatus,
+      namespace,
+    }),
   );
   if (hubApps.size === 0) throw messages.createError('error.NoAppsInOrg', [hub.getUsername() ?? '']);
   return hubApps;

@@ -1,4 +1,4 @@
-import { Catalog, CatalogFile, entersPackage } from '../catalog.js';
+import { Catalog, CatalogFile, entersPackage, namespaceOf } from '../catalog.js';
 import { APP_LINK_ELEMENT, SAML_POLICIES_TYPE, APP_POLICIES_TYPE, OAUTH_SETTINGS_TYPE } from '../family.js';
 import {
   hasSchema,
@@ -134,6 +134,13 @@ export const orphanPlugin: Rule = {
       .flatMap((f) => {
         if (!f.app) return [finding(orphanPlugin, 'noLink', { file: f }, [APP_LINK_ELEMENT])];
         if (headersInPackages.has(f.app)) return [];
+        const foreign = namespaceOf(f.app);
+        const bare = foreign ? f.app.slice(foreign.length + 2) : undefined;
+        if (foreign && bare && headersInPackages.has(bare)) {
+          const ours = catalog.project.namespace ?? 'none';
+          const where = { file: f, element: child(f.doc!.root, APP_LINK_ELEMENT) };
+          return [finding(orphanPlugin, 'otherNamespace', where, [f.app, foreign, ours], [bare])];
+        }
         return [finding(orphanPlugin, 'noHeader', { file: f, element: child(f.doc!.root, APP_LINK_ELEMENT) }, [f.app])];
       });
   },
