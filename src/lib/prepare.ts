@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Org } from '@salesforce/core';
 import type { Duration } from '@salesforce/kit';
 import { Messages } from '@salesforce/core/messages';
@@ -11,7 +11,7 @@ import {
   type Catalog,
   type CatalogFile,
 } from './catalog.js';
-import { EcaType, HEADER_TYPE, OAUTH_SETTINGS_TYPE, ecaType, sourceFileName } from './family.js';
+import { EcaType, GLOBAL_OAUTH_TYPE, HEADER_TYPE, OAUTH_SETTINGS_TYPE, ecaType, sourceFileName } from './family.js';
 import { FORCEIGNORE, excludedFolderLines, judge, withExclusions } from './forceignore.js';
 import { hubOauthLink, type RetrievedApp } from './hub-app.js';
 import { defaultPackageDir, packageDirOf, projectPath, type PackageDir } from './project.js';
@@ -167,6 +167,35 @@ function planApp(input: AppPlanInput, name: string, changes: PlannedChange[], no
 }
 
 /** The user's own files that must not be packaged, moved (or deleted) out of every package directory. */
+/** The line of the non-packageable folder's .gitignore that keeps the global OAuth settings out of git. */
+const GLOBAL_SETTINGS_GITIGNORE_LINE = `${ecaType(GLOBAL_OAUTH_TYPE).directoryName}/`;
+
+/**
+ * Global OAuth settings moved out of the package directories must not land where git commits them: the folder
+ * they go to gets a .gitignore line for their type folder (created, or added to the user's own file).
+ */
+async function planGitignore(input: PrepareInput, changes: PlannedChange[]): Promise<void> {
+  const folder = GLOBAL_SETTINGS_GITIGNORE_LINE.slice(0, -1);
+  const movesGlobal = changes.some((c) => c.action === 'move' && basename(dirname(c.fullPath)) === folder);
+  const holdsGlobal = input.catalog.files.some(
+    (f) => f.type?.name === GLOBAL_OAUTH_TYPE && f.fullPath.startsWith(join(input.nonPackageableDir, folder) + sep),
+  );
+  if (!movesGlobal && !holdsGlobal) return;
+  const path = join(input.nonPackageableDir, '.gitignore');
+  const current = await readFile(path, 'utf8').catch(() => undefined);
+  if (current?.split(/\r?\n/).some((l) => l.trim() === GLOBAL_SETTINGS_GITIGNORE_LINE)) return;
+  const eol = current?.includes('\r\n') ? '\r\n' : '\n';
+  const separator = current === undefined || current === '' || current.endsWith('\n') ? '' : eol;
+  const text = `${current ?? ''}${separator}${GLOBAL_SETTINGS_GITIGNORE_LINE}${eol}`;
+  const detail = `${current === undefined ? 'created with' : 'added'} ${GLOBAL_SETTINGS_GITIGNORE_LINE}: global OAuth settings stay out of git`;
+  changes.push(
+    change(input.catalog, current === undefined ? 'create' : 'update', path, detail, {
+      before: current === undefined ? undefined : Buffer.from(current, 'utf8'),
+      after: Buffer.from(text, 'utf8'),
+    }),
+  );
+}
+
 async function planNonPackageable(input: PrepareInput, changes: PlannedChange[]): Promise<void> {
   const { catalog } = input;
   for (const file of catalog.files.filter((f) => f.type && f.type.packageable === false && f.packageDir)) {
@@ -221,6 +250,7 @@ export async function planPrepare(input: PrepareInput): Promise<PreparePlan> {
   const notes: string[] = [];
   for (const name of apps) planApp(input, name, changes, notes);
   await planNonPackageable(input, changes);
+  await planGitignore(input, changes);
 
   const forceIgnorePath = join(catalog.project.root, FORCEIGNORE);
   const current = await readFile(forceIgnorePath, 'utf8').catch(() => undefined);

@@ -56,6 +56,11 @@ describe('sf eca prepare --no-retrieve', () => {
     expect(existsSync(join(dir, 'second-pkg/extlClntAppPolicies'))).toBe(false);
     expect(existsSync(join(dir, 'second-pkg'))).toBe(true);
     expect(run.json?.result.changes.filter((c: { action: string }) => c.action === 'move')).toHaveLength(3);
+    // the global settings moved out of the package land where git does not commit them
+    expect(readFileSync(join(dir, 'eca-source-org/.gitignore'), 'utf8')).toBe('extlClntAppGlobalOauthSets/\n');
+    expect(run.json?.result.changes).toContainEqual(
+      expect.objectContaining({ action: 'create', path: 'eca-source-org/.gitignore' }),
+    );
   });
 
   it('--non-packageable-dir chooses the folder, and refuses one inside a package directory', async () => {

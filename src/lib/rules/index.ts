@@ -1,6 +1,7 @@
 import type { Catalog } from '../catalog.js';
 import { ACKNOWLEDGEMENT_RULES, acknowledges, unmatchedAcknowledgement } from './acknowledgements.js';
 import { CHECKLIST_RULES } from './checklist.js';
+import { GIT_RULES } from './git.js';
 import { HUB_RULES } from './hub.js';
 import { SECRET_RULES } from './secrets.js';
 import { SECURITY_RULES } from './security.js';
@@ -16,6 +17,7 @@ export const RULES: readonly Rule[] = [
   ...HUB_RULES,
   ...STRUCTURE_RULES,
   ...SECRET_RULES,
+  ...GIT_RULES,
   ...SECURITY_RULES,
   ...ACKNOWLEDGEMENT_RULES,
 ];
