@@ -6,7 +6,7 @@ import { loadCatalog } from './check.js';
 import { readDevHub, withSpinner, type Ui } from './command.js';
 import { HEADER_TYPE, OAUTH_POLICIES_TYPE, OAUTH_SETTINGS_TYPE, ecaType, sourceFileName } from './family.js';
 import { hubAppProblems, hubDistributionState, hubOauthLink, type RetrievedApp } from './hub-app.js';
-import { checkedConsumerId, checkedOrgId, sameId, samePair, to15 } from './ids.js';
+import { builtLink, sameId, samePair } from './ids.js';
 import type { DeployFile, DeployOutcome } from './org.js';
 import { ChangeSummary, PlannedChange, applyPlan, catalogAfter, planDiff, summarize } from './plan.js';
 import { planAppChanges } from './prepare.js';
@@ -30,16 +30,6 @@ export function hubLink(app: RetrievedApp): string {
   const link = hubOauthLink(app);
   if (!link) throw messages.createError('error.NoConsumer', [app.name]);
   return link;
-}
-
-/**
- * `<org id>:<consumer id>` from the flags, both checked, in the 15-character form the Dev Hub itself writes, so an
- * offline link is byte for byte the one `--target-dev-hub` would copy.
- */
-export function builtLink(devHubOrgId: string, consumerId: string): string {
-  checkedOrgId(devHubOrgId, '--dev-hub-org-id');
-  checkedConsumerId(consumerId, '--consumer-id');
-  return `${to15(devHubOrgId)}:${to15(consumerId)}`;
 }
 
 /** OAuth policies that switch on the client credentials flow with an execution user, the one step that needs Setup. */
@@ -139,6 +129,8 @@ export type LinkScratchFlags = {
   'run-as'?: string;
   'dev-hub-org-id'?: string;
   'consumer-id'?: string;
+  /** the user's word that an oauthLink naming another org may be replaced by the --consumer-id link */
+  'replace-link'?: boolean;
   'api-version'?: string;
   'dry-run'?: boolean;
   wait: Duration;
@@ -205,7 +197,18 @@ export async function linkScratch(ui: Ui, cwd: string, flags: LinkScratchFlags):
   const { catalog, names, devHubOrgId, links, hubApps } = await appLinks(ui, cwd, flags);
   // linking writes only what it deploys: the header and the OAuth settings
   const outputDir = defaultPackageDir(catalog.project);
-  const input = { catalog, devHubOrgId, hubApps, links, outputDir, headerAndOauthOnly: true };
+  const linksFromFlags = flags['consumer-id'] !== undefined;
+  const replaceLink = flags['replace-link'];
+  const input = {
+    catalog,
+    devHubOrgId,
+    hubApps,
+    links,
+    linksFromFlags,
+    replaceLink,
+    outputDir,
+    headerAndOauthOnly: true,
+  };
   const changes: PlannedChange[] = names.flatMap((name) => planAppChanges(input, name).changes);
   const deployFiles = names.flatMap((name) => deployFilesFor(catalog, changes, name, runAs));
   if (runAs)

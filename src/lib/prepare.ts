@@ -13,6 +13,7 @@ import {
 } from './catalog.js';
 import { EcaType, GLOBAL_OAUTH_TYPE, HEADER_TYPE, OAUTH_SETTINGS_TYPE, ecaType, sourceFileName } from './family.js';
 import { FORCEIGNORE, excludedFolderLines, judge, withExclusions } from './forceignore.js';
+import { builtLink, isOrgId, sameId, splitPair } from './ids.js';
 import { hubOauthLink, type RetrievedApp } from './hub-app.js';
 import { defaultPackageDir, packageDirOf, projectPath, type PackageDir } from './project.js';
 import { check, loadCatalog } from './check.js';
@@ -29,14 +30,25 @@ const messages = Messages.loadMessages('sf-plugin-eca', 'eca.preparation');
 
 /** What `sf eca prepare` will do to the project, worked out in full before anything is written. */
 
+/** Whether two `<org id>:<…>` links name the same org (15-character comparison); an unreadable link names none. */
+function sameOrg(a: string, b: string): boolean {
+  const left = splitPair(a);
+  const right = splitPair(b);
+  return Boolean(left && right && isOrgId(left.left) && sameId(left.left, right.left));
+}
+
 /** What planning one app's packageable files needs; shared by prepare and link-scratch. */
 export type AppPlanInput = {
   catalog: Catalog;
   devHubOrgId?: string;
   /** the Dev Hub's apps, retrieved into memory; absent offline */
   hubApps?: Map<string, RetrievedApp>;
-  /** oauthLink per app when it does not come from the Dev Hub's files (link-scratch --consumer-id) */
+  /** oauthLink per app when it does not come from the Dev Hub's files (--consumer-id) */
   links?: Map<string, string>;
+  /** `links` were typed by the user (--consumer-id), not read from the Dev Hub: another org's link is not replaced silently */
+  linksFromFlags?: boolean;
+  /** --replace-link: the user's word that a link naming another org may be replaced */
+  replaceLink?: boolean;
   outputDir: PackageDir;
   /** leave out the app's other settings types (link-scratch deploys only the header and OAuth settings) */
   headerAndOauthOnly?: boolean;
@@ -144,6 +156,10 @@ function planApp(input: AppPlanInput, name: string, changes: PlannedChange[], no
   if (hub && hubSettings && !hubLink) notes.push(messages.getMessage('note.NoConsumer', [name]));
   if (hub && !hubSettings && !localSettings) notes.push(messages.getMessage('note.NoOauthPlugin', [name]));
   const settingsBase = localSettings ?? hubSettings;
+  const current = localSettings ? elementText(localSettings, 'oauthLink') : undefined;
+  if (input.linksFromFlags && !input.replaceLink && hubLink && current && !sameOrg(current, hubLink)) {
+    throw messages.createError('error.OtherOrgLink', [localSettings!.path, current, hubLink]);
+  }
   if (settingsBase) {
     const target = targetFor(root, ecaType(OAUTH_SETTINGS_TYPE), settingsBase.fullName);
     const settingsChange = placeFile(catalog, localSettings, hubSettings, target, (f) =>
@@ -277,6 +293,9 @@ export type PrepareFlags = {
   /** the Dev Hub to retrieve from; required unless --no-retrieve */
   'target-dev-hub'?: Org;
   'dev-hub-org-id'?: string;
+  /** the Dev Hub's OAuth consumer of the one app prepared offline: writes its oauthLink */
+  'consumer-id'?: string;
+  'replace-link'?: boolean;
   name?: string[];
   /** as given; default: the default package directory */
   'output-dir'?: string;
@@ -301,6 +320,20 @@ export type PrepareResult = {
   check: CheckResult;
 };
 
+/** --consumer-id belongs to one app: the one --name gives, or the only app of the project. */
+function offlineLinks(
+  catalog: Catalog,
+  names: string[] | undefined,
+  devHubOrgId: string,
+  consumerId: string,
+): Map<string, string> {
+  const named = [...new Set(names ?? [])];
+  if (named.length > 1) throw messages.createError('error.OneAppOffline', [String(named.length), named.join(', ')]);
+  const candidates = named.length ? named : appsInPackageDirs(catalog);
+  if (candidates.length !== 1) throw messages.createError('error.NameRequired');
+  return new Map([[candidates[0], builtLink(devHubOrgId, consumerId)]]);
+}
+
 /** Retrieves, plans, writes (unless a dry run) and checks the result: the whole of `sf eca prepare`. */
 export async function runPrepare(ui: Ui, cwd: string, flags: PrepareFlags): Promise<PrepareResult> {
   const { 'target-dev-hub': hub, 'dry-run': dryRun, 'output-dir': outputDirFlag } = flags;
@@ -320,7 +353,19 @@ export async function runPrepare(ui: Ui, cwd: string, flags: PrepareFlags): Prom
   const hubApps = flags.retrieve && hub ? await retrieveFromHub(ui, hub, flags, project.namespace) : undefined;
   const names = flags.name;
   const deleteNonPackageable = flags['delete-non-packageable'];
-  const input = { catalog, devHubOrgId, hubApps, names, outputDir, nonPackageableDir, deleteNonPackageable };
+  const links = flags['consumer-id'] ? offlineLinks(catalog, names, devHubOrgId!, flags['consumer-id']) : undefined;
+  const input = {
+    catalog,
+    devHubOrgId,
+    hubApps,
+    names,
+    outputDir,
+    nonPackageableDir,
+    deleteNonPackageable,
+    links,
+    linksFromFlags: links !== undefined,
+    replaceLink: flags['replace-link'],
+  };
   const plan = await planPrepare(input);
   const after = catalogAfter(catalog, plan.changes, judge(project.root, plan.forceIgnoreText));
   plan.notes.forEach((n) => ui.warn(n));

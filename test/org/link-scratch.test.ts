@@ -424,6 +424,22 @@ describe('offline: the link built from --dev-hub-org-id and --consumer-id', () =
     expect([hub, scratch].map((e) => e.requests.length)).toEqual(requests);
   });
 
+  it('does not replace a link that names another org without --replace-link (exit 2), and does with it', async () => {
+    const other = hubAcme()[1].xml.replace(LINK, '00D5g00000OTHER:8885g000000OTHR');
+    const project = acmeProject({}, other);
+    const args = [...LS, '--dev-hub-org-id', HUB_ID15, '--consumer-id', CONSUMER, '--name', 'Acme_Connector'];
+    const refused = await runCli([...args, '--json'], { cwd: project, home });
+    expect(refused.code, out(refused)).toBe(2);
+    expect(refused.json?.name).toBe('OtherOrgLinkError');
+    expect(refused.json?.message).toBe(
+      `${SETTINGS_PATH} has oauthLink 00D5g00000OTHER:8885g000000OTHR, which names another org than the new link ${LINK}.`,
+    );
+    expect(read(project, SETTINGS_PATH)).toBe(other);
+    const replaced = await runCli([...args, '--replace-link', '--json'], { cwd: project, home });
+    expect(replaced.code, out(replaced)).toBe(0);
+    expect(read(project, SETTINGS_PATH)).toBe(hubAcme()[1].xml);
+  });
+
   it('takes 18-character ids and writes the 15-character form the Dev Hub itself holds', async () => {
     const project = acmeProject();
     const run = await runCli(

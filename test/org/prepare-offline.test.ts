@@ -24,6 +24,48 @@ function project(extra: Record<string, string> = {}): string {
   });
 }
 
+describe('sf eca prepare --no-retrieve --consumer-id', () => {
+  const SETTINGS = 'force-app/main/default/extlClntAppOauthSettings/Acme_Connector_oauth.ecaOauth-meta.xml';
+  const noLink = oauth.replace(/\n\s*<oauthLink>[^<]*<\/oauthLink>/, '');
+  const link = /<oauthLink>([^<]*)<\/oauthLink>/.exec(oauth)![1];
+  const consumer = link.split(':')[1];
+
+  it('writes the oauthLink offline, for the only app of the project, and the gate passes on it', async () => {
+    const dir = project({ [SETTINGS]: noLink });
+    const args = ['eca', 'prepare', '--no-retrieve', '--dev-hub-org-id', HUB_ID15, '--consumer-id', consumer];
+    const run = await runCli([...args, '--json'], { cwd: dir, home });
+    expect(run.code, run.stdout).toBe(0);
+    expect(readFileSync(join(dir, SETTINGS), 'utf8')).toBe(oauth);
+    expect(run.json?.result.changes).toContainEqual(
+      expect.objectContaining({ path: SETTINGS, detail: 'added oauthLink' }),
+    );
+    expect(run.json?.result.check.findings.filter((f: { rule: string }) => f.rule === 'oauth-link')).toEqual([]);
+  });
+
+  it('leaves a link to another org alone unless --replace-link says so', async () => {
+    const other = oauth.replace(link, '00D5g00000OTHER:8885g000000OTHR');
+    const dir = project({ [SETTINGS]: other });
+    const args = ['eca', 'prepare', '--no-retrieve', '--dev-hub-org-id', HUB_ID15, '--consumer-id', consumer];
+    const refused = await runCli([...args, '--json'], { cwd: dir, home });
+    expect(refused.code, refused.stdout).toBe(2);
+    expect(refused.json?.name).toBe('OtherOrgLinkError');
+    expect(readFileSync(join(dir, SETTINGS), 'utf8')).toBe(other);
+    const replaced = await runCli([...args, '--replace-link', '--json'], { cwd: dir, home });
+    expect(replaced.code, replaced.stdout).toBe(0);
+    expect(readFileSync(join(dir, SETTINGS), 'utf8')).toBe(oauth);
+  });
+
+  it('needs --name when the project has several apps', async () => {
+    const dir = project({
+      'force-app/main/default/externalClientApps/Billing.eca-meta.xml': header.replace(/Acme_Connector/g, 'Billing'),
+    });
+    const args = ['eca', 'prepare', '--no-retrieve', '--dev-hub-org-id', HUB_ID15, '--consumer-id', consumer];
+    const run = await runCli([...args, '--json'], { cwd: dir, home });
+    expect(run.code).toBe(2);
+    expect(run.json?.name).toBe('NameRequiredError');
+  });
+});
+
 describe('sf eca prepare --no-retrieve', () => {
   it('needs a Dev Hub or --no-retrieve, and says so', async () => {
     const dir = project();
