@@ -11,8 +11,12 @@ import { delimiter, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
-const CORPUS = fileURLToPath(new URL('../../shared/corpus/', import.meta.url));
 const REPO = fileURLToPath(new URL('..', import.meta.url));
+/** ../shared/corpus beside the repository (or beside the folder of worktrees that holds it), or ECA_CORPUS. */
+const CORPUS =
+  process.env.ECA_CORPUS ??
+  [join(REPO, '..', 'shared', 'corpus'), join(REPO, '..', '..', 'shared', 'corpus')].find((d) => existsSync(d)) ??
+  join(REPO, '..', 'shared', 'corpus');
 const BIN = join(REPO, 'bin', 'run.js');
 const SKIPPED = new Set(['node_modules', '.git']);
 /** Ids for projects whose files name no org: a Dev Hub and a consumer that exist nowhere. */
@@ -94,7 +98,9 @@ function sf(dir: string, args: string[]): Promise<Run> {
 const json = <T>(r: Run): T => JSON.parse(r.stdout) as T;
 
 /** The org and consumer the project's own files name for an app, when they do. */
-function idsOf(dir: string, files: string[]): { hub?: string; consumer?: string } {
+function idsOf(dir: string, listed: string[]): { hub?: string; consumer?: string } {
+  // a run for an earlier app may have moved some of them out of the package directories
+  const files = listed.filter((f) => existsSync(join(dir, f)));
   for (const file of files) {
     const text = readFileSync(join(dir, file), 'utf8');
     const link = /<oauthLink>\s*(00D\w{12}(?:\w{3})?):(888\w{12}(?:\w{3})?)\s*</.exec(text);
