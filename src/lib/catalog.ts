@@ -2,6 +2,7 @@ import { Dirent, readdirSync, realpathSync, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { APP_LINK_ELEMENT, EcaType, FileForm, isConnectedAppFile, typeOfFile } from './family.js';
+import type { ForceIgnoreLine } from './forceignore.js';
 import { PackageDir, Project, packageDirOf, projectPath } from './project.js';
 import { DecodedFile, XmlDocument, XmlReadError, childText, decodeFile, parseXml } from './xml.js';
 
@@ -39,13 +40,30 @@ export type Catalog = {
   apps: Map<string, App>;
   /** SDR's .forceignore verdict for any path, including files that do not exist yet */
   denies: (fullPath: string) => boolean;
+  /** the .forceignore line that hides a path the verdict denies */
+  hiddenBy?: (fullPath: string) => ForceIgnoreLine | undefined;
 };
 
 export type CatalogOptions = {
   /** limit discovery to these folders (absolute); default: the whole project */
   sourceDirs?: string[];
   denies: (fullPath: string) => boolean;
+  hiddenBy?: (fullPath: string) => ForceIgnoreLine | undefined;
 };
+
+/**
+ * Where a file stands with a package version built from the project: every rule states which of these it judges
+ * (`Rule.judges`), and every finding on a file says which applies.
+ * - `package`: in a package directory and not force-ignored: the version carries it;
+ * - `hidden`: in a package directory, but a .forceignore line keeps it out of the version (and out of deploys);
+ * - `outside`: in no package directory (a source-org folder, a retrieve or deploy folder, scripts).
+ */
+export type Scope = 'package' | 'hidden' | 'outside';
+
+export function scopeOf(file: Pick<CatalogFile, 'packageDir' | 'forceIgnored'>): Scope {
+  if (file.packageDir === undefined) return 'outside';
+  return file.forceIgnored ? 'hidden' : 'package';
+}
 
 const SKIPPED_DIRS = new Set(['node_modules', 'bower_components']);
 const KEY_FILE = /\.(key|pem)$/i;
@@ -178,7 +196,7 @@ export async function buildCatalog(project: Project, options: CatalogOptions): P
   for (const root of roots) walk(root, visited, candidates);
   const files = await mapLimited(candidates, READ_CONCURRENCY, (c) => readCandidate(project, c, options));
   files.sort((a, b) => a.path.localeCompare(b.path));
-  return { project, files, apps: groupIntoApps(files), denies: options.denies };
+  return { project, files, apps: groupIntoApps(files), denies: options.denies, hiddenBy: options.hiddenBy };
 }
 
 /** A few files in flight at a time: enough to overlap disk waits, few enough to keep peak memory flat. */
@@ -213,9 +231,18 @@ export function isPackageSource(file: CatalogFile): boolean {
   return file.packageDir !== undefined && file.doc !== undefined && file.form === 'source';
 }
 
+/**
+ * The files without the metadata-format copies (`X.ecaOauth` beside `X.ecaOauth-meta.xml`) whose source-format twin
+ * is also in the list: a rule that judges settings reports each setting once, on the file a person edits.
+ */
+export function withoutMdapiTwins(files: CatalogFile[]): CatalogFile[] {
+  const sources = new Set(files.filter((f) => f.form === 'source').map((f) => `${f.type?.name}:${f.fullName}`));
+  return files.filter((f) => f.form === 'source' || !sources.has(`${f.type?.name}:${f.fullName}`));
+}
+
 /** Files that a package version built from the project would carry: in a package directory, not force-ignored. */
 export function entersPackage(file: CatalogFile): boolean {
-  return file.packageDir !== undefined && !file.forceIgnored;
+  return scopeOf(file) === 'package';
 }
 
 /** The trimmed text of an element of a readable file; undefined when the file, the element or its text is absent. */

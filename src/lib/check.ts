@@ -24,7 +24,7 @@ export type CheckOptions = {
 export async function loadCatalog(cwd: string, sourceDirs?: string[]): Promise<Catalog> {
   const project: Project = await loadProject(findProjectRoot(cwd));
   const forceIgnore = await readForceIgnore(project.root);
-  return buildCatalog(project, { sourceDirs, denies: forceIgnore.denies });
+  return buildCatalog(project, { sourceDirs, denies: forceIgnore.denies, hiddenBy: forceIgnore.hiddenBy });
 }
 
 export function check(catalog: Catalog, options: CheckOptions): CheckResult {

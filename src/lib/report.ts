@@ -1,9 +1,20 @@
+import { Messages } from '@salesforce/core/messages';
 import type { Catalog } from './catalog.js';
 import { escapeText } from './xml.js';
 import { Finding, Severity } from './rules/index.js';
 import { SEVERITY_RANK } from './rules/rule.js';
 
 /** What the check commands return and print: counts, the gate verdict, table rows, JUnit XML. */
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-plugin-eca', 'eca.shared');
+
+/** Where the finding's file stands, when it is not simply in the package: `(outside every package directory)`. */
+export function scopeNote(f: Pick<Finding, 'scope' | 'hiddenBy'>): string {
+  if (f.scope === 'outside') return messages.getMessage('scope.outside');
+  if (f.scope === 'hidden') return messages.getMessage('scope.hidden', [f.hiddenBy ?? '?']);
+  return '';
+}
 
 export type FailOn = 'error' | 'warning';
 
@@ -79,7 +90,9 @@ export function rowsByApp(result: CheckResult): Array<{ app: string; rows: Findi
   const groups = new Map<string, FindingRow[]>();
   for (const f of result.findings) {
     const rows = groups.get(f.app ?? '') ?? [];
-    const message = f.acknowledged ? `${f.message} [acknowledged: ${f.acknowledged}]` : `${f.message}. Fix: ${f.fix}`;
+    const note = scopeNote(f);
+    const said = note ? `${f.message} ${note}` : f.message;
+    const message = f.acknowledged ? `${said} [acknowledged: ${f.acknowledged}]` : `${said}. Fix: ${f.fix}`;
     rows.push({
       severity: f.acknowledged ? `${f.severity} (ack)` : f.severity,
       rule: f.rule,

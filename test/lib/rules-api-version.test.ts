@@ -22,7 +22,7 @@ const globalSettings = `<?xml version="1.0" encoding="UTF-8"?>
 async function unknownElementFindings(
   sourceApiVersion: string,
   xml = globalSettings,
-  path = 'eca-source-org/extlClntAppGlobalOauthSets/App_glbloauth.ecaGlblOauth-meta.xml',
+  path = 'force-app/main/default/extlClntAppGlobalOauthSets/App_glbloauth.ecaGlblOauth-meta.xml',
 ): Promise<Array<{ file?: string; line?: number; message: string; fix: string }>> {
   const root = writeProject({
     'sfdx-project.json': JSON.stringify({
@@ -43,7 +43,7 @@ async function messages(sourceApiVersion: string): Promise<string[]> {
 }
 
 describe('schema rules and the project API version', () => {
-  const AT_LINE_5 = 'eca-source-org/extlClntAppGlobalOauthSets/App_glbloauth.ecaGlblOauth-meta.xml:5';
+  const AT_LINE_5 = 'force-app/main/default/extlClntAppGlobalOauthSets/App_glbloauth.ecaGlblOauth-meta.xml:5';
 
   it('accepts isDPopEnabled in a project on API 68, and on a later version not yet known', async () => {
     expect(await unknownElements('68.0')).toEqual([]);
@@ -75,7 +75,7 @@ describe('schema rules and the project API version', () => {
     <tlsClientAuthCertParamType>tls_client_auth_subject_dn</tlsClientAuthCertParamType>
 </ExtlClntAppOauthSecuritySettings>
 `;
-    const path = 'eca-source-org/extlClntAppOauthSecuritySettings/App.ecaOauthSecurity-meta.xml';
+    const path = 'force-app/main/default/extlClntAppOauthSecuritySettings/App.ecaOauthSecurity-meta.xml';
     // v67 has the type without the mTLS fields, which v68 adds
     expect(await unknownElements('67.0', security, path)).toEqual([`${path}:4`]);
     expect(await unknownElements('68.0', security, path)).toEqual([]);

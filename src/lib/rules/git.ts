@@ -1,7 +1,7 @@
 import type { Catalog, CatalogFile } from '../catalog.js';
 import { GLOBAL_OAUTH_TYPE } from '../family.js';
 import { gitStates, type GitState } from '../git.js';
-import { Rule, finding } from './rule.js';
+import { Rule, finding, EVERY_SCOPE } from './rule.js';
 
 /**
  * Global OAuth settings (consumer key, certificate, callback URLs, flow switches) live in the source org and must
@@ -27,6 +27,7 @@ function globalSettingsStates(catalog: Catalog): Array<{ file: CatalogFile; stat
 export const globalSettingsTracked: Rule = {
   id: 'global-settings-tracked',
   severity: 'error',
+  judges: EVERY_SCOPE,
   check: (catalog) =>
     globalSettingsStates(catalog)
       .filter((s) => s.state === 'tracked')
@@ -36,6 +37,7 @@ export const globalSettingsTracked: Rule = {
 export const globalSettingsUnignored: Rule = {
   id: 'global-settings-unignored',
   severity: 'warning',
+  judges: EVERY_SCOPE,
   check: (catalog) =>
     globalSettingsStates(catalog)
       .filter((s) => s.state === 'untracked')

@@ -1,7 +1,7 @@
 import { Catalog, CatalogFile } from '../catalog.js';
 import { ecaType } from '../family.js';
 import { child, childText, lineOfOffset } from '../xml.js';
-import { Rule, finding } from './rule.js';
+import { Rule, finding, EVERY_SCOPE } from './rule.js';
 
 /** Secrets committed to the project. The secret values themselves never reach a finding. */
 
@@ -31,6 +31,7 @@ function findElements(
 export const secretInSource: Rule = {
   id: 'secret-in-source',
   severity: 'error',
+  judges: EVERY_SCOPE,
   check: (catalog: Catalog) =>
     catalog.files.flatMap((f) => {
       if (!f.doc) return [];
@@ -43,6 +44,7 @@ export const secretInSource: Rule = {
 export const privateKey: Rule = {
   id: 'private-key',
   severity: 'error',
+  judges: EVERY_SCOPE,
   check: (catalog: Catalog) =>
     catalog.files.flatMap((f) => {
       const text = f.decoded?.text;
@@ -55,6 +57,7 @@ export const privateKey: Rule = {
 export const rotationFlag: Rule = {
   id: 'rotation-flag',
   severity: 'error',
+  judges: EVERY_SCOPE,
   check: (catalog: Catalog) =>
     catalog.files.flatMap((f) => {
       if (!f.doc || f.kind !== 'eca') return [];

@@ -1,4 +1,4 @@
-import { Catalog, CatalogFile, entersPackage, namespaceOf } from '../catalog.js';
+import { Catalog, CatalogFile, entersPackage, namespaceOf, scopeOf } from '../catalog.js';
 import { APP_LINK_ELEMENT, SAML_POLICIES_TYPE, APP_POLICIES_TYPE, OAUTH_SETTINGS_TYPE } from '../family.js';
 import {
   hasSchema,
@@ -22,6 +22,7 @@ const ecaFiles = (catalog: Catalog): CatalogFile[] => catalog.files.filter((f) =
 export const xmlMalformed: Rule = {
   id: 'xml-malformed',
   severity: 'error',
+  judges: ['package'],
   check: (catalog) =>
     catalog.files
       .filter((f) => f.kind !== 'key' && f.readError)
@@ -31,6 +32,7 @@ export const xmlMalformed: Rule = {
 export const xmlRoot: Rule = {
   id: 'xml-root',
   severity: 'error',
+  judges: ['package'],
   check: (catalog) =>
     ecaFiles(catalog).flatMap((f) => {
       if (!f.doc || !f.type) return [];
@@ -87,6 +89,8 @@ function schemaRule({
   const rule: Rule = {
     id,
     severity,
+    // what a package build reads: a schema slip in a retrieve folder or a source-org copy fails no build
+    judges: ['package'],
     check: (catalog) =>
       ecaFiles(catalog).flatMap((f) => {
         if (
@@ -125,10 +129,11 @@ export const schemaRequired = schemaRule({ id: 'schema-required', kind: 'require
 export const orphanPlugin: Rule = {
   id: 'orphan-plugin',
   severity: 'error',
+  judges: ['package'],
   check: (catalog) => {
-    const headersInPackages = new Set(
-      catalog.files.filter((f) => f.type?.role === 'header' && entersPackage(f)).map((f) => f.fullName),
-    );
+    const headers = catalog.files.filter((f) => f.type?.role === 'header' && f.app);
+    const headersInPackages = new Set(headers.filter(entersPackage).map((f) => f.app!));
+    const hiddenHeaders = new Map(headers.filter((f) => scopeOf(f) === 'hidden').map((f) => [f.app!, f]));
     return ecaFiles(catalog)
       .filter((f) => f.doc && f.type && f.type.role !== 'header' && entersPackage(f))
       .flatMap((f) => {
@@ -140,6 +145,13 @@ export const orphanPlugin: Rule = {
           const ours = catalog.project.namespace ?? 'none';
           const where = { file: f, element: child(f.doc!.root, APP_LINK_ELEMENT) };
           return [finding(orphanPlugin, 'otherNamespace', where, [f.app, foreign, ours], [bare])];
+        }
+        const hidden = hiddenHeaders.get(f.app);
+        const line = hidden ? catalog.hiddenBy?.(hidden.fullPath) : undefined;
+        if (hidden && line) {
+          const where = { file: f, element: child(f.doc!.root, APP_LINK_ELEMENT) };
+          const tokens = [f.app, hidden.path, String(line.line), line.pattern];
+          return [finding(orphanPlugin, 'headerHidden', where, tokens, [String(line.line), line.pattern])];
         }
         return [finding(orphanPlugin, 'noHeader', { file: f, element: child(f.doc!.root, APP_LINK_ELEMENT) }, [f.app])];
       });
@@ -158,6 +170,7 @@ const ONE_PER_APP = new Set([
 export const duplicate: Rule = {
   id: 'duplicate',
   severity: 'error',
+  judges: ['package'],
   check: (catalog) => {
     const findings: Finding[] = [];
     const byComponent = new Map<string, CatalogFile[]>();
@@ -236,6 +249,7 @@ export function suggestedScope(token: string, apiVersion?: string): string | und
 export const oauthScopes: Rule = {
   id: 'oauth-scopes',
   severity: 'error',
+  judges: ['package'],
   check: (catalog) =>
     ecaFiles(catalog)
       .filter((f) => f.type?.name === OAUTH_SETTINGS_TYPE && f.doc)
@@ -254,6 +268,7 @@ export const oauthScopes: Rule = {
 export const samlNotPackageable: Rule = {
   id: 'saml',
   severity: 'error',
+  judges: ['package'],
   check: (catalog) =>
     [...catalog.apps.values()].flatMap((app) => {
       const header = packagedHeaders(app)[0];
@@ -270,6 +285,7 @@ export const samlNotPackageable: Rule = {
 export const mdapiCopy: Rule = {
   id: 'mdapi-copy',
   severity: 'warning',
+  judges: ['package'],
   check: (catalog) =>
     ecaFiles(catalog)
       .filter((f) => f.form === 'mdapi' && entersPackage(f))
@@ -279,6 +295,7 @@ export const mdapiCopy: Rule = {
 export const settingsUnconfirmed: Rule = {
   id: 'settings-unconfirmed',
   severity: 'warning',
+  judges: ['package'],
   check: (catalog) =>
     ecaFiles(catalog)
       .filter((f) => f.type?.packageable === 'unconfirmed' && entersPackage(f))
@@ -288,6 +305,7 @@ export const settingsUnconfirmed: Rule = {
 export const outsidePackage: Rule = {
   id: 'outside-package',
   severity: 'info',
+  judges: ['outside'],
   check: (catalog) =>
     ecaFiles(catalog)
       .filter((f) => !f.packageDir)
