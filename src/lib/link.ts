@@ -9,7 +9,7 @@ import { hubAppProblems, hubDistributionState, hubOauthLink, type RetrievedApp }
 import { builtLink, sameId, samePair } from './ids.js';
 import type { DeployFile, DeployOutcome } from './org.js';
 import { ChangeSummary, PlannedChange, applyPlan, catalogAfter, planDiff, summarize } from './plan.js';
-import { planAppChanges } from './prepare.js';
+import { planAppChanges, rejectUnknownNames } from './prepare.js';
 import { defaultPackageDir } from './project.js';
 import { ScratchDefGap, scratchDefinitionGaps } from './scratch-def.js';
 import { escapeText } from './xml.js';
@@ -171,6 +171,7 @@ async function appLinks(
     throw messages.createError('error.OneAppOffline', [String(named!.length), named!.join(', ')]);
   }
   const catalog = await loadCatalog(cwd);
+  rejectUnknownNames(named ?? [], [...catalog.apps.keys()], 'error.UnknownProjectApp');
   const names = named ?? appsInPackageDirs(catalog);
   if (names.length === 0) throw messages.createError('error.NoApps');
   const devHubOrgId = flags['dev-hub-org-id'] ?? hub!.getOrgId();

@@ -13,6 +13,7 @@ import {
 } from './catalog.js';
 import { EcaType, GLOBAL_OAUTH_TYPE, HEADER_TYPE, OAUTH_SETTINGS_TYPE, ecaType, sourceFileName } from './family.js';
 import { FORCEIGNORE, excludedFolderLines, judge, withExclusions } from './forceignore.js';
+import { unknownNames } from './similar.js';
 import { builtLink, isOrgId, sameId, splitPair } from './ids.js';
 import { hubOauthLink, type RetrievedApp } from './hub-app.js';
 import { defaultPackageDir, packageDirOf, projectPath, type PackageDir } from './project.js';
@@ -320,6 +321,18 @@ export type PrepareResult = {
   check: CheckResult;
 };
 
+/**
+ * A mistyped --name stops the command (exit 2) and names the apps it could mean; names are case-sensitive, as in the
+ * org. Shared by prepare and link-scratch.
+ */
+export function rejectUnknownNames(names: readonly string[], known: readonly string[], key: string): void {
+  const [unknown] = unknownNames(names, [...new Set(known)]);
+  if (!unknown) return;
+  const candidates = unknown.lookAlikes.length ? unknown.lookAlikes : [...new Set(known)].sort();
+  const hint = candidates.length ? candidates.join(', ') : '(none)';
+  throw messages.createError(key, [unknown.name], [unknown.lookAlikes.length ? 'Did you mean' : 'The apps are', hint]);
+}
+
 /** --consumer-id belongs to one app: the one --name gives, or the only app of the project. */
 function offlineLinks(
   catalog: Catalog,
@@ -352,6 +365,8 @@ export async function runPrepare(ui: Ui, cwd: string, flags: PrepareFlags): Prom
   const devHubOrgId = flags['dev-hub-org-id'] ?? hub?.getOrgId();
   const hubApps = flags.retrieve && hub ? await retrieveFromHub(ui, hub, flags, project.namespace) : undefined;
   const names = flags.name;
+  const known = [...catalog.apps.keys(), ...[...(hubApps?.values() ?? [])].filter((a) => a.header).map((a) => a.name)];
+  rejectUnknownNames(names ?? [], known, 'error.UnknownName');
   const deleteNonPackageable = flags['delete-non-packageable'];
   const links = flags['consumer-id'] ? offlineLinks(catalog, names, devHubOrgId!, flags['consumer-id']) : undefined;
   const input = {

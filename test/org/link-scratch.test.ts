@@ -440,6 +440,17 @@ describe('offline: the link built from --dev-hub-org-id and --consumer-id', () =
     expect(read(project, SETTINGS_PATH)).toBe(hubAcme()[1].xml);
   });
 
+  it('exits 2 on a --name in the wrong case and names the app it means', async () => {
+    const project = acmeProject();
+    const run = await runCli(
+      [...LS, '--dev-hub-org-id', HUB_ID15, '--consumer-id', CONSUMER, '--name', 'acme_connector', '--json'],
+      { cwd: project, home },
+    );
+    expect(run.code, out(run)).toBe(2);
+    expect(run.json?.name).toBe('UnknownProjectAppError');
+    expect(run.json?.actions?.[0]).toMatch(/^Did you mean: Acme_Connector\./);
+  });
+
   it('takes 18-character ids and writes the 15-character form the Dev Hub itself holds', async () => {
     const project = acmeProject();
     const run = await runCli(

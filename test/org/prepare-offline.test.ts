@@ -66,6 +66,32 @@ describe('sf eca prepare --no-retrieve --consumer-id', () => {
   });
 });
 
+describe('sf eca prepare --name, mistyped', () => {
+  it('exits 2 and names the app it could mean, a wrong case included', async () => {
+    const dir = project();
+    for (const typo of ['acme_connector', 'Acme_Conector']) {
+      const run = await runCli(
+        ['eca', 'prepare', '--no-retrieve', '--dev-hub-org-id', HUB_ID15, '--name', typo, '--json'],
+        { cwd: dir, home },
+      );
+      expect(run.code, run.stdout).toBe(2);
+      expect(run.json?.name).toBe('UnknownNameError');
+      expect(run.json?.message).toBe(
+        `There is no External Client App named ${typo} in the project or the Dev Hub (names are case-sensitive).`,
+      );
+      expect(run.json?.actions).toEqual([
+        "Did you mean: Acme_Connector. Pass the app's developer name exactly as the header's file name spells it.",
+      ]);
+    }
+    const none = await runCli(
+      ['eca', 'prepare', '--no-retrieve', '--dev-hub-org-id', HUB_ID15, '--name', 'NoSuchApp', '--json'],
+      { cwd: dir, home },
+    );
+    expect(none.code).toBe(2);
+    expect(none.json?.actions?.[0]).toMatch(/^The apps are: Acme_Connector\./);
+  });
+});
+
 describe('sf eca prepare --no-retrieve', () => {
   it('needs a Dev Hub or --no-retrieve, and says so', async () => {
     const dir = project();
