@@ -448,7 +448,7 @@ describe('offline: the link built from --dev-hub-org-id and --consumer-id', () =
     );
     expect(run.code, out(run)).toBe(2);
     expect(run.json?.name).toBe('UnknownProjectAppError');
-    expect(run.json?.actions?.[0]).toMatch(/^Did you mean: Acme_Connector\./);
+    expect((run.json as { actions?: string[] } | undefined)?.actions?.[0]).toMatch(/^Did you mean: Acme_Connector\./);
   });
 
   it('takes 18-character ids and writes the 15-character form the Dev Hub itself holds', async () => {

@@ -79,7 +79,7 @@ describe('sf eca prepare --name, mistyped', () => {
       expect(run.json?.message).toBe(
         `There is no External Client App named ${typo} in the project or the Dev Hub (names are case-sensitive).`,
       );
-      expect(run.json?.actions).toEqual([
+      expect((run.json as { actions?: string[] } | undefined)?.actions).toEqual([
         "Did you mean: Acme_Connector. Pass the app's developer name exactly as the header's file name spells it.",
       ]);
     }
@@ -88,7 +88,7 @@ describe('sf eca prepare --name, mistyped', () => {
       { cwd: dir, home },
     );
     expect(none.code).toBe(2);
-    expect(none.json?.actions?.[0]).toMatch(/^The apps are: Acme_Connector\./);
+    expect((none.json as { actions?: string[] } | undefined)?.actions?.[0]).toMatch(/^The apps are: Acme_Connector\./);
   });
 });
 
