@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -12,5 +13,10 @@ export default defineConfig({
     reporters: ['default', ['./test/helpers/count-reporter.ts', { label: 'unit' }]],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    env: {
+      // each fixture is a project of its own: git must not see the plugin's repository around it (which tracks the
+      // fixtures' global settings) when a rule asks what git would commit
+      GIT_CEILING_DIRECTORIES: fileURLToPath(new URL('test/fixtures', import.meta.url)),
+    },
   },
 });

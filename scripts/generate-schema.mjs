@@ -4,6 +4,11 @@
  * ordered element sequence (the base type's elements first, as xsd:extension does), for every simpleType its
  * enumeration values, and the complexType that is the root of each metadata type.
  *
+ * Later Metadata API versions come from @salesforce/types, which Salesforce generates from the Metadata API WSDL
+ * of each release (see LATER_VERSIONS): the External Client App types and everything they reference, read from its
+ * metadata.d.ts with the TypeScript parser. The build runs this script, so a newer @salesforce/types is followed by
+ * bumping a devDependency, never by editing a schema by hand.
+ *
  *   node scripts/generate-schema.mjs              writes src/lib/schema.generated.ts
  *   node scripts/generate-schema.mjs --out FILE   writes FILE instead (the tests use this to detect a stale file)
  *
@@ -13,7 +18,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { XMLParser } from 'fast-xml-parser';
+import ts from 'typescript';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const xsdPath = join(root, 'schema', 'metadata-v66-eca.xsd');
@@ -115,12 +122,107 @@ const rootTypes = Object.fromEntries(
     .map(([name]) => [name, name]),
 );
 
+/**
+ * API version → the @salesforce/types release (installed under an npm alias) published while that version was
+ * current. The package does not state its API version; the release dates do: 1.7.3 (2026-05-28) and 1.8.0
+ * (2026-07-17) fall in Summer '26 (v67) and carry the same External Client App types, 1.9.0 (2026-10-12) came with
+ * Winter '27 (v68) and adds isDPopEnabled, isMtlsEnabled, isAttestPluginEnabled and the mTLS certificate fields.
+ */
+const LATER_VERSIONS = [
+  { api: '67.0', alias: 'salesforce-types-1.7.3' },
+  { api: '68.0', alias: 'salesforce-types-1.9.0' },
+];
+
+const FAMILY_ROOT = /^(ExternalClientApplication|ExtlClntApp\w+)$/;
+/** The scope names of commaSeparatedOauthScopes: a plain string element, so no reference leads to this enum. */
+const ALSO_NEEDED = ['ConnectedAppOauthAccessScope'];
+
+/** The package's folder: its "exports" map hides the .d.ts files from require.resolve. */
+function typesDir(alias) {
+  return dirname(dirname(createRequire(join(root, 'package.json')).resolve(`${alias}/metadata`)));
+}
+
+/** complexTypes, simpleTypes and metadata types of the family from one @salesforce/types metadata.d.ts. */
+function fromTypes(alias) {
+  const path = join(typesDir(alias), 'lib', 'metadata.d.ts');
+  const file = ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest);
+  const aliases = new Map();
+  for (const st of file.statements) if (ts.isTypeAliasDeclaration(st)) aliases.set(st.name.text, st.type);
+  const complex = {};
+  const simple = {};
+  const roots = {};
+  const where = (name) => `${alias} ${name}`;
+
+  function members(name, literal) {
+    return literal.members.map((m) => {
+      if (!ts.isPropertySignature(m) || !m.type) throw new Error(`${where(name)}: unsupported member`);
+      const list = ts.isArrayTypeNode(m.type);
+      const type = elementType(`${name}.${m.name.text}`, list ? m.type.elementType : m.type);
+      return { name: m.name.text, type, min: m.questionToken || list ? 0 : 1, max: list ? 'unbounded' : 1 };
+    });
+  }
+
+  function elementType(where_, node) {
+    if (node.kind === ts.SyntaxKind.StringKeyword) return 'string';
+    if (node.kind === ts.SyntaxKind.BooleanKeyword) return 'boolean';
+    // the d.ts says only "number": the v66 XSD's int or double for the same element is used below
+    if (node.kind === ts.SyntaxKind.NumberKeyword) return 'number';
+    if (ts.isTypeReferenceNode(node) && ts.isIdentifier(node.typeName)) return define(node.typeName.text);
+    throw new Error(`${where(where_)}: unsupported type ${ts.SyntaxKind[node.kind]}`);
+  }
+
+  /** Defines a referenced alias as a complexType or simpleType and returns the element type to use. */
+  function define(name) {
+    if (complex[name] || simple[name]) return name;
+    const node = aliases.get(name);
+    if (!node) throw new Error(`${where(name)}: type not found`);
+    if (node.kind === ts.SyntaxKind.StringKeyword) return 'string';
+    if (ts.isUnionTypeNode(node) && node.types.every((t) => ts.isLiteralTypeNode(t) && ts.isStringLiteral(t.literal))) {
+      simple[name] = node.types.map((t) => t.literal.text);
+      return name;
+    }
+    if (ts.isTypeLiteralNode(node)) {
+      complex[name] = [];
+      complex[name] = members(name, node);
+      return name;
+    }
+    if (ts.isIntersectionTypeNode(node) && node.types.length === 2 && ts.isTypeLiteralNode(node.types[1])) {
+      const base = node.types[0];
+      if (!ts.isTypeReferenceNode(base) || base.typeName.text !== 'Metadata') throw new Error(`${where(name)}: base`);
+      complex[name] = [];
+      complex[name] = [...members('Metadata', aliases.get('Metadata')), ...members(name, node.types[1])];
+      return name;
+    }
+    throw new Error(`${where(name)}: unsupported alias ${ts.SyntaxKind[node.kind]}`);
+  }
+
+  for (const [name, node] of aliases) {
+    if (!FAMILY_ROOT.test(name) || !ts.isIntersectionTypeNode(node)) continue;
+    define(name);
+    roots[name] = name;
+  }
+  for (const name of ALSO_NEEDED) define(name);
+  for (const [name, elements] of Object.entries(complex)) {
+    for (const e of elements) {
+      if (e.type !== 'number') continue;
+      const known = complexTypes[name]?.find((k) => k.name === e.name)?.type;
+      e.type = known === 'int' || known === 'long' || known === 'double' ? known : 'double';
+    }
+  }
+  const sorted = (o) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+  return { complexTypes: sorted(complex), simpleTypes: sorted(simple), rootTypes: sorted(roots) };
+}
+
+const later = LATER_VERSIONS.map((v) => ({ ...v, ...fromTypes(v.alias) }));
+const typesVersion = (alias) => JSON.parse(readFileSync(join(typesDir(alias), 'package.json'), 'utf8')).version;
+
 const q = (s) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 const elementLine = (e) =>
   `    { name: ${q(e.name)}, type: ${q(e.type)}, min: ${e.min}, max: ${typeof e.max === 'number' ? e.max : q(e.max)} },`;
 const source = relative(root, xsdPath).split('\\').join('/');
-const out = `// Generated by scripts/generate-schema.mjs from ${source} (excerpt of the Salesforce Metadata API WSDL v66.0).
-// Do not edit by hand: change the XSD and run \`node scripts/generate-schema.mjs\`.
+const out = `// Generated by scripts/generate-schema.mjs from ${source} (excerpt of the Salesforce Metadata API WSDL v66.0)
+// and, for later API versions, from ${later.map((v) => `@salesforce/types ${typesVersion(v.alias)}`).join(' and ')}.
+// Do not edit by hand: change the XSD or the devDependencies and run \`node scripts/generate-schema.mjs\`.
 
 export type SchemaElement = {
   readonly name: string;
@@ -148,6 +250,41 @@ ${Object.entries(simpleTypes)
 export const ROOT_TYPES: Readonly<Record<string, string>> = {
 ${Object.entries(rootTypes)
   .map(([name, type]) => `  ${name}: ${q(type)},`)
+  .join('\n')}
+};
+
+export type Schema = {
+  /** where the definitions come from */
+  readonly source: string;
+  readonly complexTypes: Readonly<Record<string, readonly SchemaElement[]>>;
+  readonly simpleTypes: Readonly<Record<string, readonly string[]>>;
+  readonly rootTypes: Readonly<Record<string, string>>;
+};
+
+/** Metadata API version → its schema of the External Client App family, oldest first. */
+export const SCHEMAS: Readonly<Record<string, Schema>> = {
+  '66.0': { source: ${q(source)}, complexTypes: COMPLEX_TYPES, simpleTypes: SIMPLE_TYPES, rootTypes: ROOT_TYPES },
+${later
+  .map(
+    (v) => `  ${q(v.api)}: {
+    source: ${q(`@salesforce/types ${typesVersion(v.alias)}`)},
+    complexTypes: {
+${Object.entries(v.complexTypes)
+  .map(([name, els]) => `      ${name}: [\n${els.map((e) => `  ${elementLine(e)}`).join('\n')}\n      ],`)
+  .join('\n')}
+    },
+    simpleTypes: {
+${Object.entries(v.simpleTypes)
+  .map(([name, values]) => `      ${name}: [${values.map(q).join(', ')}],`)
+  .join('\n')}
+    },
+    rootTypes: {
+${Object.entries(v.rootTypes)
+  .map(([name, type]) => `      ${name}: ${q(type)},`)
+  .join('\n')}
+    },
+  },`,
+  )
   .join('\n')}
 };
 `;

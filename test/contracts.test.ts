@@ -88,6 +88,8 @@ describe('--json results (schemas/)', () => {
         '888Hu000000AbCd',
         '-n',
         'Acme_Connector',
+        // the example's link names another org: replacing it needs the user's word
+        '--replace-link',
         '--dry-run',
       ],
       code: 0,

@@ -21,6 +21,8 @@ type Finding = {
   line?: number;
   message: string;
   fix: string;
+  scope?: string;
+  hiddenBy?: string;
 };
 type Outcome = {
   status: number | null;
@@ -160,6 +162,9 @@ const EXPECTED: Record<string, Expectation> = {
       'oauth-link': 1,
       'refresh-token-rotation': 1,
       'scope-web': 1,
+      // isTokenExchangeEnabled and isCodeCredFlowEnabled need a written justification
+      'token-exchange': 1,
+      'code-credentials': 1,
     },
     // CDPIngest and OfflineAccess are metadata scope names; the human-chosen consumer key is not a secret
     absent: ['oauth-scopes', 'secret-in-source'],
@@ -176,7 +181,7 @@ const EXPECTED: Record<string, Expectation> = {
     },
     tolerated: {
       'schema-unknown-element':
-        'isDPopEnabled and isEnforceRefreshTokenTTL are in the WSDL types (API 67 project) but not in the v66 XSD excerpt',
+        'isDPopEnabled arrived with API 68 (@salesforce/types 1.9.0); the project is on 67 and its global settings sit in the package directory',
     },
     more: (o) =>
       expect(byRule(o, 'org-scoped-app')[0].message).toContain(
@@ -223,17 +228,23 @@ const EXPECTED: Record<string, Expectation> = {
   michaelmuse__Flowdometer: {
     exit: 1,
     // the Packaged header in force-app is right; eca-source/ and the unzipped eca_deploy.zip are outside every
-    // package directory and hold runtime scope names
-    found: { 'schema-order': 6, 'outside-package': 5, forceignore: 2, 'oauth-scopes': 2, 'refresh-token-rotation': 1 },
-    absent: ['distribution-state', 'org-scoped-app', 'oauth-link', 'non-packageable', 'secret-in-source'],
+    // package directory: their element order and runtime scope names fail no package build, so no rule judges them
+    found: { 'outside-package': 5, forceignore: 2, 'refresh-token-rotation': 1 },
+    absent: [
+      'distribution-state',
+      'org-scoped-app',
+      'oauth-link',
+      'non-packageable',
+      'secret-in-source',
+      'schema-order',
+      'oauth-scopes',
+    ],
     more: (o) => {
-      expect(byRule(o, 'oauth-scopes').map((f) => f.fix)).toEqual([
-        'Use <commaSeparatedOauthScopes>Api, RefreshToken, OfflineAccess</commaSeparatedOauthScopes>.',
-        'Use <commaSeparatedOauthScopes>Api, RefreshToken, OfflineAccess</commaSeparatedOauthScopes>.',
-      ]);
       expect(byRule(o, 'outside-package').every((f) => /^(eca-source|eca_deploy\.zip\.d)\//.test(f.file ?? ''))).toBe(
         true,
       );
+      // the metadata-format header 00D…:Flowdometer_Local_Test.eca is that app, not a third one
+      expect(o.summary).toMatchObject({ apps: 2 });
     },
   },
   'michaelmuse__Flowdometer/Salesforce Example JWT code': {
@@ -243,14 +254,15 @@ const EXPECTED: Record<string, Expectation> = {
   },
   'prasanth-personal__salesforce-agentforce': {
     exit: 1,
-    // the metadata-format twins are mdapi-copy warnings (not duplicates); they also repeat the scope findings
+    // the metadata-format twins are mdapi-copy warnings (not duplicates); the scope findings come once, on the
+    // source-format file
     found: {
       forceignore: 2,
       'distribution-state': 1,
       'non-packageable': 2,
       'mdapi-copy': 2,
-      'scope-full': 2,
-      'scope-web': 2,
+      'scope-full': 1,
+      'scope-web': 1,
     },
     absent: ['duplicate'],
   },
@@ -262,11 +274,9 @@ const EXPECTED: Record<string, Expectation> = {
   },
   'sgummalla79__sgummalla_works/salesforce': {
     exit: 1,
-    // its .forceignore is "**": nothing enters a package, so the packaging checklist is silent
-    found: { pkce: 1, 'refresh-token-rotation': 2, 'refresh-token-policy': 2 },
-    tolerated: {
-      'schema-unknown-element': 'isNamedUserJwtEnabled in OAuth policies: deprecated there, still written by orgs',
-    },
+    // its .forceignore is "**": nothing enters a package, so the packaging checklist is silent; the settings rules
+    // judge every hidden file alike (scope-web on the OAuth settings too) and name line 4 (**)
+    found: { pkce: 1, 'refresh-token-rotation': 2, 'refresh-token-policy': 2, 'scope-web': 2, 'token-exchange': 1 },
     absent: [
       'distribution-state',
       'non-packageable',
@@ -274,7 +284,11 @@ const EXPECTED: Record<string, Expectation> = {
       'secret-in-source',
       'orphan-plugin',
       'forceignored-packageable',
+      'schema-unknown-element',
     ],
+    more: (o) => {
+      for (const f of o.findings) expect(f, f.rule).toMatchObject({ scope: 'hidden', hiddenBy: '4: **' });
+    },
   },
   'shakthi-sfdc__External-Client-App-For-2G-Package': {
     exit: 1,
@@ -299,7 +313,7 @@ const EXPECTED: Record<string, Expectation> = {
   yositwina__NativeForms: {
     exit: 1,
     // .forceignore excludes every ECA folder, so the Packaged app itself would be left out of the package
-    found: { pkce: 1, 'refresh-token-rotation': 1, 'forceignored-packageable': 2 },
+    found: { pkce: 1, 'refresh-token-rotation': 1, 'forceignored-packageable': 2, 'code-credentials': 1 },
     absent: ['orphan-plugin', 'distribution-state', 'non-packageable', 'forceignore'],
   },
 };

@@ -2,6 +2,7 @@ import { Dirent, readdirSync, realpathSync, statSync } from 'node:fs';
 import { readFile, stat, open } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { APP_LINK_ELEMENT, EcaType, FileForm, connectedAppOfFile, isConnectedAppFile, typeOfFile } from './family.js';
+import type { ForceIgnoreLine } from './forceignore.js';
 import { PackageDir, Project, packageDirOf, projectPath } from './project.js';
 import { rememberSecrets, rememberSecretsOf } from './redact.js';
 import { SCANNED_FILE, scanText, type ScanHit } from './secret-scan.js';
@@ -46,6 +47,8 @@ export type Catalog = {
   pathProblems?: PathProblem[];
   /** what the project-wide secrets scan found in files that are not metadata (values kept only for redaction) */
   scanned?: Array<{ fullPath: string; hits: ScanHit[] }>;
+  /** the .forceignore line that hides a path the verdict denies */
+  hiddenBy?: (fullPath: string) => ForceIgnoreLine | undefined;
 };
 
 /** loop: symbolic links that lead back to themselves; unreadable: a folder or file the user may not read. */
@@ -55,7 +58,22 @@ export type CatalogOptions = {
   /** limit discovery to these folders (absolute); default: the whole project */
   sourceDirs?: string[];
   denies: (fullPath: string) => boolean;
+  hiddenBy?: (fullPath: string) => ForceIgnoreLine | undefined;
 };
+
+/**
+ * Where a file stands with a package version built from the project: every rule states which of these it judges
+ * (`Rule.judges`), and every finding on a file says which applies.
+ * - `package`: in a package directory and not force-ignored: the version carries it;
+ * - `hidden`: in a package directory, but a .forceignore line keeps it out of the version (and out of deploys);
+ * - `outside`: in no package directory (a source-org folder, a retrieve or deploy folder, scripts).
+ */
+export type Scope = 'package' | 'hidden' | 'outside';
+
+export function scopeOf(file: Pick<CatalogFile, 'packageDir' | 'forceIgnored'>): Scope {
+  if (file.packageDir === undefined) return 'outside';
+  return file.forceIgnored ? 'hidden' : 'package';
+}
 
 const SKIPPED_DIRS = new Set(['node_modules', 'bower_components']);
 const KEY_FILE = /\.(key|pem)$/i;
@@ -163,11 +181,29 @@ export function catalogFile(
     packageDir: packageDirOf(project, fullPath),
     forceIgnored: denies(fullPath),
   };
-  return bytes ? readContent(file, bytes) : file;
+  return bytes ? readContent(file, bytes, project.namespace) : file;
+}
+
+/** The org id a metadata-format retrieve puts before a header's name (`00D…:App.eca`). */
+const ORG_PREFIX = /^00D[0-9A-Za-z]{12}(?:[0-9A-Za-z]{3})?:/;
+
+/**
+ * The app a reference means in a project with `namespace`: a header's file name without the org prefix of a
+ * metadata-format retrieve, a plugin's externalClientApplication without the project's own namespace prefix (files
+ * retrieved from a namespaced org write `ns__App`). A reference in another namespace stays as written.
+ */
+export function localAppName(reference: string, namespace?: string): string {
+  const name = reference.replace(ORG_PREFIX, '');
+  return namespace && name.startsWith(`${namespace}__`) ? name.slice(namespace.length + 2) : name;
+}
+
+/** The namespace prefix of an app reference (`ns__App` → `ns`), if it has one. */
+export function namespaceOf(reference: string): string | undefined {
+  return /^([A-Za-z][A-Za-z0-9]*)__[A-Za-z]/.exec(reference)?.[1];
 }
 
 /** Decodes and parses a file's bytes into it and finds its app; content that cannot be used becomes `readError`. */
-export function readContent(file: CatalogFile, bytes: Uint8Array): CatalogFile {
+export function readContent(file: CatalogFile, bytes: Uint8Array, namespace?: string): CatalogFile {
   try {
     file.decoded = decodeFile(bytes);
     if (file.kind !== 'key') file.doc = parseXml(file.decoded.text);
@@ -181,7 +217,8 @@ export function readContent(file: CatalogFile, bytes: Uint8Array): CatalogFile {
   // every secret read is known to the redaction of all output, even if no rule ever looks at this file
   rememberSecretsOf(file.decoded.text, file.doc, file.kind === 'connectedApp' ? 'ConnectedApp' : file.type?.name);
   if (file.type && file.doc) {
-    file.app = file.type.role === 'header' ? file.fullName : childText(file.doc.root, APP_LINK_ELEMENT) || undefined;
+    const reference = file.type.role === 'header' ? file.fullName : childText(file.doc.root, APP_LINK_ELEMENT);
+    file.app = reference ? localAppName(reference, namespace) : undefined;
   }
   return file;
 }
@@ -215,6 +252,7 @@ export async function buildCatalog(project: Project, options: CatalogOptions): P
     files,
     apps: groupIntoApps(files),
     denies: options.denies,
+    hiddenBy: options.hiddenBy,
     pathProblems,
     scanned: scanned.filter((s) => s.hits.length),
   };
@@ -252,9 +290,18 @@ export function isPackageSource(file: CatalogFile): boolean {
   return file.packageDir !== undefined && file.doc !== undefined && file.form === 'source';
 }
 
+/**
+ * The files without the metadata-format copies (`X.ecaOauth` beside `X.ecaOauth-meta.xml`) whose source-format twin
+ * is also in the list: a rule that judges settings reports each setting once, on the file a person edits.
+ */
+export function withoutMdapiTwins(files: CatalogFile[]): CatalogFile[] {
+  const sources = new Set(files.filter((f) => f.form === 'source').map((f) => `${f.type?.name}:${f.fullName}`));
+  return files.filter((f) => f.form === 'source' || !sources.has(`${f.type?.name}:${f.fullName}`));
+}
+
 /** Files that a package version built from the project would carry: in a package directory, not force-ignored. */
 export function entersPackage(file: CatalogFile): boolean {
-  return file.packageDir !== undefined && !file.forceIgnored;
+  return scopeOf(file) === 'package';
 }
 
 /** The trimmed text of an element of a readable file; undefined when the file, the element or its text is absent. */

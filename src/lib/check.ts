@@ -12,6 +12,7 @@ import { RULES, RuleContext, runRules } from './rules/index.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-eca', 'eca.checking');
+import { notRunReason } from './rules/rule.js';
 
 /** The shared front of every command: the project, its .forceignore, the catalog, and the rules over it. */
 
@@ -23,11 +24,15 @@ export type CheckOptions = {
 export async function loadCatalog(cwd: string, sourceDirs?: string[]): Promise<Catalog> {
   const project: Project = await loadProject(findProjectRoot(cwd));
   const forceIgnore = await readForceIgnore(project.root);
-  return buildCatalog(project, { sourceDirs, denies: forceIgnore.denies });
+  return buildCatalog(project, { sourceDirs, denies: forceIgnore.denies, hiddenBy: forceIgnore.hiddenBy });
 }
 
 export function check(catalog: Catalog, options: CheckOptions): CheckResult {
-  return checkResult(catalog, runRules(catalog, options.context), options.failOn, options.context.devHubOrgId);
+  const skipped = RULES.flatMap((rule) => {
+    const reason = notRunReason(rule, options.context);
+    return reason ? [{ rule: rule.id, reason }] : [];
+  });
+  return checkResult(catalog, runRules(catalog, options.context), options.failOn, options.context.devHubOrgId, skipped);
 }
 
 /** The flags of `sf eca check`, as the command parses them. */

@@ -26,8 +26,9 @@ export function unifiedDiff(
     `--- ${before === undefined ? '/dev/null' : `a/${fromName}`}`,
     `+++ ${after === undefined ? '/dev/null' : `b/${toName}`}`,
   ];
-  const oldText = withFinalNewline(before ?? '');
-  const newText = withFinalNewline(after ?? '');
+  // the final newline is compared too: jsdiff marks a last line without one as git does (\ No newline at end of file)
+  const oldText = before ?? '';
+  const newText = after ?? '';
   const patch =
     structuredPatch('', '', oldText, newText, undefined, undefined, { context, maxEditLength: MAX_EDIT_LENGTH }) ??
     wholeReplacement(oldText, newText);
@@ -41,14 +42,9 @@ export function unifiedDiff(
   return [...header, ...lines].join('\n');
 }
 
-/** The final newline is the file's own business (the rewrite keeps it); the diff compares lines. */
-function withFinalNewline(text: string): string {
-  return text === '' || text.endsWith('\n') ? text : `${text}\n`;
-}
-
 function split(text: string): string[] {
   const parts = text.split('\n');
-  parts.pop();
+  if (parts[parts.length - 1] === '') parts.pop();
   return parts;
 }
 

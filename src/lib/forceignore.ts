@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { createRequire } from 'node:module';
 import { ECA_TYPES } from './family.js';
 
@@ -32,14 +32,54 @@ function loadForceIgnoreClass(): new (path: string) => SdrForceIgnore {
   ).ForceIgnore;
 }
 
-export type ForceIgnoreJudge = { denies: (fullPath: string) => boolean };
+/** A line of .forceignore, 1-based, as written. */
+export type ForceIgnoreLine = { line: number; pattern: string };
+
+type IgnoreParser = {
+  add(pattern: string): IgnoreParser;
+  test(path: string): { ignored: boolean; unignored: boolean };
+};
+
+function loadIgnore(): () => IgnoreParser {
+  // the copy SDR itself parses .forceignore with, so that the line named is the line SDR applied
+  const sdr = createRequire(createRequire(import.meta.url).resolve('@salesforce/source-deploy-retrieve/package.json'));
+  return sdr('ignore') as () => IgnoreParser;
+}
+
+/**
+ * The line of a .forceignore text that hides `relativePath` (forward slashes, relative to the .forceignore): the
+ * last line whose pattern matches it, as the last match decides in .gitignore syntax. undefined when no line hides
+ * it (a later negation re-includes it, or nothing matches).
+ */
+export function hidingLine(text: string, relativePath: string): ForceIgnoreLine | undefined {
+  const ignore = loadIgnore();
+  const lines = text.split(/\r?\n/);
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const pattern = lines[i];
+    if (pattern.trim() === '' || pattern.startsWith('#')) continue;
+    const verdict = ignore().add(pattern).test(relativePath);
+    if (verdict.unignored) return undefined;
+    if (verdict.ignored) return { line: i + 1, pattern: pattern.trim() };
+  }
+  return undefined;
+}
+
+export type ForceIgnoreJudge = {
+  denies: (fullPath: string) => boolean;
+  /** the line that hides a path the judge denies */
+  hiddenBy: (fullPath: string) => ForceIgnoreLine | undefined;
+};
 
 export async function readForceIgnore(projectRoot: string): Promise<ForceIgnoreJudge> {
   const path = join(projectRoot, FORCEIGNORE);
   const text = await readFile(path, 'utf8').catch(() => undefined);
-  if (text === undefined) return { denies: () => false };
+  if (text === undefined) return { denies: () => false, hiddenBy: () => undefined };
   const parsed = new (loadForceIgnoreClass())(path);
-  return { denies: (fullPath) => parsed.denies(fullPath) };
+  return {
+    denies: (fullPath) => parsed.denies(fullPath),
+    hiddenBy: (fullPath) =>
+      parsed.denies(fullPath) ? hidingLine(text, relative(projectRoot, fullPath).split(sep).join('/')) : undefined,
+  };
 }
 
 /** SDR's verdict for a .forceignore with the given text at the project root, before that text is written. */

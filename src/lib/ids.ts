@@ -105,3 +105,13 @@ export function checkedConsumerId(value: string, source: string): string {
   if (isMistypedId(value)) throw messages.createError('error.BadIdSuffix', [value, source]);
   return value;
 }
+
+/**
+ * `<org id>:<consumer id>` from the flags, both checked, in the 15-character form the Dev Hub itself writes, so an
+ * offline link is byte for byte the one `--target-dev-hub` would copy.
+ */
+export function builtLink(devHubOrgId: string, consumerId: string): string {
+  checkedOrgId(devHubOrgId, '--dev-hub-org-id');
+  checkedConsumerId(consumerId, '--consumer-id');
+  return `${to15(devHubOrgId)}:${to15(consumerId)}`;
+}

@@ -7,10 +7,10 @@ import { loadCatalog } from './check.js';
 import { readDevHub, withSpinner, type Ui } from './command.js';
 import { HEADER_TYPE, OAUTH_POLICIES_TYPE, OAUTH_SETTINGS_TYPE, ecaType, sourceFileName } from './family.js';
 import { hubAppProblems, hubDistributionState, hubOauthLink, type RetrievedApp } from './hub-app.js';
-import { checkedConsumerId, checkedOrgId, sameId, samePair, to15 } from './ids.js';
+import { builtLink, sameId, samePair } from './ids.js';
 import type { DeployFile, DeployOutcome } from './org.js';
 import { ChangeSummary, PlannedChange, applyPlan, catalogAfter, planDiff, summarize } from './plan.js';
-import { planAppChanges } from './prepare.js';
+import { planAppChanges, rejectUnknownNames } from './prepare.js';
 import { defaultPackageDir } from './project.js';
 import { ruleText } from './rules/rule.js';
 import { ScratchDefGap, scratchDefinitionGaps } from './scratch-def.js';
@@ -36,16 +36,6 @@ export function hubLink(app: RetrievedApp): string {
     ]);
   }
   return link;
-}
-
-/**
- * `<org id>:<consumer id>` from the flags, both checked, in the 15-character form the Dev Hub itself writes, so an
- * offline link is byte for byte the one `--target-dev-hub` would copy.
- */
-export function builtLink(devHubOrgId: string, consumerId: string): string {
-  checkedOrgId(devHubOrgId, '--dev-hub-org-id');
-  checkedConsumerId(consumerId, '--consumer-id');
-  return `${to15(devHubOrgId)}:${to15(consumerId)}`;
 }
 
 /** OAuth policies that switch on the client credentials flow with an execution user, the one step that needs Setup. */
@@ -145,6 +135,8 @@ export type LinkScratchFlags = {
   'run-as'?: string;
   'dev-hub-org-id'?: string;
   'consumer-id'?: string;
+  /** the user's word that an oauthLink naming another org may be replaced by the --consumer-id link */
+  'replace-link'?: boolean;
   'api-version'?: string;
   'dry-run'?: boolean;
   wait: Duration;
@@ -185,6 +177,7 @@ async function appLinks(
     throw messages.createError('error.OneAppOffline', [String(named!.length), named!.join(', ')]);
   }
   const catalog = await loadCatalog(cwd);
+  rejectUnknownNames(named ?? [], [...catalog.apps.keys()], 'error.UnknownProjectApp');
   const names = named ?? appsInPackageDirs(catalog);
   if (names.length === 0) throw messages.createError('error.NoApps');
   const devHubOrgId = flags['dev-hub-org-id'] ?? hub!.getOrgId();
@@ -193,7 +186,12 @@ async function appLinks(
   }
   const message = messages.getMessage('spinner.hub', [hub!.getUsername() ?? '']);
   const hubApps = await readDevHub(ui, hub!, apiVersion, message, (org, conn) =>
-    org.retrieveApps(conn, { apps: names, apiVersion, timeoutSeconds: flags.wait.seconds }),
+    org.retrieveApps(conn, {
+      apps: names,
+      apiVersion,
+      timeoutSeconds: flags.wait.seconds,
+      namespace: catalog.project.namespace,
+    }),
   );
   const links = new Map(names.map((name) => [name, hubLink(hubApps.get(name) ?? { name, files: [] })]));
   return { catalog, names, devHubOrgId, links, hubApps };
@@ -206,7 +204,18 @@ export async function linkScratch(ui: Ui, cwd: string, flags: LinkScratchFlags):
   const { catalog, names, devHubOrgId, links, hubApps } = await appLinks(ui, cwd, flags);
   // linking writes only what it deploys: the header and the OAuth settings
   const outputDir = defaultPackageDir(catalog.project);
-  const input = { catalog, devHubOrgId, hubApps, links, outputDir, headerAndOauthOnly: true };
+  const linksFromFlags = flags['consumer-id'] !== undefined;
+  const replaceLink = flags['replace-link'];
+  const input = {
+    catalog,
+    devHubOrgId,
+    hubApps,
+    links,
+    linksFromFlags,
+    replaceLink,
+    outputDir,
+    headerAndOauthOnly: true,
+  };
   const changes: PlannedChange[] = names.flatMap((name) => planAppChanges(input, name).changes);
   const deployFiles = names.flatMap((name) => deployFilesFor(catalog, changes, name, runAs));
   if (runAs)
@@ -232,6 +241,8 @@ export async function linkScratch(ui: Ui, cwd: string, flags: LinkScratchFlags):
     ui.log(changes.length ? result.diff : messages.getMessage('info.filesCurrent'));
     const components = deployFiles.map((f) => `${f.type}:${f.fullName}`).join(', ');
     if (target) ui.log(messages.getMessage('info.wouldDeploy', [target.getUsername() ?? '', components]));
+    const planned = `${changes.length} change${changes.length === 1 ? '' : 's'}`;
+    ui.log(messages.getMessage('info.dryRun', [planned]));
     return result;
   }
   if (target) result.deploy = await deployAndVerify(ui, target, deployFiles, links, flags);

@@ -26,6 +26,8 @@ export type RetrieveOptions = {
   timeoutSeconds?: number;
   pollMs?: number;
   onStatus?: (status: string) => void;
+  /** the project's namespace: plugin files of a namespaced org name their app `ns__App` */
+  namespace?: string;
 };
 
 /** Types retrieved with the headers: every type that may travel in a package, plus the global settings, read in memory. */
@@ -90,7 +92,7 @@ export async function retrieveApps(conn: Connection, options: RetrieveOptions): 
         form: z.form,
         forceIgnored: false,
       };
-      return readContent(file, z.bytes);
+      return readContent(file, z.bytes, options.namespace);
     });
     return groupRetrieved(files, names, [...badNames, ...zip.refused.map((r) => r.entry)]);
   } catch (error) {
@@ -214,7 +216,7 @@ export async function readHubApps(
   const existing = new Set(await listApps(conn));
   const present = names.filter((n) => existing.has(n));
   const apps = present.length
-    ? await retrieveApps(conn, { ...options, apps: present })
+    ? await retrieveApps(conn, { ...options, apps: present, namespace: catalog.project.namespace })
     : new Map<string, RetrievedApp>();
   for (const name of names.filter((n) => !existing.has(n))) apps.set(name, { name, files: [] });
   return apps;

@@ -1,5 +1,7 @@
+// the subpath, not the package index: the gate prints through here and must not load the command framework
+import { StandardColors } from '@salesforce/sf-plugins-core/StandardColors';
 import { CheckResult, rowsByApp } from './report.js';
-import { renderTable } from './table.js';
+import { renderTable, terminalWidth } from './table.js';
 import { printable } from './names.js';
 
 /** The parts of SfCommand that printing needs, so the same report serves every command. */
@@ -8,16 +10,37 @@ export type Printer = {
   styledHeader(text: string): void;
 };
 
-export function summaryLine(result: CheckResult): string {
+/**
+ * sf's own colours (ansis underneath): on in a terminal, off in a pipe or under NO_COLOR, forced by FORCE_COLOR,
+ * the same rules every sf command follows.
+ */
+const SEVERITY_COLOUR: Record<string, (text: string) => string> = {
+  error: StandardColors.error,
+  warning: StandardColors.warning,
+  info: StandardColors.info,
+};
+
+/** An acknowledged finding (`error (ack)`) no longer blocks anything: it is dimmed like info. */
+const paintSeverity = (text: string, row: Record<string, string>): string =>
+  (row.severity.endsWith('(ack)') ? StandardColors.info : (SEVERITY_COLOUR[row.severity] ?? String))(text);
+
+const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
+/** The counts, then the verdict; on a terminal too narrow for both, the verdict goes on a line of its own. */
+export function summaryLine(result: CheckResult, width = terminalWidth()): string {
   const s = result.summary;
   const parts = [
-    `${s.errors} error${s.errors === 1 ? '' : 's'}`,
-    `${s.warnings} warning${s.warnings === 1 ? '' : 's'}`,
+    plural(s.errors, 'error'),
+    plural(s.warnings, 'warning'),
     `${s.infos} info`,
     `${s.acknowledged} acknowledged`,
   ];
+  const counts = `${parts.join(', ')} in ${plural(s.apps, 'app')} (${plural(s.files, 'file')}):`;
   const verdict = result.passed ? 'gate passed' : `gate FAILED (--fail-on ${result.failOn})`;
-  return `${parts.join(', ')} in ${s.apps} app${s.apps === 1 ? '' : 's'} (${s.files} files): ${verdict}`;
+  const painted = result.passed
+    ? StandardColors.success(verdict)
+    : `gate ${StandardColors.error('FAILED')} (--fail-on ${result.failOn})`;
+  return `${counts}${counts.length + 1 + verdict.length > width ? '\n' : ' '}${painted}`;
 }
 
 export function printCheckResult(out: Printer, result: CheckResult): void {
@@ -25,7 +48,7 @@ export function printCheckResult(out: Printer, result: CheckResult): void {
     out.styledHeader(group.app ? `App ${printable(group.app)}` : 'Project');
     out.log(
       renderTable(group.rows, [
-        { key: 'severity', name: 'Severity' },
+        { key: 'severity', name: 'Severity', paint: paintSeverity },
         { key: 'rule', name: 'Rule' },
         { key: 'location', name: 'Location' },
         { key: 'message', name: 'Problem and fix', wrap: true },

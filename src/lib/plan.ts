@@ -94,7 +94,14 @@ export function catalogAfter(catalog: Catalog, changes: PlannedChange[], denies 
     .map((f): CatalogFile => ({ ...f, forceIgnored: denies(f.fullPath) }));
   const added = [...written].map(([fullPath, bytes]) => catalogFile(catalog.project, fullPath, bytes, denies));
   const files = [...kept, ...added].sort((a, b) => a.path.localeCompare(b.path));
-  return { project: catalog.project, files, apps: groupIntoApps(files), denies, pathProblems: catalog.pathProblems };
+  return {
+    project: catalog.project,
+    files,
+    apps: groupIntoApps(files),
+    denies,
+    hiddenBy: catalog.hiddenBy,
+    pathProblems: catalog.pathProblems,
+  };
 }
 
 export type ApplyPlanOptions = Pick<ApplyOptions, 'onStep' | 'waitMs'>;

@@ -1,14 +1,31 @@
 import { readFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Org } from '@salesforce/core';
 import type { Duration } from '@salesforce/kit';
 import { Messages } from '@salesforce/core/messages';
-import { appsInPackageDirs, isPackageSource, type App, type Catalog, type CatalogFile } from './catalog.js';
-import { EcaType, HEADER_TYPE, OAUTH_SETTINGS_TYPE, ecaType, sourceFileName, typeOfFile } from './family.js';
+import {
+  appsInPackageDirs,
+  elementText,
+  isPackageSource,
+  type App,
+  type Catalog,
+  type CatalogFile,
+} from './catalog.js';
+import {
+  EcaType,
+  GLOBAL_OAUTH_TYPE,
+  HEADER_TYPE,
+  OAUTH_SETTINGS_TYPE,
+  ecaType,
+  sourceFileName,
+  typeOfFile,
+} from './family.js';
 import { secretElements, secretKindsIn } from './secrets.js';
 import { onInterrupt } from './interrupt.js';
 import { printable } from './names.js';
 import { FORCEIGNORE, excludedFolderLines, judge, withExclusions } from './forceignore.js';
+import { unknownNames } from './similar.js';
+import { builtLink, isOrgId, sameId, splitPair } from './ids.js';
 import { hubOauthLink, type RetrievedApp } from './hub-app.js';
 import { defaultPackageDir, packageDirOf, projectPath, type PackageDir } from './project.js';
 import { check, loadCatalog } from './check.js';
@@ -18,7 +35,7 @@ import { failOnOf, type CheckResult, type FailOn } from './report.js';
 import { ruleText } from './rules/rule.js';
 import { renderTable } from './table.js';
 import { ChangeSummary, PlannedChange, applyPlan, catalogAfter, planDiff, summarize } from './plan.js';
-import { linkOauthSettings, packageHeader } from './rewrite.js';
+import { describeRewrite, linkOauthSettings, packageHeader, type Rewrite } from './rewrite.js';
 import { encodeFile } from './xml.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -26,14 +43,25 @@ const messages = Messages.loadMessages('sf-plugin-eca', 'eca.preparation');
 
 /** What `sf eca prepare` will do to the project, worked out in full before anything is written. */
 
+/** Whether two `<org id>:<…>` links name the same org (15-character comparison); an unreadable link names none. */
+function sameOrg(a: string, b: string): boolean {
+  const left = splitPair(a);
+  const right = splitPair(b);
+  return Boolean(left && right && isOrgId(left.left) && sameId(left.left, right.left));
+}
+
 /** What planning one app's packageable files needs; shared by prepare and link-scratch. */
 export type AppPlanInput = {
   catalog: Catalog;
   devHubOrgId?: string;
   /** the Dev Hub's apps, retrieved into memory; absent offline */
   hubApps?: Map<string, RetrievedApp>;
-  /** oauthLink per app when it does not come from the Dev Hub's files (link-scratch --consumer-id) */
+  /** oauthLink per app when it does not come from the Dev Hub's files (--consumer-id) */
   links?: Map<string, string>;
+  /** `links` were typed by the user (--consumer-id), not read from the Dev Hub: another org's link is not replaced silently */
+  linksFromFlags?: boolean;
+  /** --replace-link: the user's word that a link naming another org may be replaced */
+  replaceLink?: boolean;
   outputDir: PackageDir;
   /** leave out the app's other settings types (link-scratch deploys only the header and OAuth settings) */
   headerAndOauthOnly?: boolean;
@@ -81,19 +109,19 @@ function placeFile(
   local: CatalogFile | undefined,
   hub: CatalogFile | undefined,
   target: string,
-  rewrite: (f: CatalogFile) => { bytes: Buffer; changed: string[] },
+  rewrite: (f: CatalogFile) => Rewrite,
 ): PlannedChange | undefined {
   const base = local ?? hub;
   if (!base?.doc) return undefined;
   const result = rewrite(base);
   if (local) {
     if (result.changed.length === 0) return undefined;
-    return change(catalog, 'update', local.fullPath, `rewrote ${result.changed.join(', ')}`, {
+    return change(catalog, 'update', local.fullPath, describeRewrite(result), {
       before: fileBytes(local),
       after: result.bytes,
     });
   }
-  const what = result.changed.length ? `retrieved; set ${result.changed.join(', ')}` : 'retrieved';
+  const what = result.changed.length ? `retrieved; ${describeRewrite(result)}` : 'retrieved';
   return change(catalog, 'create', target, what, { after: result.bytes });
 }
 
@@ -156,10 +184,14 @@ function planAppFiles(input: AppPlanInput, name: string, changes: PlannedChange[
     notes.push(`${ruleText('hub-app.noConsumer', [name])}. ${ruleText('hub-app.noConsumer.fix', [])}`);
   if (hub && !hubSettings && !localSettings) notes.push(messages.getMessage('note.NoOauthPlugin', [name]));
   const settingsBase = localSettings ?? hubSettings;
+  const current = localSettings ? elementText(localSettings, 'oauthLink') : undefined;
+  if (input.linksFromFlags && !input.replaceLink && hubLink && current && !sameOrg(current, hubLink)) {
+    throw messages.createError('error.OtherOrgLink', [localSettings!.path, current, hubLink]);
+  }
   if (settingsBase) {
     const target = targetFor(root, ecaType(OAUTH_SETTINGS_TYPE), settingsBase.fullName);
     const settingsChange = placeFile(catalog, localSettings, hubSettings, target, (f) =>
-      hubLink ? linkOauthSettings(f, hubLink) : { bytes: fileBytes(f), changed: [] },
+      hubLink ? linkOauthSettings(f, hubLink) : { bytes: fileBytes(f), changed: [], added: [] },
     );
     if (settingsChange) changes.push(settingsChange);
   }
@@ -179,6 +211,35 @@ function planAppFiles(input: AppPlanInput, name: string, changes: PlannedChange[
 }
 
 /** The user's own files that must not be packaged, moved (or deleted) out of every package directory. */
+/** The line of the non-packageable folder's .gitignore that keeps the global OAuth settings out of git. */
+const GLOBAL_SETTINGS_GITIGNORE_LINE = `${ecaType(GLOBAL_OAUTH_TYPE).directoryName}/`;
+
+/**
+ * Global OAuth settings moved out of the package directories must not land where git commits them: the folder
+ * they go to gets a .gitignore line for their type folder (created, or added to the user's own file).
+ */
+async function planGitignore(input: PrepareInput, changes: PlannedChange[]): Promise<void> {
+  const folder = GLOBAL_SETTINGS_GITIGNORE_LINE.slice(0, -1);
+  const movesGlobal = changes.some((c) => c.action === 'move' && basename(dirname(c.fullPath)) === folder);
+  const holdsGlobal = input.catalog.files.some(
+    (f) => f.type?.name === GLOBAL_OAUTH_TYPE && f.fullPath.startsWith(join(input.nonPackageableDir, folder) + sep),
+  );
+  if (!movesGlobal && !holdsGlobal) return;
+  const path = join(input.nonPackageableDir, '.gitignore');
+  const current = await readFile(path, 'utf8').catch(() => undefined);
+  if (current?.split(/\r?\n/).some((l) => l.trim() === GLOBAL_SETTINGS_GITIGNORE_LINE)) return;
+  const eol = current?.includes('\r\n') ? '\r\n' : '\n';
+  const separator = current === undefined || current === '' || current.endsWith('\n') ? '' : eol;
+  const text = `${current ?? ''}${separator}${GLOBAL_SETTINGS_GITIGNORE_LINE}${eol}`;
+  const detail = `${current === undefined ? 'created with' : 'added'} ${GLOBAL_SETTINGS_GITIGNORE_LINE}: global OAuth settings stay out of git`;
+  changes.push(
+    change(input.catalog, current === undefined ? 'create' : 'update', path, detail, {
+      before: current === undefined ? undefined : Buffer.from(current, 'utf8'),
+      after: Buffer.from(text, 'utf8'),
+    }),
+  );
+}
+
 async function planNonPackageable(input: PrepareInput, changes: PlannedChange[]): Promise<void> {
   const { catalog } = input;
   for (const file of catalog.files.filter((f) => f.type && f.type.packageable === false && f.packageDir)) {
@@ -235,6 +296,7 @@ export async function planPrepare(input: PrepareInput): Promise<PreparePlan> {
   for (const entry of refused) notes.push(messages.getMessage('note.RefusedEntry', [entry]));
   for (const name of apps) planApp(input, name, changes, notes);
   await planNonPackageable(input, changes);
+  await planGitignore(input, changes);
 
   const forceIgnorePath = join(catalog.project.root, FORCEIGNORE);
   const current = await readFile(forceIgnorePath, 'utf8').catch(() => undefined);
@@ -261,6 +323,9 @@ export type PrepareFlags = {
   /** the Dev Hub to retrieve from; required unless --no-retrieve */
   'target-dev-hub'?: Org;
   'dev-hub-org-id'?: string;
+  /** the Dev Hub's OAuth consumer of the one app prepared offline: writes its oauthLink */
+  'consumer-id'?: string;
+  'replace-link'?: boolean;
   name?: string[];
   /** as given; default: the default package directory */
   'output-dir'?: string;
@@ -286,6 +351,32 @@ export type PrepareResult = {
   check: CheckResult;
 };
 
+/**
+ * A mistyped --name stops the command (exit 2) and names the apps it could mean; names are case-sensitive, as in the
+ * org. Shared by prepare and link-scratch.
+ */
+export function rejectUnknownNames(names: readonly string[], known: readonly string[], key: string): void {
+  const [unknown] = unknownNames(names, [...new Set(known)]);
+  if (!unknown) return;
+  const candidates = unknown.lookAlikes.length ? unknown.lookAlikes : [...new Set(known)].sort();
+  const hint = candidates.length ? candidates.join(', ') : '(none)';
+  throw messages.createError(key, [unknown.name], [unknown.lookAlikes.length ? 'Did you mean' : 'The apps are', hint]);
+}
+
+/** --consumer-id belongs to one app: the one --name gives, or the only app of the project. */
+function offlineLinks(
+  catalog: Catalog,
+  names: string[] | undefined,
+  devHubOrgId: string,
+  consumerId: string,
+): Map<string, string> {
+  const named = [...new Set(names ?? [])];
+  if (named.length > 1) throw messages.createError('error.OneAppOffline', [String(named.length), named.join(', ')]);
+  const candidates = named.length ? named : appsInPackageDirs(catalog);
+  if (candidates.length !== 1) throw messages.createError('error.NameRequired');
+  return new Map([[candidates[0], builtLink(devHubOrgId, consumerId)]]);
+}
+
 /** Retrieves, plans, writes (unless a dry run) and checks the result: the whole of `sf eca prepare`. */
 export async function runPrepare(ui: Ui, cwd: string, flags: PrepareFlags): Promise<PrepareResult> {
   const { 'target-dev-hub': hub, 'dry-run': dryRun, 'output-dir': outputDirFlag } = flags;
@@ -302,10 +393,24 @@ export async function runPrepare(ui: Ui, cwd: string, flags: PrepareFlags): Prom
     throw messages.createError('error.NonPackageableDirInPackage', [flags['non-packageable-dir']]);
   }
   const devHubOrgId = flags['dev-hub-org-id'] ?? hub?.getOrgId();
-  const hubApps = flags.retrieve && hub ? await retrieveFromHub(ui, hub, flags) : undefined;
+  const hubApps = flags.retrieve && hub ? await retrieveFromHub(ui, hub, flags, project.namespace) : undefined;
   const names = flags.name;
+  const known = [...catalog.apps.keys(), ...[...(hubApps?.values() ?? [])].filter((a) => a.header).map((a) => a.name)];
+  rejectUnknownNames(names ?? [], known, 'error.UnknownName');
   const deleteNonPackageable = flags['delete-non-packageable'];
-  const input = { catalog, devHubOrgId, hubApps, names, outputDir, nonPackageableDir, deleteNonPackageable };
+  const links = flags['consumer-id'] ? offlineLinks(catalog, names, devHubOrgId!, flags['consumer-id']) : undefined;
+  const input = {
+    catalog,
+    devHubOrgId,
+    hubApps,
+    names,
+    outputDir,
+    nonPackageableDir,
+    deleteNonPackageable,
+    links,
+    linksFromFlags: links !== undefined,
+    replaceLink: flags['replace-link'],
+  };
   const plan = await planPrepare(input);
   const after = catalogAfter(catalog, plan.changes, judge(project.root, plan.forceIgnoreText));
   // notes quote names and paths from the org and the project
@@ -316,7 +421,8 @@ export async function runPrepare(ui: Ui, cwd: string, flags: PrepareFlags): Prom
   if (plan.changes.length === 0) {
     ui.log(messages.getMessage('info.nothing'));
   } else if (dryRun) {
-    ui.log(messages.getMessage('info.dryRun', [String(plan.changes.length)]));
+    const count = plan.changes.length;
+    ui.log(messages.getMessage('info.dryRun', [`${count} change${count === 1 ? '' : 's'}`]));
     ui.log(diff);
   } else {
     await withSpinner(ui, messages.getMessage('spinner.apply', [String(plan.changes.length)]), async () => {
@@ -336,11 +442,22 @@ export async function runPrepare(ui: Ui, cwd: string, flags: PrepareFlags): Prom
   return { dryRun, devHubOrgId, apps, changes, notes, ...(diff !== undefined ? { diff } : {}), check: result };
 }
 
-async function retrieveFromHub(ui: Ui, hub: Org, flags: PrepareFlags): Promise<Map<string, RetrievedApp>> {
+async function retrieveFromHub(
+  ui: Ui,
+  hub: Org,
+  flags: PrepareFlags,
+  namespace: string | undefined,
+): Promise<Map<string, RetrievedApp>> {
   const { 'api-version': apiVersion, wait } = flags;
   const message = messages.getMessage('spinner.retrieve', [hub.getUsername() ?? '']);
   const hubApps = await readDevHub(ui, hub, apiVersion, message, (org, conn, onStatus) =>
-    org.retrieveApps(conn, { apps: flags.name, apiVersion, timeoutSeconds: wait.seconds, onStatus }),
+    org.retrieveApps(conn, {
+      apps: flags.name,
+      apiVersion,
+      timeoutSeconds: wait.seconds,
+      onStatus,
+      namespace,
+    }),
   );
   if (hubApps.size === 0) throw messages.createError('error.NoAppsInOrg', [hub.getUsername() ?? '']);
   return hubApps;

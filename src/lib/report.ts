@@ -1,3 +1,4 @@
+import { Messages } from '@salesforce/core/messages';
 import type { Catalog } from './catalog.js';
 import type { Project } from './project.js';
 import { escapeText } from './xml.js';
@@ -5,6 +6,16 @@ import { Finding, Severity } from './rules/index.js';
 import { SEVERITY_RANK } from './rules/rule.js';
 
 /** What the check commands return and print: counts, the gate verdict, table rows, JUnit XML. */
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-plugin-eca', 'eca.shared');
+
+/** Where the finding's file stands, when it is not simply in the package: `(outside every package directory)`. */
+export function scopeNote(f: Pick<Finding, 'scope' | 'hiddenBy'>): string {
+  if (f.scope === 'outside') return messages.getMessage('scope.outside');
+  if (f.scope === 'hidden') return messages.getMessage('scope.hidden', [f.hiddenBy ?? '?']);
+  return '';
+}
 
 export type FailOn = 'error' | 'warning';
 
@@ -24,6 +35,8 @@ export type CheckResult = {
   summary: CheckSummary;
   apps: Array<{ name: string; files: string[] }>;
   findings: Finding[];
+  /** rules that did not run, and why: neither passed nor failed */
+  skipped: Array<{ rule: string; reason: string }>;
 };
 
 /** The gate's threshold: the flag when given, else the project's plugins.eca.failOn, else error. */
@@ -41,7 +54,13 @@ const BY_SEVERITY = (a: Finding, b: Finding): number =>
   (a.file ?? '').localeCompare(b.file ?? '') ||
   (a.line ?? 0) - (b.line ?? 0);
 
-export function checkResult(catalog: Catalog, findings: Finding[], failOn: FailOn, devHubOrgId?: string): CheckResult {
+export function checkResult(
+  catalog: Catalog,
+  findings: Finding[],
+  failOn: FailOn,
+  devHubOrgId?: string,
+  skipped: CheckResult['skipped'] = [],
+): CheckResult {
   const open = findings.filter((f) => !f.acknowledged);
   const count = (s: Severity): number => open.filter((f) => f.severity === s).length;
   const ecaFiles = catalog.files.filter((f) => f.kind === 'eca');
@@ -62,6 +81,7 @@ export function checkResult(catalog: Catalog, findings: Finding[], failOn: FailO
       files: [...a.headers, ...a.plugins].map((f) => f.path),
     })),
     findings: [...findings].sort(BY_SEVERITY),
+    skipped,
   };
 }
 
@@ -76,7 +96,9 @@ export function rowsByApp(result: CheckResult): Array<{ app: string; rows: Findi
   const groups = new Map<string, FindingRow[]>();
   for (const f of result.findings) {
     const rows = groups.get(f.app ?? '') ?? [];
-    const message = f.acknowledged ? `${f.message} [acknowledged: ${f.acknowledged}]` : `${f.message}. Fix: ${f.fix}`;
+    const note = scopeNote(f);
+    const said = note ? `${f.message} ${note}` : f.message;
+    const message = f.acknowledged ? `${said} [acknowledged: ${f.acknowledged}]` : `${said}. Fix: ${f.fix}`;
     rows.push({
       severity: f.acknowledged ? `${f.severity} (ack)` : f.severity,
       rule: f.rule,
@@ -103,6 +125,11 @@ export function junitXml(result: CheckResult, ruleIds: readonly string[]): strin
   const suites = appNames.map((app) => {
     const ofApp = result.findings.filter((f) => (f.app ?? '(project)') === app);
     const cases = ruleIds.map((rule) => {
+      const skipped = result.skipped.find((s) => s.rule === rule);
+      if (skipped) {
+        const xml = `    <testcase classname="eca.${xmlEscape(app)}" name="${rule}"><skipped message="${xmlEscape(skipped.reason)}"/></testcase>`;
+        return { failing: false, skipped: true, xml };
+      }
       const found = ofApp.filter((f) => f.rule === rule);
       const failing = found.filter((f) => blocksGate(f, result.failOn));
       const text = (list: Finding[]): string =>
@@ -120,15 +147,19 @@ export function junitXml(result: CheckResult, ruleIds: readonly string[]): strin
       const out = rest.length ? `<system-out>${xmlEscape(text(rest))}</system-out>` : '';
       return {
         failing: failing.length > 0,
+        skipped: false,
         xml: `    <testcase classname="eca.${xmlEscape(app)}" name="${rule}">${failure}${out}</testcase>`,
       };
     });
     const failures = cases.filter((c) => c.failing).length;
-    const open = `<testsuite name="${xmlEscape(app)}" tests="${cases.length}" failures="${failures}" errors="0">`;
+    const skipped = cases.filter((c) => c.skipped).length;
+    const counts = `tests="${cases.length}" failures="${failures}" errors="0" skipped="${skipped}"`;
+    const open = `<testsuite name="${xmlEscape(app)}" ${counts}>`;
     return [`  ${open}`, ...cases.map((c) => c.xml), '  </testsuite>'].join('\n');
   });
   const tests = appNames.length * ruleIds.length;
   const failures = result.findings.length ? (suites.join('').match(/<failure /g)?.length ?? 0) : 0;
-  const open = `<testsuites name="sf eca check" tests="${tests}" failures="${failures}">`;
+  const skipped = appNames.length * result.skipped.filter((s) => ruleIds.includes(s.rule)).length;
+  const open = `<testsuites name="sf eca check" tests="${tests}" failures="${failures}" skipped="${skipped}">`;
   return ['<?xml version="1.0" encoding="UTF-8"?>', open, ...suites, '</testsuites>', ''].join('\n');
 }

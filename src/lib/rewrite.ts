@@ -10,7 +10,8 @@ import { XmlEdit, applyEdits, child, encodeFile, insertChild, replaceText } from
  * the changed elements stays as it was. Shared by prepare and link-scratch.
  */
 
-export type Rewrite = { bytes: Buffer; changed: string[] };
+/** `changed`: every element written; `added`: those of them the file did not have. */
+export type Rewrite = { bytes: Buffer; changed: string[]; added: string[] };
 
 function setElement(
   file: CatalogFile,
@@ -33,7 +34,19 @@ function setElement(
 
 function finish(file: CatalogFile, edits: XmlEdit[], changed: string[]): Rewrite {
   const text = applyEdits(file.doc!.text, edits);
-  return { bytes: encodeFile({ text, bom: file.decoded!.bom }), changed };
+  const added = changed.filter((name) => !child(file.doc!.root, name));
+  return { bytes: encodeFile({ text, bom: file.decoded!.bom }), changed, added };
+}
+
+/** What a rewrite did, in the words the change table and the JSON result use: `added oauthLink; changed label`. */
+export function describeRewrite(rewrite: Pick<Rewrite, 'changed' | 'added'>): string {
+  const replaced = rewrite.changed.filter((name) => !rewrite.added.includes(name));
+  return [
+    rewrite.added.length ? `added ${rewrite.added.join(', ')}` : '',
+    replaced.length ? `changed ${replaced.join(', ')}` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
 }
 
 /**

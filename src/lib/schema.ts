@@ -1,48 +1,75 @@
-import { COMPLEX_TYPES, ROOT_TYPES, SIMPLE_TYPES, type SchemaElement } from './schema.generated.js';
+import { SCHEMAS, type Schema, type SchemaElement } from './schema.generated.js';
+import { closestNames } from './similar.js';
 import type { XmlElement } from './xml.js';
 
 /**
- * Checks metadata XML against the element sequences and value types of the Metadata API XSD
- * (schema/metadata-v66-eca.xsd, compiled by scripts/generate-schema.mjs into schema.generated.ts), and tells edits
- * where a new element belongs. Text is trimmed before it is judged; values of string elements are never judged
- * or quoted, so secrets cannot leak into messages.
+ * Checks metadata XML against the element sequences and value types of the Metadata API version the project is on
+ * (v66 from schema/metadata-v66-eca.xsd, later versions from @salesforce/types, compiled by
+ * scripts/generate-schema.mjs into schema.generated.ts), and tells edits where a new element belongs. Text is
+ * trimmed before it is judged; values of string elements are never judged or quoted, so secrets cannot leak into
+ * messages.
  */
 
-export type SchemaIssueKind = 'unknown-element' | 'order' | 'value' | 'required';
+/** The API versions with a schema, oldest first. */
+export const SCHEMA_VERSIONS: readonly string[] = Object.keys(SCHEMAS).sort((a, b) => Number(a) - Number(b));
+
+/**
+ * The version whose schema judges a project on `apiVersion`: that version, else the latest one before it, else the
+ * oldest (a project older than every schema). A project without sourceApiVersion deploys at the CLI's newest
+ * version, so it gets the newest schema.
+ */
+export function schemaVersion(apiVersion?: string): string {
+  if (apiVersion === undefined || !Number.isFinite(Number(apiVersion)))
+    return SCHEMA_VERSIONS[SCHEMA_VERSIONS.length - 1];
+  const atOrBefore = SCHEMA_VERSIONS.filter((v) => Number(v) <= Number(apiVersion));
+  return atOrBefore.length ? atOrBefore[atOrBefore.length - 1] : SCHEMA_VERSIONS[0];
+}
+
+const schemaOf = (apiVersion?: string): Schema => SCHEMAS[schemaVersion(apiVersion)];
+
+export type SchemaIssueKind = 'unknown-element' | 'order' | 'repeated' | 'value' | 'required';
 export type SchemaIssue = { kind: SchemaIssueKind; line: number; element: string; message: string; fix: string };
 
 /** The complexType of a metadata type name, or of a complexType name itself (for nested elements). */
-function complexType(typeName: string): { name: string; elements: readonly SchemaElement[] } | undefined {
-  const name = Object.hasOwn(ROOT_TYPES, typeName) ? ROOT_TYPES[typeName] : typeName;
-  return Object.hasOwn(COMPLEX_TYPES, name) ? { name, elements: COMPLEX_TYPES[name] } : undefined;
+function complexType(
+  schema: Schema,
+  typeName: string,
+): { name: string; elements: readonly SchemaElement[] } | undefined {
+  const name = Object.hasOwn(schema.rootTypes, typeName) ? schema.rootTypes[typeName] : typeName;
+  return Object.hasOwn(schema.complexTypes, name) ? { name, elements: schema.complexTypes[name] } : undefined;
 }
 
-/**
- * Whether files of this metadata type can be checked (ExtlClntAppOauthSecuritySettings, for one, is not in the
- * XSD).
- */
-export function hasSchema(typeName: string): boolean {
-  return Object.hasOwn(ROOT_TYPES, typeName);
+/** Whether files of this metadata type can be checked (a type the version's WSDL does not define cannot). */
+export function hasSchema(typeName: string, apiVersion?: string): boolean {
+  return Object.hasOwn(schemaOf(apiVersion).rootTypes, typeName);
 }
 
-/** The element names of a metadata type (or complexType) in XSD order; empty when the type is unknown. */
-export function elementSequence(typeName: string): readonly string[] {
-  return complexType(typeName)?.elements.map((e) => e.name) ?? [];
+/** The element names of a metadata type (or complexType) in sequence order; empty when the type is unknown. */
+export function elementSequence(typeName: string, apiVersion?: string): readonly string[] {
+  return complexType(schemaOf(apiVersion), typeName)?.elements.map((e) => e.name) ?? [];
 }
 
-export function enumValues(simpleTypeName: string): readonly string[] | undefined {
-  return Object.hasOwn(SIMPLE_TYPES, simpleTypeName) ? SIMPLE_TYPES[simpleTypeName] : undefined;
+export function enumValues(simpleTypeName: string, apiVersion?: string): readonly string[] | undefined {
+  const { simpleTypes } = schemaOf(apiVersion);
+  return Object.hasOwn(simpleTypes, simpleTypeName) ? simpleTypes[simpleTypeName] : undefined;
 }
 
-/** The enum names allowed in `commaSeparatedOauthScopes` (ConnectedAppOauthAccessScope). */
-export const OAUTH_SCOPE_NAMES: readonly string[] = SIMPLE_TYPES.ConnectedAppOauthAccessScope;
+/** The enum names allowed in `commaSeparatedOauthScopes` (ConnectedAppOauthAccessScope) at an API version. */
+export function oauthScopeNames(apiVersion?: string): readonly string[] {
+  return enumValues('ConnectedAppOauthAccessScope', apiVersion) ?? [];
+}
 
-/**
- * The existing child after which a new element `name` must be inserted to respect the sequence; undefined = insert
- * first.
- */
-export function insertionAnchor(typeName: string, parent: XmlElement, name: string): XmlElement | undefined {
-  const sequence = elementSequence(typeName);
+/** The scope names of v66, the version of the hand-checked XSD. */
+export const OAUTH_SCOPE_NAMES: readonly string[] = oauthScopeNames(SCHEMA_VERSIONS[0]);
+
+/** the existing child after which a new element `name` must be inserted to respect the sequence; undefined = insert first */
+export function insertionAnchor(
+  typeName: string,
+  parent: XmlElement,
+  name: string,
+  apiVersion?: string,
+): XmlElement | undefined {
+  const sequence = elementSequence(typeName, apiVersion);
   const at = sequence.indexOf(name);
   if (at < 0) throw new Error(`${name} is not an element of ${typeName}`);
   let anchor: XmlElement | undefined;
@@ -54,15 +81,35 @@ export function insertionAnchor(typeName: string, parent: XmlElement, name: stri
 }
 
 /**
- * Issues of `root` (a document of metadata type `typeName`) and of every complex element inside it; [] without a
- * schema.
+ * Issues of `root` (a document of metadata type `typeName`) and of every complex element inside it, judged by the
+ * schema of `apiVersion`; [] without a schema.
  */
-export function validateAgainstSchema(typeName: string, root: XmlElement): SchemaIssue[] {
-  const type = complexType(typeName);
-  return type ? checkComplex(type.name, type.elements, root) : [];
+export function validateAgainstSchema(typeName: string, root: XmlElement, apiVersion?: string): SchemaIssue[] {
+  const version = schemaVersion(apiVersion);
+  const schema = SCHEMAS[version];
+  const type = complexType(schema, typeName);
+  return type ? checkComplex({ schema, version }, type.name, type.elements, root) : [];
 }
 
-function checkComplex(typeName: string, elements: readonly SchemaElement[], parent: XmlElement): SchemaIssue[] {
+type Judge = { schema: Schema; version: string };
+
+/** When a later API version has the element: the sourceApiVersion that would accept it. */
+function laterHint(version: string, typeName: string, element: string): string {
+  const later = SCHEMA_VERSIONS.find(
+    (v) => Number(v) > Number(version) && SCHEMAS[v].complexTypes[typeName]?.some((e) => e.name === element),
+  );
+  return later
+    ? `, or set sourceApiVersion to ${later} or later in sfdx-project.json (${element} arrived in v${later})`
+    : '';
+}
+
+function checkComplex(
+  judge: Judge,
+  typeName: string,
+  elements: readonly SchemaElement[],
+  parent: XmlElement,
+): SchemaIssue[] {
+  const { complexTypes } = judge.schema;
   const issues: SchemaIssue[] = [];
   const issue = (kind: SchemaIssueKind, el: XmlElement, message: string, fix: string): number =>
     issues.push({ kind, line: el.line, element: el.name, message, fix });
@@ -76,8 +123,8 @@ function checkComplex(typeName: string, elements: readonly SchemaElement[], pare
       issue(
         'unknown-element',
         el,
-        `${el.name} is not an element of ${typeName}`,
-        `Rename it to a known element (closest: ${closest(el.name, [...index.keys()]).join(', ')}) or remove it`,
+        `${el.name} is not an element of ${typeName} in Metadata API v${judge.version}`,
+        `Rename it to a known element (closest: ${closestNames(el.name, [...index.keys()]).join(', ')}) or remove it${laterHint(judge.version, typeName, el.name)}`,
       );
       continue;
     }
@@ -95,13 +142,13 @@ function checkComplex(typeName: string, elements: readonly SchemaElement[], pare
       );
     } else if (decl.max !== 'unbounded' && count > decl.max) {
       issue(
-        'order',
+        'repeated',
         el,
         `${el.name} appears more than once in ${typeName}, which allows ${decl.max}`,
         `Remove the extra <${el.name}> element`,
       );
     }
-    const nested = Object.hasOwn(COMPLEX_TYPES, decl.type) ? COMPLEX_TYPES[decl.type] : undefined;
+    const nested = Object.hasOwn(complexTypes, decl.type) ? complexTypes[decl.type] : undefined;
     if (nested) {
       if (el.text.trim() !== '')
         issue(
@@ -110,7 +157,7 @@ function checkComplex(typeName: string, elements: readonly SchemaElement[], pare
           `${el.name} holds text, but ${decl.type} holds only child elements`,
           `Put the value inside the child elements of <${el.name}>`,
         );
-      issues.push(...checkComplex(decl.type, nested, el));
+      issues.push(...checkComplex(judge, decl.type, nested, el));
     } else if (el.children.length > 0) {
       issue(
         'value',
@@ -119,14 +166,14 @@ function checkComplex(typeName: string, elements: readonly SchemaElement[], pare
         `Replace the content of <${el.name}> with a single value`,
       );
     } else {
-      const problem = valueProblem(decl.type, el.text.trim());
+      const problem = valueProblem(judge, decl.type, el.text.trim());
       if (problem) issue('value', el, `${el.name} ${problem.message}`, problem.fix);
     }
   }
 
   for (const decl of elements) {
     if (decl.min < 1 || counts.has(decl.name)) continue;
-    const anchor = insertionAnchor(typeName, parent, decl.name);
+    const anchor = insertionAnchor(typeName, parent, decl.name, judge.version);
     const where = anchor ? `after <${anchor.name}>` : `as the first element of <${parent.name}>`;
     issue(
       'required',
@@ -152,8 +199,8 @@ const RANGE: Record<string, [bigint, bigint]> = {
   long: [-(2n ** 63n), 2n ** 63n - 1n],
 };
 
-function valueProblem(type: string, value: string): { message: string; fix: string } | undefined {
-  const allowed = enumValues(type) ?? (type === 'boolean' ? ['true', 'false'] : undefined);
+function valueProblem(judge: Judge, type: string, value: string): { message: string; fix: string } | undefined {
+  const allowed = enumValues(type, judge.version) ?? (type === 'boolean' ? ['true', 'false'] : undefined);
   if (allowed) {
     if (allowed.includes(value)) return undefined;
     const sameLetters = allowed.find((a) => a.toLowerCase() === value.toLowerCase());
@@ -178,28 +225,4 @@ function valueProblem(type: string, value: string): { message: string; fix: stri
     message: `has the value "${value}", which is not ${description}${limits}`,
     fix: `Use ${description}${limits}`,
   };
-}
-
-/** Up to three names nearest to `name` by edit distance, ignoring case. */
-function closest(name: string, names: string[]): string[] {
-  const distance = (a: string, b: string): number => {
-    let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-      const next = [i];
-      for (let j = 1; j <= b.length; j++)
-        next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      row = next;
-    }
-    return row[b.length];
-  };
-  const lower = name.toLowerCase();
-  // a name that contains the unknown one (or is contained in it) is a truncation or an extension: rank it first
-  const scored = names.map((n) => {
-    const other = n.toLowerCase();
-    return { n, d: distance(lower, other) - (other.includes(lower) || lower.includes(other) ? 1000 : 0) };
-  });
-  return scored
-    .sort((x, y) => x.d - y.d)
-    .slice(0, 3)
-    .map((s) => s.n);
 }

@@ -193,7 +193,7 @@ describeWhen(sfMissing(), 'sf eca link-scratch, prepare -v and check -v in the r
     expect(await readFile(join(project, SETTINGS), 'utf8')).toBe(example(SETTINGS));
     const [linkOut, deployOut] = r.stdout.split('### sf project deploy').map((s) => s.replace(/^### .*\n/, ''));
     expect(linkOut).toContain('Deployed 3 components to admin@acme-scratch.example, and the link holds there.');
-    expect(linkOut).toContain(`Wrote ${SETTINGS} (rewrote oauthLink).`);
+    expect(linkOut).toContain(`Wrote ${SETTINGS} (added oauthLink).`);
     // the example's scratch definition lacks the ECA features: the warning gives the JSON to add
     expect(r.stderr).toContain(
       'config/project-scratch-def.json lacks what External Client Apps need in a scratch org. Add:',

@@ -2,7 +2,8 @@
  * forceignore.ts: the recommended lines, SDR's verdict on real paths, the marked block, and the two files that
  * carry the lines to users (.forceignore.sample and the bundled example's .forceignore).
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ECA_TYPES, sourceFileName } from '../../src/lib/family.js';
@@ -10,6 +11,7 @@ import {
   BLOCK_END,
   BLOCK_START,
   excludedFolderLines,
+  hidingLine,
   judge,
   readForceIgnore,
   withExclusions,
@@ -173,5 +175,57 @@ describe("the bundled example's .forceignore", () => {
     expect(EXAMPLE).toContain(`${BLOCK_START}\n${LINES.join('\n')}\n${BLOCK_END}\n`);
     expect(withExclusions(EXAMPLE, LINES).added).toEqual([]);
     expect(patterns(EXAMPLE)).toContain('package.xml');
+  });
+});
+
+describe('hidingLine', () => {
+  const text = ['# read-only mirror', '**', '**/jsconfig.json', ''].join('\n');
+
+  it('names the line that hides a file: the last one that matches', () => {
+    expect(hidingLine(text, 'force-app/externalClientApps/App.eca-meta.xml')).toEqual({ line: 2, pattern: '**' });
+    expect(
+      hidingLine(
+        'force-app/main/default/externalClientApps/**\r\n',
+        'force-app/main/default/externalClientApps/A.eca-meta.xml',
+      ),
+    ).toEqual({
+      line: 1,
+      pattern: 'force-app/main/default/externalClientApps/**',
+    });
+    expect(
+      hidingLine(
+        '**/extlClntAppGlobalOauthSets/**\n**/jsconfig.json\n',
+        'x/extlClntAppGlobalOauthSets/A.ecaGlblOauth-meta.xml',
+      ),
+    ).toEqual({
+      line: 1,
+      pattern: '**/extlClntAppGlobalOauthSets/**',
+    });
+  });
+
+  it('names no line when a later negation brings the file back or nothing matches', () => {
+    expect(
+      hidingLine(
+        '**/externalClientApps/**\n!**/externalClientApps/App.eca-meta.xml\n',
+        'f/externalClientApps/App.eca-meta.xml',
+      ),
+    ).toBeUndefined();
+    expect(hidingLine(text.replace('**\n', ''), 'force-app/externalClientApps/App.eca-meta.xml')).toBeUndefined();
+  });
+
+  it('agrees with SDR: the judge of a project names the line of each path it denies', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eca-hiding-'));
+    try {
+      writeFileSync(join(dir, '.forceignore'), 'force-app/main/default/externalClientApps/**\n');
+      const judgeOf = await readForceIgnore(dir);
+      const header = join(dir, 'force-app/main/default/externalClientApps/App.eca-meta.xml');
+      const settings = join(dir, 'force-app/main/default/extlClntAppOauthSettings/App_oauth.ecaOauth-meta.xml');
+      expect(judgeOf.denies(header)).toBe(true);
+      expect(judgeOf.hiddenBy(header)).toEqual({ line: 1, pattern: 'force-app/main/default/externalClientApps/**' });
+      expect(judgeOf.denies(settings)).toBe(false);
+      expect(judgeOf.hiddenBy(settings)).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -152,6 +152,20 @@ describe('unifiedDiff', () => {
     );
   });
 
+  it('shows a final newline added to a file, as git does', () => {
+    expect(unifiedDiff('a\n**/x/**', 'a\n**/x/**\n', '.forceignore', '.forceignore')).toBe(
+      [
+        '--- a/.forceignore',
+        '+++ b/.forceignore',
+        '@@ -1,2 +1,2 @@',
+        ' a',
+        '-**/x/**',
+        '\\ No newline at end of file',
+        '+**/x/**',
+      ].join('\n'),
+    );
+  });
+
   it('shows a new file against /dev/null', () => {
     expect(unifiedDiff(undefined, 'x\n', 'n.xml', 'n.xml')).toBe(
       ['--- /dev/null', '+++ b/n.xml', '@@ -0,0 +1,1 @@', '+x'].join('\n'),

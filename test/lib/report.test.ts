@@ -95,6 +95,7 @@ describe('table rows and summary line', () => {
       summary: { errors: 0, warnings: 0, infos: 0, acknowledged: 0, apps: 0, files: 0 },
       apps: [],
       findings: [],
+      skipped: [],
     };
     expect(summaryLine(base)).toBe('0 errors, 0 warnings, 0 info, 0 acknowledged in 0 apps (0 files): gate passed');
     expect(
@@ -104,7 +105,7 @@ describe('table rows and summary line', () => {
         failOn: 'warning',
         summary: { errors: 1, warnings: 1, infos: 2, acknowledged: 1, apps: 1, files: 1 },
       }),
-    ).toBe('1 error, 1 warning, 2 info, 1 acknowledged in 1 app (1 files): gate FAILED (--fail-on warning)');
+    ).toBe('1 error, 1 warning, 2 info, 1 acknowledged in 1 app (1 file): gate FAILED (--fail-on warning)');
   });
 
   it('prints one titled table per app, then the summary line', async () => {
@@ -154,7 +155,12 @@ describe('junitXml', () => {
     expect(XMLValidator.validate(xml)).toBe(true);
     const doc = parseXml(xml);
     expect(doc.root.name).toBe('testsuites');
-    expect(doc.root.attributes).toEqual({ name: 'sf eca check', tests: String(5 * RULE_IDS.length), failures: '6' });
+    expect(doc.root.attributes).toEqual({
+      name: 'sf eca check',
+      tests: String(5 * RULE_IDS.length),
+      failures: '6',
+      skipped: String(5 * 2),
+    });
     expect(suites(xml).map((s) => [s.attributes.name, s.attributes.tests, s.attributes.failures])).toEqual([
       ['Alpha_Sync', String(RULE_IDS.length), '0'],
       ['Beta_Local', String(RULE_IDS.length), '1'],
@@ -198,6 +204,25 @@ describe('junitXml', () => {
         'failure',
       )?.text,
     ).toContain('Add <orgScopedExternalApp><Dev Hub org id>:Delta_Unlinked</orgScopedExternalApp>');
+  });
+
+  it('marks the rules that need the Dev Hub as skipped, with the reason, when the Dev Hub was not read', async () => {
+    const offline = check(await catalogOf('packaged-2gp'), { failOn: 'error', context: {} });
+    const xml = junitXml(offline, RULE_IDS);
+    expect(XMLValidator.validate(xml)).toBe(true);
+    const [suite] = suites(xml);
+    expect(suite.attributes.skipped).toBe('2');
+    for (const rule of ['hub-app', 'hub-mismatch']) {
+      const testcase = suite.children.find((c) => c.attributes.name === rule)!;
+      expect(child(testcase, 'skipped')?.attributes.message).toBe(
+        'it reads the Dev Hub, which this run did not (pass --target-dev-hub to run it)',
+      );
+    }
+    expect(offline.skipped.map((s) => s.rule)).toEqual(['hub-app', 'hub-mismatch']);
+    // a run that read the Dev Hub skips nothing
+    const online = check(await catalogOf('packaged-2gp'), { failOn: 'error', context: { hubApps: new Map() } });
+    expect(online.skipped).toEqual([]);
+    expect(junitXml(online, RULE_IDS)).not.toContain('<skipped');
   });
 
   it('fails warnings too with --fail-on warning', async () => {

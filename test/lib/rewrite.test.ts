@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { catalogFile } from '../../src/lib/catalog.js';
 import type { Project } from '../../src/lib/project.js';
-import { linkOauthSettings, packageHeader } from '../../src/lib/rewrite.js';
+import { describeRewrite, linkOauthSettings, packageHeader } from '../../src/lib/rewrite.js';
 import { xmllintValidate } from '../helpers/xmllint.js';
 
 const project: Project = {
@@ -27,6 +27,7 @@ describe('packageHeader', () => {
     const text = `<?xml version="1.0" encoding="UTF-8"?>\r\n<ExternalClientApplication ${NS}>\r\n\t<!-- ours -->\r\n\t<distributionState>Local</distributionState>\r\n\t<isProtected>false</isProtected>\r\n\t<label>App</label>\r\n</ExternalClientApplication>`;
     const out = packageHeader(file('App.eca-meta.xml', text), HUB);
     expect(out.changed).toEqual(['distributionState', 'orgScopedExternalApp']);
+    expect(describeRewrite(out)).toBe('added orgScopedExternalApp; changed distributionState');
     expect(out.bytes.toString()).toBe(
       text
         .replace('>Local<', '>Packaged<')
@@ -73,14 +74,15 @@ describe('linkOauthSettings', () => {
   it('adds oauthLink after label, valid against the schema', () => {
     const out = linkOauthSettings(file('App_oauth.ecaOauth-meta.xml', settings('')), '00D5g00000ABCDE:8885g000000WXYZ');
     expect(out.bytes.toString()).toBe(settings('\n    <oauthLink>00D5g00000ABCDE:8885g000000WXYZ</oauthLink>'));
+    expect(describeRewrite(out)).toBe('added oauthLink');
     expect(xmllintValidate(out.bytes.toString(), 'ExtlClntAppOauthSettings').valid).toBe(true);
   });
 
   it('replaces a wrong link in place and leaves a right one untouched', () => {
     const wrong = settings('\n    <oauthLink>00D5g00000ABCDE:888000000000000</oauthLink>');
-    expect(
-      linkOauthSettings(file('a.ecaOauth-meta.xml', wrong), '00D5g00000ABCDE:8885g000000WXYZ').bytes.toString(),
-    ).toBe(wrong.replace('888000000000000', '8885g000000WXYZ'));
+    const replaced = linkOauthSettings(file('a.ecaOauth-meta.xml', wrong), '00D5g00000ABCDE:8885g000000WXYZ');
+    expect(replaced.bytes.toString()).toBe(wrong.replace('888000000000000', '8885g000000WXYZ'));
+    expect(describeRewrite(replaced)).toBe('changed oauthLink');
     const right = settings('\n    <oauthLink>00D5g00000ABCDE:8885g000000WXYZ</oauthLink>');
     expect(linkOauthSettings(file('a.ecaOauth-meta.xml', right), '00D5g00000ABCDE:8885g000000WXYZ').changed).toEqual(
       [],

@@ -12,6 +12,8 @@ import {
   hasSchema,
   insertionAnchor,
   OAUTH_SCOPE_NAMES,
+  SCHEMA_VERSIONS,
+  schemaVersion,
   validateAgainstSchema,
   type SchemaIssue,
 } from '../../src/lib/schema.js';
@@ -19,6 +21,8 @@ import { parseXml } from '../../src/lib/xml.js';
 import { xmllintErrorLines, xmllintValidate } from '../helpers/xmllint.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** The version of schema/metadata-v66-eca.xsd, which these tests read and xmllint validates against. */
+const V66 = '66.0';
 const XSD = readFileSync(join(ROOT, 'schema/metadata-v66-eca.xsd'), 'utf8');
 
 /** A document of `type` whose body lines start at line 3 (line 1: declaration, line 2: root start tag). */
@@ -33,7 +37,7 @@ function doc(type: string, ...body: string[]): string {
 }
 
 function check(type: string, xml: string): SchemaIssue[] {
-  return validateAgainstSchema(type, parseXml(xml).root);
+  return validateAgainstSchema(type, parseXml(xml).root, V66);
 }
 
 const HEADER = 'ExternalClientApplication';
@@ -103,7 +107,7 @@ describe('validateAgainstSchema', () => {
     const issues = check(HEADER, doc(HEADER, '<isProtect>false</isProtect>', '<label>Example Sync</label>'));
     expect(issues).toHaveLength(1);
     expect(issues[0]).toMatchObject({ kind: 'unknown-element', line: 3, element: 'isProtect' });
-    expect(issues[0].message).toBe('isProtect is not an element of ExternalClientApplication');
+    expect(issues[0].message).toBe('isProtect is not an element of ExternalClientApplication in Metadata API v66.0');
     expect(issues[0].fix).toMatch(/^Rename it to a known element \(closest: isProtected, .*\) or remove it$/);
   });
 
@@ -216,7 +220,9 @@ describe('validateAgainstSchema', () => {
       ['order', 6, 'idTokenAudience'],
       ['unknown-element', 7, 'idTokenValidity'],
     ]);
-    expect(issues[2].message).toBe('idTokenValidity is not an element of ExternalAppIdTokenConfig');
+    expect(issues[2].message).toBe(
+      'idTokenValidity is not an element of ExternalAppIdTokenConfig in Metadata API v66.0',
+    );
     expect(issues[2].fix).toContain('closest: idTokenValidityInMinutes');
   });
 
@@ -256,7 +262,7 @@ describe('validateAgainstSchema', () => {
     const twice = check(HEADER, doc(HEADER, '<label>A</label>', '<label>B</label>'));
     expect(twice).toEqual([
       {
-        kind: 'order',
+        kind: 'repeated',
         line: 4,
         element: 'label',
         message: 'label appears more than once in ExternalClientApplication, which allows 1',
@@ -281,7 +287,7 @@ describe('validateAgainstSchema', () => {
   });
 
   it('returns no issues for a type the XSD lacks', () => {
-    expect(hasSchema('ExtlClntAppOauthSecuritySettings')).toBe(false);
+    expect(hasSchema('ExtlClntAppOauthSecuritySettings', V66)).toBe(false);
     expect(check('ExtlClntAppOauthSecuritySettings', doc('ExtlClntAppOauthSecuritySettings', '<anything/>'))).toEqual(
       [],
     );
@@ -290,15 +296,15 @@ describe('validateAgainstSchema', () => {
 
 describe('schema data', () => {
   it('knows every ECA type of the family except ExtlClntAppOauthSecuritySettings, plus ConnectedApp', () => {
-    const missing = ECA_TYPES.map((t) => t.name).filter((n) => !hasSchema(n));
+    const missing = ECA_TYPES.map((t) => t.name).filter((n) => !hasSchema(n, V66));
     expect(missing).toEqual(['ExtlClntAppOauthSecuritySettings']);
-    expect(hasSchema('ConnectedApp')).toBe(true);
-    expect(hasSchema('CanvasMetadata')).toBe(false);
-    expect(hasSchema('ExternalAppIdTokenConfig')).toBe(false);
+    expect(hasSchema('ConnectedApp', V66)).toBe(true);
+    expect(hasSchema('CanvasMetadata', V66)).toBe(false);
+    expect(hasSchema('ExternalAppIdTokenConfig', V66)).toBe(false);
   });
 
   it('flattens the Metadata base type first and keeps XSD order', () => {
-    expect(elementSequence(HEADER)).toEqual([
+    expect(elementSequence(HEADER, V66)).toEqual([
       'fullName',
       'module',
       'contactEmail',
@@ -313,13 +319,13 @@ describe('schema data', () => {
       'managedType',
       'orgScopedExternalApp',
     ]);
-    expect(elementSequence('ExternalAppIdTokenConfig')[0]).toBe('idTokenAudience');
-    expect(elementSequence('NoSuchType')).toEqual([]);
+    expect(elementSequence('ExternalAppIdTokenConfig', V66)[0]).toBe('idTokenAudience');
+    expect(elementSequence('NoSuchType', V66)).toEqual([]);
   });
 
   it('exposes enumerations and the OAuth scope names', () => {
-    expect(enumValues('ExtlClntAppDistState')).toEqual(['Local', 'Packaged', 'Managed', 'AutoInstalled']);
-    expect(enumValues('NoSuchType')).toBeUndefined();
+    expect(enumValues('ExtlClntAppDistState', V66)).toEqual(['Local', 'Packaged', 'Managed', 'AutoInstalled']);
+    expect(enumValues('NoSuchType', V66)).toBeUndefined();
     expect(OAUTH_SCOPE_NAMES).toContain('RefreshToken');
     expect(OAUTH_SCOPE_NAMES).toContain('MCP');
     expect(OAUTH_SCOPE_NAMES).toHaveLength(35);
@@ -346,7 +352,7 @@ describe('schema data', () => {
     for (const [, name, body] of complex) {
       const own = [...body.matchAll(/<xsd:element name="(\w+)"/g)].map((m) => m[1]);
       const base = body.includes('base="tns:Metadata"') ? ['fullName', 'module'] : [];
-      expect(elementSequence(name), name).toEqual([...base, ...own]);
+      expect(elementSequence(name, V66), name).toEqual([...base, ...own]);
       for (const [, el, attrs] of body.matchAll(/<xsd:element name="(\w+)"([^>]*)>/g)) {
         const decl = COMPLEX_TYPES[name].find((e) => e.name === el);
         expect(decl?.min, `${name}.${el}`).toBe(attrs.includes('minOccurs="0"') ? 0 : 1);
@@ -531,5 +537,33 @@ describe('xmllint (libxml2) as a second opinion', () => {
     const xml = doc(OAUTH, '<commaSeparatedOauthScopes>Api</commaSeparatedOauthScopes>', '<label>X</label>');
     expect(check(OAUTH, xml).map((i) => i.line)).toEqual([2]);
     expect(xmllintErrorLines(xmllintValidate(xml, OAUTH).output)).toEqual([4]);
+  });
+});
+
+describe('schemas per API version', () => {
+  it('has v66 from the XSD and later versions from @salesforce/types, oldest first', () => {
+    expect(SCHEMA_VERSIONS).toEqual(['66.0', '67.0', '68.0']);
+    expect(schemaVersion('62.0')).toBe('66.0');
+    expect(schemaVersion('67.0')).toBe('67.0');
+    expect(schemaVersion('69.0')).toBe('68.0');
+    expect(schemaVersion(undefined)).toBe('68.0');
+  });
+
+  it.each(['66.0', '67.0', '68.0'])(
+    'accepts every distributionState of v%s, Managed and AutoInstalled included',
+    (v) => {
+      expect(enumValues('ExtlClntAppDistState', v)).toEqual(['Local', 'Packaged', 'Managed', 'AutoInstalled']);
+      for (const state of ['Managed', 'AutoInstalled']) {
+        const xml = doc(HEADER, `<distributionState>${state}</distributionState>`, '<label>X</label>');
+        expect(validateAgainstSchema(HEADER, parseXml(xml).root, v)).toEqual([]);
+      }
+    },
+  );
+
+  it('keeps the element order of the WSDL in later versions (isDPopEnabled sorts before isDeviceFlowEnabled)', () => {
+    const sequence = elementSequence(GLOBAL, '68.0');
+    expect(sequence.indexOf('isDPopEnabled')).toBe(sequence.indexOf('isDeviceFlowEnabled') - 1);
+    expect(elementSequence(GLOBAL, '67.0')).not.toContain('isDPopEnabled');
+    expect(elementSequence(GLOBAL, '67.0')).toContain('isEnforceRefreshTokenTTL');
   });
 });

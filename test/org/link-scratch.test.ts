@@ -160,7 +160,7 @@ describe('link from the Dev Hub and deploy to its scratch org', () => {
     expect(run.json?.result).toEqual({
       dryRun: false,
       links: [{ app: 'Acme_Connector', oauthLink: LINK }],
-      changes: [{ action: 'update', path: SETTINGS_PATH, detail: 'rewrote oauthLink' }],
+      changes: [{ action: 'update', path: SETTINGS_PATH, detail: 'added oauthLink' }],
       scratchDefinitions: [],
       deploy: {
         targetOrg: 'admin@scratch.example',
@@ -194,7 +194,7 @@ describe('link from the Dev Hub and deploy to its scratch org', () => {
     expect(run.code, out(run)).toBe(0);
     expect(read(project, SETTINGS_PATH)).toBe(crlf.replace('00D5g00000OLDHB:8885g000000OLD1', LINK));
     expect(run.stdout).toContain('Deployed 2 components to admin@scratch.example, and the link holds there.');
-    expect(run.stdout).toContain(`Wrote ${SETTINGS_PATH} (rewrote oauthLink).`);
+    expect(run.stdout).toContain(`Wrote ${SETTINGS_PATH} (changed oauthLink).`);
     expect(deployed()[SETTINGS_ZIP]).toBe(read(project, SETTINGS_PATH));
   });
 
@@ -259,8 +259,8 @@ describe('link from the Dev Hub and deploy to its scratch org', () => {
     expect(written).toBe(header.replace('Local', 'Packaged').replace('00D-XXXXXXXXXXXXXX', HUB_ID15));
     expect(deployed()[HEADER_ZIP]).toBe(written);
     expect(run.json?.result.changes.map((c: { path: string; detail: string }) => `${c.path}: ${c.detail}`)).toEqual([
-      `${HEADER_PATH}: rewrote distributionState, orgScopedExternalApp`,
-      `${SETTINGS_PATH}: rewrote oauthLink`,
+      `${HEADER_PATH}: changed distributionState, orgScopedExternalApp`,
+      `${SETTINGS_PATH}: added oauthLink`,
     ]);
   });
 
@@ -393,6 +393,7 @@ describe('link from the Dev Hub and deploy to its scratch org', () => {
     expect(run.stdout).toContain(
       'Would deploy to admin@scratch.example: ExternalClientApplication:Acme_Connector, ExtlClntAppOauthSettings:Acme_Connector_oauth, ExtlClntAppOauthConfigurablePolicies:Acme_Connector_oauthPlcy',
     );
+    expect(run.stdout).toContain('Dry run: 1 change planned, nothing written or deployed.');
     expect(snapshot(project)).toEqual(before);
     expect(deployCount(scratch)).toBe(deploys);
 
@@ -421,6 +422,33 @@ describe('offline: the link built from --dev-hub-org-id and --consumer-id', () =
     expect(run.json?.result.links).toEqual([{ app: 'Acme_Connector', oauthLink: LINK }]);
     expect(read(project, SETTINGS_PATH)).toBe(hubAcme()[1].xml);
     expect([hub, scratch].map((e) => e.requests.length)).toEqual(requests);
+  });
+
+  it('does not replace a link that names another org without --replace-link (exit 2), and does with it', async () => {
+    const other = hubAcme()[1].xml.replace(LINK, '00D5g00000OTHER:8885g000000OTHR');
+    const project = acmeProject({}, other);
+    const args = [...LS, '--dev-hub-org-id', HUB_ID15, '--consumer-id', CONSUMER, '--name', 'Acme_Connector'];
+    const refused = await runCli([...args, '--json'], { cwd: project, home });
+    expect(refused.code, out(refused)).toBe(2);
+    expect(refused.json?.name).toBe('OtherOrgLinkError');
+    expect(refused.json?.message).toBe(
+      `${SETTINGS_PATH} has oauthLink 00D5g00000OTHER:8885g000000OTHR, which names another org than the new link ${LINK}.`,
+    );
+    expect(read(project, SETTINGS_PATH)).toBe(other);
+    const replaced = await runCli([...args, '--replace-link', '--json'], { cwd: project, home });
+    expect(replaced.code, out(replaced)).toBe(0);
+    expect(read(project, SETTINGS_PATH)).toBe(hubAcme()[1].xml);
+  });
+
+  it('exits 2 on a --name in the wrong case and names the app it means', async () => {
+    const project = acmeProject();
+    const run = await runCli(
+      [...LS, '--dev-hub-org-id', HUB_ID15, '--consumer-id', CONSUMER, '--name', 'acme_connector', '--json'],
+      { cwd: project, home },
+    );
+    expect(run.code, out(run)).toBe(2);
+    expect(run.json?.name).toBe('UnknownProjectAppError');
+    expect((run.json as { actions?: string[] } | undefined)?.actions?.[0]).toMatch(/^Did you mean: Acme_Connector\./);
   });
 
   it('takes 18-character ids and writes the 15-character form the Dev Hub itself holds', async () => {

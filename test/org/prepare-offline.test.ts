@@ -24,6 +24,74 @@ function project(extra: Record<string, string> = {}): string {
   });
 }
 
+describe('sf eca prepare --no-retrieve --consumer-id', () => {
+  const SETTINGS = 'force-app/main/default/extlClntAppOauthSettings/Acme_Connector_oauth.ecaOauth-meta.xml';
+  const noLink = oauth.replace(/\n\s*<oauthLink>[^<]*<\/oauthLink>/, '');
+  const link = /<oauthLink>([^<]*)<\/oauthLink>/.exec(oauth)![1];
+  const consumer = link.split(':')[1];
+
+  it('writes the oauthLink offline, for the only app of the project, and the gate passes on it', async () => {
+    const dir = project({ [SETTINGS]: noLink });
+    const args = ['eca', 'prepare', '--no-retrieve', '--dev-hub-org-id', HUB_ID15, '--consumer-id', consumer];
+    const run = await runCli([...args, '--json'], { cwd: dir, home });
+    expect(run.code, run.stdout).toBe(0);
+    expect(readFileSync(join(dir, SETTINGS), 'utf8')).toBe(oauth);
+    expect(run.json?.result.changes).toContainEqual(
+      expect.objectContaining({ path: SETTINGS, detail: 'added oauthLink' }),
+    );
+    expect(run.json?.result.check.findings.filter((f: { rule: string }) => f.rule === 'oauth-link')).toEqual([]);
+  });
+
+  it('leaves a link to another org alone unless --replace-link says so', async () => {
+    const other = oauth.replace(link, '00D5g00000OTHER:8885g000000OTHR');
+    const dir = project({ [SETTINGS]: other });
+    const args = ['eca', 'prepare', '--no-retrieve', '--dev-hub-org-id', HUB_ID15, '--consumer-id', consumer];
+    const refused = await runCli([...args, '--json'], { cwd: dir, home });
+    expect(refused.code, refused.stdout).toBe(2);
+    expect(refused.json?.name).toBe('OtherOrgLinkError');
+    expect(readFileSync(join(dir, SETTINGS), 'utf8')).toBe(other);
+    const replaced = await runCli([...args, '--replace-link', '--json'], { cwd: dir, home });
+    expect(replaced.code, replaced.stdout).toBe(0);
+    expect(readFileSync(join(dir, SETTINGS), 'utf8')).toBe(oauth);
+  });
+
+  it('needs --name when the project has several apps', async () => {
+    const dir = project({
+      'force-app/main/default/externalClientApps/Billing.eca-meta.xml': header.replace(/Acme_Connector/g, 'Billing'),
+    });
+    const args = ['eca', 'prepare', '--no-retrieve', '--dev-hub-org-id', HUB_ID15, '--consumer-id', consumer];
+    const run = await runCli([...args, '--json'], { cwd: dir, home });
+    expect(run.code).toBe(2);
+    expect(run.json?.name).toBe('NameRequiredError');
+  });
+});
+
+describe('sf eca prepare --name, mistyped', () => {
+  it('exits 2 and names the app it could mean, a wrong case included', async () => {
+    const dir = project();
+    for (const typo of ['acme_connector', 'Acme_Conector']) {
+      const run = await runCli(
+        ['eca', 'prepare', '--no-retrieve', '--dev-hub-org-id', HUB_ID15, '--name', typo, '--json'],
+        { cwd: dir, home },
+      );
+      expect(run.code, run.stdout).toBe(2);
+      expect(run.json?.name).toBe('UnknownNameError');
+      expect(run.json?.message).toBe(
+        `There is no External Client App named ${typo} in the project or the Dev Hub (names are case-sensitive).`,
+      );
+      expect((run.json as { actions?: string[] } | undefined)?.actions).toEqual([
+        "Did you mean: Acme_Connector. Pass the app's developer name exactly as the header's file name spells it.",
+      ]);
+    }
+    const none = await runCli(
+      ['eca', 'prepare', '--no-retrieve', '--dev-hub-org-id', HUB_ID15, '--name', 'NoSuchApp', '--json'],
+      { cwd: dir, home },
+    );
+    expect(none.code).toBe(2);
+    expect((none.json as { actions?: string[] } | undefined)?.actions?.[0]).toMatch(/^The apps are: Acme_Connector\./);
+  });
+});
+
 describe('sf eca prepare --no-retrieve', () => {
   it('needs a Dev Hub or --no-retrieve, and says so', async () => {
     const dir = project();
@@ -56,6 +124,11 @@ describe('sf eca prepare --no-retrieve', () => {
     expect(existsSync(join(dir, 'second-pkg/extlClntAppPolicies'))).toBe(false);
     expect(existsSync(join(dir, 'second-pkg'))).toBe(true);
     expect(run.json?.result.changes.filter((c: { action: string }) => c.action === 'move')).toHaveLength(3);
+    // the global settings moved out of the package land where git does not commit them
+    expect(readFileSync(join(dir, 'eca-source-org/.gitignore'), 'utf8')).toBe('extlClntAppGlobalOauthSets/\n');
+    expect(run.json?.result.changes).toContainEqual(
+      expect.objectContaining({ action: 'create', path: 'eca-source-org/.gitignore' }),
+    );
   });
 
   it('--non-packageable-dir chooses the folder, and refuses one inside a package directory', async () => {

@@ -20,6 +20,10 @@ export default class EcaLinkScratch extends EcaCommand<EcaLinkScratchResult> {
       summary: this.messages.getMessage('flags.consumer-id.summary'),
       dependsOn: ['dev-hub-org-id'],
     }),
+    'replace-link': Flags.boolean({
+      summary: this.messages.getMessage('flags.replace-link.summary'),
+      dependsOn: ['consumer-id'],
+    }),
     'api-version': Flags.orgApiVersion(),
     'dry-run': Flags.boolean({ summary: this.messages.getMessage('flags.dry-run.summary') }),
     wait: waitFlag(this.messages.getMessage('flags.wait.summary')),

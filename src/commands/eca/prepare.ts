@@ -20,6 +20,14 @@ export default class EcaPrepare extends EcaCommand<EcaPrepareResult> {
       allowNo: true,
     }),
     'dev-hub-org-id': devHubOrgIdFlag({ exclusive: ['target-dev-hub'] }),
+    'consumer-id': Flags.string({
+      summary: this.messages.getMessage('flags.consumer-id.summary'),
+      dependsOn: ['dev-hub-org-id'],
+    }),
+    'replace-link': Flags.boolean({
+      summary: this.messages.getMessage('flags.replace-link.summary'),
+      dependsOn: ['consumer-id'],
+    }),
     'source-dir': Flags.directory({
       summary: this.messages.getMessage('flags.source-dir.summary'),
       multiple: true,

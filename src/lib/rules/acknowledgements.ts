@@ -1,5 +1,5 @@
 import { PROJECT_FILE, type Acknowledgement } from '../project.js';
-import { Finding, Rule, finding } from './rule.js';
+import { Finding, Rule, finding, EVERY_SCOPE } from './rule.js';
 
 /** Acknowledgements in sfdx-project.json: each must still match a finding, or it silences nothing and misleads. */
 
@@ -48,6 +48,7 @@ export function acknowledgementIndex(acks: readonly Acknowledgement[]): (f: Find
 export const unmatchedAcknowledgement: Rule = {
   id: 'ack-unmatched',
   severity: 'warning',
+  judges: EVERY_SCOPE,
   check: (catalog, _context, earlier) => {
     const covered = new Set(earlier.flatMap(keysOf));
     return catalog.project.acknowledgements

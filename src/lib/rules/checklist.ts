@@ -1,3 +1,4 @@
+import { FORCEIGNORE } from '../forceignore.js';
 import { basename, join } from 'node:path';
 import { App, Catalog, CatalogFile, entersPackage } from '../catalog.js';
 import { GLOBAL_OAUTH_TYPE, OAUTH_POLICIES_TYPE, OAUTH_SETTINGS_TYPE, ecaType, sourceFileName } from '../family.js';
@@ -31,19 +32,23 @@ function eachPackagedHeader(catalog: Catalog, visit: (app: App, header: CatalogF
 export const distributionState: Rule = {
   id: 'distribution-state',
   severity: 'error',
+  judges: ['package'],
   check: (catalog) =>
     eachPackagedHeader(catalog, (_app, header) => {
       const el = child(header.doc!.root, 'distributionState');
       const value = elementText(header, 'distributionState');
       if (value === 'Packaged') return [];
       if (!el) return [finding(distributionState, 'missing', { file: header })];
-      return [finding(distributionState, 'notPackaged', { file: header, element: el }, [value ?? ''])];
+      // the WSDL's two other states: copies installed from a package or managed by Salesforce, never a source
+      const variant = value === 'Managed' || value === 'AutoInstalled' ? 'installed' : 'notPackaged';
+      return [finding(distributionState, variant, { file: header, element: el }, [value ?? ''])];
     }),
 };
 
 export const orgScopedApp: Rule = {
   id: 'org-scoped-app',
   severity: 'error',
+  judges: ['package'],
   check: (catalog, context) =>
     eachPackagedHeader(catalog, (app, header) => {
       const el = child(header.doc!.root, 'orgScopedExternalApp');
@@ -66,6 +71,7 @@ export const orgScopedApp: Rule = {
 export const oauthLink: Rule = {
   id: 'oauth-link',
   severity: 'error',
+  judges: ['package'],
   check: (catalog, context) =>
     [...catalog.apps.values()].flatMap((app) => {
       const header = packagedHeaders(app)[0];
@@ -97,6 +103,7 @@ const FORCE_IGNORED_TYPES = [GLOBAL_OAUTH_TYPE, OAUTH_POLICIES_TYPE];
 export const forceIgnoreExcludes: Rule = {
   id: 'forceignore',
   severity: 'error',
+  judges: ['package'],
   check: (catalog) => {
     const findings: Finding[] = [];
     const seen = new Set<string>();
@@ -110,15 +117,17 @@ export const forceIgnoreExcludes: Rule = {
           const key = join(typeFolderParent, type.directoryName);
           if (seen.has(key) || catalog.denies(probe)) continue;
           seen.add(key);
-          findings.push(
-            finding(
+          findings.push({
+            // the line to add goes into .forceignore: that is where the finding points
+            ...finding(
               forceIgnoreExcludes,
               'notExcluded',
               { app: app.name, file: undefined },
               [`${type.directoryName}/`, projectPath(catalog.project, key)],
               [`${type.directoryName}/`],
             ),
-          );
+            file: FORCEIGNORE,
+          });
         }
       }
     }
@@ -147,6 +156,7 @@ export const forceIgnoreExcludes: Rule = {
 export const forceIgnoredPackageable: Rule = {
   id: 'forceignored-packageable',
   severity: 'error',
+  judges: ['hidden'],
   check: (catalog) => {
     const isPackaged = (h: CatalogFile): boolean => elementText(h, 'distributionState') === 'Packaged';
     const meantForPackage = new Set(
@@ -169,6 +179,7 @@ export const forceIgnoredPackageable: Rule = {
 export const nonPackageable: Rule = {
   id: 'non-packageable',
   severity: 'error',
+  judges: ['package'],
   check: (catalog) =>
     catalog.files
       .filter((f) => f.type && f.type.packageable === false && entersPackage(f))

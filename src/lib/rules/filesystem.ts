@@ -1,5 +1,5 @@
 import { projectPath } from '../project.js';
-import { Rule, finding } from './rule.js';
+import { EVERY_SCOPE, Rule, finding } from './rule.js';
 
 /**
  * What the project's folders themselves do wrong: a link loop, a folder or file that cannot be read, a name with
@@ -10,6 +10,7 @@ import { Rule, finding } from './rule.js';
 export const pathUnreadable: Rule = {
   id: 'path-unreadable',
   severity: 'error',
+  judges: EVERY_SCOPE,
   check: (catalog) =>
     (catalog.pathProblems ?? []).map((p) => {
       const path = projectPath(catalog.project, p.fullPath);

@@ -3,7 +3,7 @@ import { hubAppProblems, hubDistributionState, hubOauthLink, type HubApp } from 
 import { samePair } from '../ids.js';
 import { child } from '../xml.js';
 import { oauthSettingsOf, packagedHeaders } from './checklist.js';
-import { Finding, Rule, RuleContext, finding } from './rule.js';
+import { Finding, Rule, RuleContext, finding, EVERY_SCOPE } from './rule.js';
 
 /**
  * What only the Dev Hub can tell: its own copy of each app agrees with the files. Runs when a command read the Dev
@@ -18,6 +18,8 @@ function eachHubApp(catalog: Catalog, context: RuleContext, visit: (hub: HubApp,
 export const hubApp: Rule = {
   id: 'hub-app',
   severity: 'error',
+  judges: EVERY_SCOPE,
+  requires: 'devHub',
   check: (catalog, context) =>
     eachHubApp(catalog, context, (hub, local) =>
       hubAppProblems(hub).flatMap((problem): Finding[] => {
@@ -37,6 +39,8 @@ export const hubApp: Rule = {
 export const hubMismatch: Rule = {
   id: 'hub-mismatch',
   severity: 'error',
+  judges: EVERY_SCOPE,
+  requires: 'devHub',
   check: (catalog, context) =>
     eachHubApp(catalog, context, (hub, local) => {
       if (!local || !hub.header) return [];

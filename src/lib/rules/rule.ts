@@ -1,10 +1,11 @@
 import { Messages } from '@salesforce/core/messages';
-import type { Catalog, CatalogFile } from '../catalog.js';
+import type { Catalog, CatalogFile, Scope } from '../catalog.js';
 import type { HubApp } from '../hub-app.js';
 import type { XmlElement } from '../xml.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-eca', 'eca.rules');
+const shared = Messages.loadMessages('sf-plugin-eca', 'eca.shared');
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -21,7 +22,14 @@ export type Finding = {
   fix: string;
   /** set when the project acknowledges the finding */
   acknowledged?: string;
+  /** where the file stands with the package build (see Scope); absent for findings on no project file */
+  scope?: Scope;
+  /** for a file hidden by .forceignore: the line that hides it, `3: **` */
+  hiddenBy?: string;
 };
+
+/** Rules about settings in effect wherever the file sits (security, secrets, git): every scope. */
+export const EVERY_SCOPE: readonly Scope[] = ['package', 'hidden', 'outside'];
 
 export type RuleContext = {
   /** the Dev Hub's org id, from --dev-hub-org-id or --target-dev-hub */
@@ -33,9 +41,19 @@ export type RuleContext = {
 export type Rule = {
   id: string;
   severity: Severity;
+  /** what the rule needs to run at all; without it the rule is reported as skipped, never as passed */
+  requires?: 'devHub';
+  /** the files it judges: findings on files of other scopes are dropped, whatever the rule's code returns */
+  judges: readonly Scope[];
   /** `earlier`: the findings of the rules listed before this one (only the acknowledgement rule reads them) */
   check: (catalog: Catalog, context: RuleContext, earlier: readonly Finding[]) => Finding[];
 };
+
+/** Why a rule did not run in this context, or undefined when it ran. */
+export function notRunReason(rule: Pick<Rule, 'requires'>, context: RuleContext): string | undefined {
+  if (rule.requires === 'devHub' && !context.hubApps) return shared.getMessage('skipped.devHub');
+  return undefined;
+}
 
 export function ruleSummary(id: string): string {
   return messages.getMessage(`${id}.summary`);

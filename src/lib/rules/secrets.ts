@@ -3,7 +3,7 @@ import { PRIVATE_KEY_BLOCK, secretElements } from '../secrets.js';
 import { isPlaceholder } from '../secret-scan.js';
 import { projectPath } from '../project.js';
 import { child, childText, lineOfOffset } from '../xml.js';
-import { Rule, finding } from './rule.js';
+import { Rule, finding, EVERY_SCOPE } from './rule.js';
 
 /** Secrets committed to the project. The secret values themselves never reach a finding. */
 
@@ -14,6 +14,7 @@ function metadataTypeOf(file: CatalogFile): string | undefined {
 export const secretInSource: Rule = {
   id: 'secret-in-source',
   severity: 'error',
+  judges: EVERY_SCOPE,
   check: (catalog: Catalog) =>
     catalog.files.flatMap((f) => {
       if (!f.doc) return [];
@@ -27,6 +28,7 @@ export const secretInSource: Rule = {
 export const privateKey: Rule = {
   id: 'private-key',
   severity: 'error',
+  judges: EVERY_SCOPE,
   check: (catalog: Catalog) =>
     catalog.files.flatMap((f) => {
       const text = f.decoded?.text;
@@ -39,6 +41,7 @@ export const privateKey: Rule = {
 export const rotationFlag: Rule = {
   id: 'rotation-flag',
   severity: 'error',
+  judges: EVERY_SCOPE,
   check: (catalog: Catalog) =>
     catalog.files.flatMap((f) => {
       if (!f.doc || f.kind !== 'eca') return [];
@@ -58,6 +61,7 @@ function unparsedScans(catalog: Catalog): NonNullable<Catalog['scanned']> {
 export const secretInFile: Rule = {
   id: 'secret-in-file',
   severity: 'error',
+  judges: EVERY_SCOPE,
   check: (catalog) =>
     unparsedScans(catalog).flatMap(({ fullPath, hits }) =>
       hits
@@ -73,6 +77,7 @@ export const secretInFile: Rule = {
 export const secretPlaceholder: Rule = {
   id: 'secret-placeholder',
   severity: 'info',
+  judges: EVERY_SCOPE,
   check: (catalog) => [
     ...catalog.files.flatMap((f) =>
       f.doc

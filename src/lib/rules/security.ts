@@ -1,14 +1,14 @@
-import { Catalog, CatalogFile, entersPackage } from '../catalog.js';
+import { Catalog, CatalogFile, withoutMdapiTwins } from '../catalog.js';
 import { GLOBAL_OAUTH_TYPE, OAUTH_POLICIES_TYPE, OAUTH_SETTINGS_TYPE } from '../family.js';
 import { child, childText } from '../xml.js';
-import { Finding, Rule, RuleContext, finding } from './rule.js';
+import { Finding, Rule, RuleContext, finding, EVERY_SCOPE } from './rule.js';
 import { scopeTokens } from './structure.js';
 
 /** AppExchange security-review rules that the metadata can answer (eca-domain.md section 5). */
 
 /** Global OAuth settings in the project and, when the command read the Dev Hub, the Dev Hub's own in memory. */
 function globalSettings(catalog: Catalog, context: RuleContext): CatalogFile[] {
-  const local = catalog.files.filter((f) => f.type?.name === GLOBAL_OAUTH_TYPE && f.doc);
+  const local = withoutMdapiTwins(catalog.files.filter((f) => f.type?.name === GLOBAL_OAUTH_TYPE && f.doc));
   const fromHub = [...(context.hubApps?.values() ?? [])].flatMap((a) =>
     a.globalSettings?.doc ? [a.globalSettings] : [],
   );
@@ -28,10 +28,11 @@ function flagRule(
   const rule: Rule = {
     id,
     severity,
+    judges: EVERY_SCOPE,
     check: (catalog, context) =>
       (type === GLOBAL_OAUTH_TYPE
         ? globalSettings(catalog, context)
-        : catalog.files.filter((f) => f.type?.name === type && f.doc)
+        : withoutMdapiTwins(catalog.files.filter((f) => f.type?.name === type && f.doc))
       )
         .filter((f) => bad(childText(f.doc!.root, element)))
         .map((f) => finding(rule, 'flag', { file: f, element: child(f.doc!.root, element) }, [element])),
@@ -52,6 +53,8 @@ const rotation = flagRule(
   notOn,
 );
 const credentials = flagRule({ id: 'client-credentials', severity: 'warning' }, 'isClientCredentialsFlowEnabled', on);
+const tokenExchange = flagRule({ id: 'token-exchange', severity: 'warning' }, 'isTokenExchangeEnabled', on);
+const codeCredentials = flagRule({ id: 'code-credentials', severity: 'warning' }, 'isCodeCredFlowEnabled', on);
 const tokenPolicy = flagRule(
   { id: 'refresh-token-policy', severity: 'warning' },
   'refreshTokenPolicyType',
@@ -59,18 +62,17 @@ const tokenPolicy = flagRule(
   OAUTH_POLICIES_TYPE,
 );
 
-/** A warning when packaged OAuth settings ask for a scope the security review questions. */
+/** A warning when OAuth settings, wherever they sit, ask for a scope the security review questions. */
 function scopeRule({ id, scope }: { id: string; scope: string }): Rule {
   const rule: Rule = {
     id,
     severity: 'warning',
+    judges: EVERY_SCOPE,
     check: (catalog) =>
-      catalog.files
-        .filter((f) => f.type?.name === OAUTH_SETTINGS_TYPE && f.doc && entersPackage(f))
-        .flatMap((f) => {
-          const el = child(f.doc!.root, 'commaSeparatedOauthScopes');
-          return el && scopeTokens(el.text).includes(scope) ? [finding(rule, 'present', { file: f, element: el })] : [];
-        }),
+      withoutMdapiTwins(catalog.files.filter((f) => f.type?.name === OAUTH_SETTINGS_TYPE && f.doc)).flatMap((f) => {
+        const el = child(f.doc!.root, 'commaSeparatedOauthScopes');
+        return el && scopeTokens(el.text).includes(scope) ? [finding(rule, 'present', { file: f, element: el })] : [];
+      }),
   };
   return rule;
 }
@@ -96,6 +98,7 @@ function callbackUrls(f: CatalogFile): { el: NonNullable<ReturnType<typeof child
 export const callbackInsecure: Rule = {
   id: 'callback-insecure',
   severity: 'error',
+  judges: EVERY_SCOPE,
   check: (catalog, context) =>
     globalSettings(catalog, context).flatMap((f) => {
       const found = callbackUrls(f);
@@ -107,6 +110,7 @@ export const callbackInsecure: Rule = {
 export const callbackLocalhost: Rule = {
   id: 'callback-localhost',
   severity: 'warning',
+  judges: EVERY_SCOPE,
   check: (catalog, context) =>
     globalSettings(catalog, context).flatMap((f): Finding[] => {
       const found = callbackUrls(f);
@@ -127,6 +131,8 @@ export const SECURITY_RULES: Rule[] = [
   pkce,
   rotation,
   credentials,
+  tokenExchange,
+  codeCredentials,
   tokenPolicy,
   callbackInsecure,
   callbackLocalhost,

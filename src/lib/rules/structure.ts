@@ -1,8 +1,16 @@
-import { Catalog, CatalogFile, entersPackage } from '../catalog.js';
+import { Catalog, CatalogFile, entersPackage, namespaceOf, scopeOf } from '../catalog.js';
 import { APP_LINK_ELEMENT, SAML_POLICIES_TYPE, APP_POLICIES_TYPE, OAUTH_SETTINGS_TYPE } from '../family.js';
-import { hasSchema, validateAgainstSchema, SchemaIssue, SchemaIssueKind, OAUTH_SCOPE_NAMES } from '../schema.js';
+import {
+  hasSchema,
+  validateAgainstSchema,
+  SchemaIssue,
+  SchemaIssueKind,
+  oauthScopeNames,
+  schemaVersion,
+  SCHEMA_VERSIONS,
+} from '../schema.js';
 import { child, childText } from '../xml.js';
-import { Finding, Rule, finding } from './rule.js';
+import { Finding, Rule, Severity, finding } from './rule.js';
 import { packagedHeaders } from './checklist.js';
 
 /** What a deploy or a package build would trip on besides the checklist. */
@@ -14,6 +22,7 @@ const ecaFiles = (catalog: Catalog): CatalogFile[] => catalog.files.filter((f) =
 export const xmlMalformed: Rule = {
   id: 'xml-malformed',
   severity: 'error',
+  judges: ['package'],
   check: (catalog) =>
     catalog.files
       .filter((f) => f.kind !== 'key' && f.readError)
@@ -23,6 +32,7 @@ export const xmlMalformed: Rule = {
 export const xmlRoot: Rule = {
   id: 'xml-root',
   severity: 'error',
+  judges: ['package'],
   check: (catalog) =>
     ecaFiles(catalog).flatMap((f) => {
       if (!f.doc || !f.type) return [];
@@ -39,29 +49,27 @@ export const xmlRoot: Rule = {
     }),
 };
 
-/** The Metadata API version of schema/metadata-v66-eca.xsd. */
-const SCHEMA_VERSION = '66.0';
-
 /**
- * Elements that Metadata API versions other than the schema's carry (eca-domain.md sections 1.3 to 1.5): newer
- * WSDL fields, and one the policies type dropped. A project on another sourceApiVersion may use them.
+ * Elements that Metadata API versions before the oldest schema (v66) carried and v66 dropped (eca-domain.md 1.4): a
+ * project still on such a version may use them.
  */
-const OTHER_VERSION_ELEMENTS: Record<string, string[]> = {
-  ExtlClntAppGlobalOauthSettings: ['isDPopEnabled', 'isEnforceRefreshTokenTTL', 'isMtlsEnabled'],
+const OLDER_VERSION_ELEMENTS: Record<string, string[]> = {
   ExtlClntAppOauthConfigurablePolicies: ['isNamedUserJwtEnabled'],
-  ExtlClntAppConfigurablePolicies: ['isAttestPluginEnabled'],
 };
 
 const issuesByFile = new WeakMap<CatalogFile, SchemaIssue[]>();
 
-/** Each file is validated once, whichever of the four schema rules asks first. */
+/** Each file is validated once, against the schema of the project's sourceApiVersion, whichever rule asks first. */
 function schemaIssues(catalog: Catalog, f: CatalogFile): SchemaIssue[] {
   const cached = issuesByFile.get(f);
   if (cached) return cached;
-  const otherVersion =
-    catalog.project.sourceApiVersion !== undefined && catalog.project.sourceApiVersion !== SCHEMA_VERSION;
-  const tolerated = otherVersion ? (OTHER_VERSION_ELEMENTS[f.type!.name] ?? []) : [];
-  const issues = validateAgainstSchema(f.type!.name, f.doc!.root).filter(
+  const version = catalog.project.sourceApiVersion;
+  const older =
+    version !== undefined &&
+    schemaVersion(version) === SCHEMA_VERSIONS[0] &&
+    Number(version) < Number(SCHEMA_VERSIONS[0]);
+  const tolerated = older ? (OLDER_VERSION_ELEMENTS[f.type!.name] ?? []) : [];
+  const issues = validateAgainstSchema(f.type!.name, f.doc!.root, version).filter(
     (i) => !(i.kind === 'unknown-element' && tolerated.includes(i.element)),
   );
   issuesByFile.set(f, issues);
@@ -69,13 +77,29 @@ function schemaIssues(catalog: Catalog, f: CatalogFile): SchemaIssue[] {
 }
 
 /** One kind of schema issue as a rule; each file is validated once for all four (see schemaIssues). */
-function schemaRule({ id, kind }: { id: string; kind: SchemaIssueKind }): Rule {
+function schemaRule({
+  id,
+  kind,
+  severity = 'error',
+}: {
+  id: string;
+  kind: SchemaIssueKind;
+  severity?: Severity;
+}): Rule {
   const rule: Rule = {
     id,
-    severity: 'error',
+    severity,
+    // what a package build reads: a schema slip in a retrieve folder or a source-org copy fails no build
+    judges: ['package'],
     check: (catalog) =>
       ecaFiles(catalog).flatMap((f) => {
-        if (!f.doc || !f.type || f.doc.root.name !== f.type.name || !hasSchema(f.type.name)) return [];
+        if (
+          !f.doc ||
+          !f.type ||
+          f.doc.root.name !== f.type.name ||
+          !hasSchema(f.type.name, catalog.project.sourceApiVersion)
+        )
+          return [];
         return schemaIssues(catalog, f)
           .filter((issue) => issue.kind === kind)
           .map((issue) => ({
@@ -93,22 +117,42 @@ function schemaRule({ id, kind }: { id: string; kind: SchemaIssueKind }): Rule {
 }
 
 export const schemaUnknownElement = schemaRule({ id: 'schema-unknown-element', kind: 'unknown-element' });
-export const schemaOrder = schemaRule({ id: 'schema-order', kind: 'order' });
+/**
+ * A warning, not an error: real hand-written files that deployed use other orders (Flowdometer's deploy package puts
+ * label first), and no Metadata API error for element order is on record; sorted order is only the safe choice.
+ */
+export const schemaOrder = schemaRule({ id: 'schema-order', kind: 'order', severity: 'warning' });
+export const schemaRepeated = schemaRule({ id: 'schema-repeated', kind: 'repeated' });
 export const schemaValue = schemaRule({ id: 'schema-value', kind: 'value' });
 export const schemaRequired = schemaRule({ id: 'schema-required', kind: 'required' });
 
 export const orphanPlugin: Rule = {
   id: 'orphan-plugin',
   severity: 'error',
+  judges: ['package'],
   check: (catalog) => {
-    const headersInPackages = new Set(
-      catalog.files.filter((f) => f.type?.role === 'header' && entersPackage(f)).map((f) => f.fullName),
-    );
+    const headers = catalog.files.filter((f) => f.type?.role === 'header' && f.app);
+    const headersInPackages = new Set(headers.filter(entersPackage).map((f) => f.app!));
+    const hiddenHeaders = new Map(headers.filter((f) => scopeOf(f) === 'hidden').map((f) => [f.app!, f]));
     return ecaFiles(catalog)
       .filter((f) => f.doc && f.type && f.type.role !== 'header' && entersPackage(f))
       .flatMap((f) => {
         if (!f.app) return [finding(orphanPlugin, 'noLink', { file: f }, [APP_LINK_ELEMENT])];
         if (headersInPackages.has(f.app)) return [];
+        const foreign = namespaceOf(f.app);
+        const bare = foreign ? f.app.slice(foreign.length + 2) : undefined;
+        if (foreign && bare && headersInPackages.has(bare)) {
+          const ours = catalog.project.namespace ?? 'none';
+          const where = { file: f, element: child(f.doc!.root, APP_LINK_ELEMENT) };
+          return [finding(orphanPlugin, 'otherNamespace', where, [f.app, foreign, ours], [bare])];
+        }
+        const hidden = hiddenHeaders.get(f.app);
+        const line = hidden ? catalog.hiddenBy?.(hidden.fullPath) : undefined;
+        if (hidden && line) {
+          const where = { file: f, element: child(f.doc!.root, APP_LINK_ELEMENT) };
+          const tokens = [f.app, hidden.path, String(line.line), line.pattern];
+          return [finding(orphanPlugin, 'headerHidden', where, tokens, [String(line.line), line.pattern])];
+        }
         return [finding(orphanPlugin, 'noHeader', { file: f, element: child(f.doc!.root, APP_LINK_ELEMENT) }, [f.app])];
       });
   },
@@ -126,6 +170,7 @@ const ONE_PER_APP = new Set([
 export const duplicate: Rule = {
   id: 'duplicate',
   severity: 'error',
+  judges: ['package'],
   check: (catalog) => {
     const findings: Finding[] = [];
     const byComponent = new Map<string, CatalogFile[]>();
@@ -194,22 +239,27 @@ export function scopeTokens(value: string): string[] {
     .filter(Boolean);
 }
 
-export function suggestedScope(token: string): string | undefined {
-  return RUNTIME_SCOPES[token.toLowerCase()] ?? OAUTH_SCOPE_NAMES.find((n) => n.toLowerCase() === token.toLowerCase());
+export function suggestedScope(token: string, apiVersion?: string): string | undefined {
+  return (
+    RUNTIME_SCOPES[token.toLowerCase()] ??
+    oauthScopeNames(apiVersion).find((n) => n.toLowerCase() === token.toLowerCase())
+  );
 }
 
 export const oauthScopes: Rule = {
   id: 'oauth-scopes',
   severity: 'error',
+  judges: ['package'],
   check: (catalog) =>
     ecaFiles(catalog)
       .filter((f) => f.type?.name === OAUTH_SETTINGS_TYPE && f.doc)
       .flatMap((f) => {
         const el = child(f.doc!.root, 'commaSeparatedOauthScopes');
         if (!el) return [];
-        const wrong = scopeTokens(el.text).filter((t) => !OAUTH_SCOPE_NAMES.includes(t));
+        const version = catalog.project.sourceApiVersion;
+        const wrong = scopeTokens(el.text).filter((t) => !oauthScopeNames(version).includes(t));
         if (wrong.length === 0) return [];
-        const fixed = scopeTokens(el.text).map((t) => suggestedScope(t) ?? t);
+        const fixed = scopeTokens(el.text).map((t) => suggestedScope(t, version) ?? t);
         const unique = [...new Set(fixed)].join(', ');
         return [finding(oauthScopes, 'notEnumNames', { file: f, element: el }, [wrong.join(', ')], [unique])];
       }),
@@ -218,6 +268,7 @@ export const oauthScopes: Rule = {
 export const samlNotPackageable: Rule = {
   id: 'saml',
   severity: 'error',
+  judges: ['package'],
   check: (catalog) =>
     [...catalog.apps.values()].flatMap((app) => {
       const header = packagedHeaders(app)[0];
@@ -234,6 +285,7 @@ export const samlNotPackageable: Rule = {
 export const mdapiCopy: Rule = {
   id: 'mdapi-copy',
   severity: 'warning',
+  judges: ['package'],
   check: (catalog) =>
     ecaFiles(catalog)
       .filter((f) => f.form === 'mdapi' && entersPackage(f))
@@ -243,6 +295,7 @@ export const mdapiCopy: Rule = {
 export const settingsUnconfirmed: Rule = {
   id: 'settings-unconfirmed',
   severity: 'warning',
+  judges: ['package'],
   check: (catalog) =>
     ecaFiles(catalog)
       .filter((f) => f.type?.packageable === 'unconfirmed' && entersPackage(f))
@@ -252,6 +305,7 @@ export const settingsUnconfirmed: Rule = {
 export const outsidePackage: Rule = {
   id: 'outside-package',
   severity: 'info',
+  judges: ['outside'],
   check: (catalog) =>
     ecaFiles(catalog)
       .filter((f) => !f.packageDir)
@@ -263,6 +317,7 @@ export const STRUCTURE_RULES: Rule[] = [
   xmlRoot,
   schemaUnknownElement,
   schemaOrder,
+  schemaRepeated,
   schemaValue,
   schemaRequired,
   orphanPlugin,
