@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Connection } from '@salesforce/core';
@@ -137,7 +137,7 @@ function groupRetrieved(files: CatalogFile[], names: string[], refused: string[]
 
 /**
  * Connected Apps of an org (by name, or every one the org lists that no package installed), retrieved in metadata
- * format and read into memory: the temporary folder goes as soon as they are read, since they may hold a consumer key.
+ * format and read in memory from the zip, never unzipped to disk: they may hold a consumer secret.
  */
 export async function retrieveConnectedApps(conn: Connection, options: RetrieveOptions): Promise<CatalogFile[]> {
   let names = options.apps ?? [];
@@ -153,45 +153,38 @@ export async function retrieveConnectedApps(conn: Connection, options: RetrieveO
     }
   }
   if (names.length === 0) return [];
-  const { ComponentSet } = await import('@salesforce/source-deploy-retrieve');
-  const { Duration } = await import('@salesforce/kit');
-  const components = new ComponentSet(names.map((fullName) => ({ type: CONNECTED_APP, fullName })));
-  if (options.apiVersion) components.sourceApiVersion = options.apiVersion;
-  const scratch = await mkdtemp(join(tmpdir(), 'eca-retrieve-'));
   try {
-    const operation = await components.retrieve({
-      usernameOrConnection: conn,
-      output: scratch,
-      format: 'metadata',
-      unzip: true,
-      zipFileName: 'retrieved.zip',
-    });
-    operation.onUpdate((status) => options.onStatus?.(String(status.status)));
-    const result = await operation.pollStatus({
-      frequency: Duration.milliseconds(options.pollMs ?? 500),
-      timeout: Duration.seconds(options.timeoutSeconds ?? 600),
-    });
-    const status = String(result.response.status);
+    // read in memory, as retrieveApps does: a Connected App may carry its consumer secret
+    const version = options.apiVersion ?? conn.getApiVersion();
+    const request = {
+      apiVersion: version,
+      singlePackage: true,
+      unpackaged: { types: [{ members: names, name: CONNECTED_APP }], version },
+    };
+    const started = await conn.metadata.retrieve(
+      request as unknown as Parameters<Connection['metadata']['retrieve']>[0],
+    );
+    const result = await pollRetrieve(conn, started.id, options);
+    const status = String(result.status);
     if (status !== 'Succeeded' && status !== 'SucceededPartial') {
-      throw messages.createError('error.RetrieveFailed', [
-        status,
-        String((result.response as { errorMessage?: string }).errorMessage ?? ''),
-      ]);
+      throw messages.createError('error.RetrieveFailed', [status, String(result.errorMessage ?? '')]);
     }
+    const { default: JSZip } = await import('jszip');
+    const zip = await JSZip.loadAsync(Buffer.from(String(result.zipFile ?? ''), 'base64'), { checkCRC32: true });
     const files: CatalogFile[] = [];
-    for (const entry of await readdir(scratch, { recursive: true, withFileTypes: true })) {
-      const app = entry.isFile() ? connectedAppOfFile(entry.name) : undefined;
+    for (const entry of Object.values(zip.files)) {
+      const fileName = entry.name.split('/').pop() ?? '';
+      const app = entry.dir ? undefined : connectedAppOfFile(fileName);
       if (!app || !names.includes(app.fullName)) continue;
-      const path = `${conn.getUsername() ?? 'org'}: connectedApps/${entry.name}`;
       const file: CatalogFile = {
         fullPath: '',
-        path,
+        path: `${conn.getUsername() ?? 'org'}: connectedApps/${fileName}`,
         kind: 'connectedApp',
         fullName: app.fullName,
         form: app.form,
         forceIgnored: false,
       };
-      files.push(readContent(file, await readFile(join(entry.parentPath, entry.name))));
+      files.push(readContent(file, await entry.async('nodebuffer')));
     }
     const found = new Set(files.map((f) => f.fullName));
     const missing = names.filter((n) => !found.has(n));
@@ -200,8 +193,6 @@ export async function retrieveConnectedApps(conn: Connection, options: RetrieveO
     return files.sort((a, b) => a.fullName.localeCompare(b.fullName));
   } catch (error) {
     throw orgError(error, conn);
-  } finally {
-    await rm(scratch, { recursive: true, force: true });
   }
 }
 
