@@ -1,8 +1,18 @@
-// the subpath, not the package index: the gate prints through here and must not load the command framework
-import { StandardColors } from '@salesforce/sf-plugins-core/StandardColors';
+import ansis from 'ansis';
 import { CheckResult, rowsByApp } from './report.js';
 import { renderTable, terminalWidth } from './table.js';
 import { printable } from './names.js';
+
+/**
+ * sf's own StandardColors (sf-plugins-core), written with the same library: the gate prints through this module and
+ * must not load any of sf-plugins-core. ansis turns colour off in pipes and under NO_COLOR, on with FORCE_COLOR.
+ */
+const StandardColors = {
+  error: ansis.bold.red,
+  warning: ansis.bold.yellow,
+  info: ansis.dim,
+  success: ansis.bold.green,
+};
 
 /** The parts of SfCommand that printing needs, so the same report serves every command. */
 export type Printer = {
