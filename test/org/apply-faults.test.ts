@@ -123,9 +123,15 @@ async function recoverAndJudge(dir: string): Promise<'old' | 'new'> {
   if (sameTree(tree, oldTree)) return 'old';
   expect(
     sameTree(tree, newTree),
-    `mixed project: ${[...tree.files.keys()]
-      .filter((p) => !oldTree.files.has(p) && !newTree.files.has(p))
-      .slice(0, 5)
+    `mixed project: ${[
+      ...[...tree.files.keys()].filter((p) => !oldTree.files.has(p) && !newTree.files.has(p)),
+      ...tree.dirs.filter((d) => !oldTree.dirs.includes(d) && !newTree.dirs.includes(d)).map((d) => `${d}/`),
+      ...[...tree.files]
+        .filter(([p, hash]) => oldTree.files.get(p) !== hash && newTree.files.get(p) !== hash)
+        .map(([p]) => `${p} (content)`),
+      ...[...newTree.files.keys()].filter((p) => !tree.files.has(p) && !oldTree.files.has(p)).map((p) => `-${p}`),
+    ]
+      .slice(0, 8)
       .join(', ')}`,
   ).toBe(true);
   return 'new';
