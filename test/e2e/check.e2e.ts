@@ -1,8 +1,9 @@
 /*
  * `sf eca check` inside the real Salesforce CLI: the plugin linked into a fresh HOME, and installed from its tarball.
- * Run with `npm run test:e2e` (vitest.e2e.config.ts). Needs the sf binary that .ci/run installs; skipped without it.
+ * Run with `npm run test:e2e` (vitest.e2e.config.ts). Needs the sf binary that scripts/test.sh installs: without it the
+ * suite fails under CI=true and scripts/test.sh, and is skipped with a printed warning only in an ad hoc run.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -267,7 +268,7 @@ describeWhen(sfMissing(), 'sf eca check in the real sf, plugin linked', () => {
     expectExit(r, 2);
   });
 
-  it.skipIf(!existsSync(EXAMPLE))('examples/acme-isv: exit code and --json envelope agree', async () => {
+  it('examples/acme-isv: exit code and --json envelope agree', async () => {
     const project = await copyProject(EXAMPLE);
     try {
       const r = await runSf(['eca', 'check', '--json'], { cwd: project, home });
