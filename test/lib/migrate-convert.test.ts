@@ -1,5 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { CORPUS, corpusMissing, itWhen } from '../helpers/requirements.js';
 import { describe, expect, it } from 'vitest';
 import { convertConnectedApp, parseRefreshTokenPolicy, type AppConversion } from '../../src/lib/migrate/convert.js';
 import { MAPPING } from '../../src/lib/migrate/mapping.js';
@@ -420,7 +421,7 @@ describe('convertConnectedApp: every row, every file', () => {
 });
 
 describe('convertConnectedApp: the corpus', () => {
-  const corpus = '/work/shared/corpus';
+  const corpus = CORPUS;
   const files: string[] = [];
   const walk = (dir: string): void => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -437,7 +438,7 @@ describe('convertConnectedApp: the corpus', () => {
     present = false;
   }
 
-  it.runIf(present || process.env.CI === 'true')(
+  itWhen(present ? undefined : corpusMissing())(
     'converts every Connected App shape of the corpus into files valid against the schema',
     () => {
       expect(files.length).toBeGreaterThanOrEqual(8);

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CORPUS, corpusMissing, itWhen } from '../helpers/requirements.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { check, loadCatalog } from '../../src/lib/check.js';
 import { defaultPackageDir } from '../../src/lib/project.js';
@@ -7,7 +8,6 @@ import { applyPlan, catalogAfter } from '../../src/lib/plan.js';
 import { GITIGNORE_LINE, findOrgFlowsOn, planMigrate, type MigrateInput } from '../../src/lib/migrate/plan.js';
 import { FIXTURES, copyToTemp } from '../fixtures/fixtures.js';
 
-const CORPUS = '/work/shared/corpus';
 /** corpus projects that hold Connected Apps: canvas with many profiles, client-credentials user, shells, CR, templates */
 const CORPUS_PROJECTS = [
   'Ahmed-Elawad__diff',
@@ -218,25 +218,27 @@ describe('planMigrate', () => {
     expect(gitignore.after!.toString()).toBe(`*.log\r\n*.tmp\r\n${GITIGNORE_LINE}\r\n`);
   });
 
-  it.runIf(existsSync(CORPUS) || process.env.CI === 'true').each(CORPUS_PROJECTS)(
-    'migrates the corpus project %s; sf eca check on the result lists only decisions',
-    async (name) => {
-      const copy = copyToTemp(join(CORPUS, name), 'eca-migrate-corpus-');
-      cleanups.push(copy.cleanup);
-      const { catalog, result } = await plan(copy.dir);
-      expect(result.apps.length).toBeGreaterThan(0);
-      expect(result.apps.filter((a) => a.state === 'blocked')).toEqual([]);
-      const written = new Set(result.changes.map((c) => c.path));
-      const findings = check(catalogAfter(catalog, result.changes), {
-        failOn: 'error',
-        context: { devHubOrgId: HUB },
-      }).findings;
-      const onMigrated = findings.filter((f) => f.severity !== 'info' && f.file && written.has(f.file));
-      expect(onMigrated.filter((f) => !DECISIONS.includes(f.rule)).map((f) => `${f.rule} ${f.file}:${f.line}`)).toEqual(
-        [],
-      );
-      await applyPlan(copy.dir, result.changes);
-      expect((await plan(copy.dir)).result.changes).toEqual([]);
-    },
-  );
+  for (const name of CORPUS_PROJECTS) {
+    itWhen(corpusMissing())(
+      `migrates the corpus project ${name}; sf eca check on the result lists only decisions`,
+      async () => {
+        const copy = copyToTemp(join(CORPUS, name), 'eca-migrate-corpus-');
+        cleanups.push(copy.cleanup);
+        const { catalog, result } = await plan(copy.dir);
+        expect(result.apps.length).toBeGreaterThan(0);
+        expect(result.apps.filter((a) => a.state === 'blocked')).toEqual([]);
+        const written = new Set(result.changes.map((c) => c.path));
+        const findings = check(catalogAfter(catalog, result.changes), {
+          failOn: 'error',
+          context: { devHubOrgId: HUB },
+        }).findings;
+        const onMigrated = findings.filter((f) => f.severity !== 'info' && f.file && written.has(f.file));
+        expect(
+          onMigrated.filter((f) => !DECISIONS.includes(f.rule)).map((f) => `${f.rule} ${f.file}:${f.line}`),
+        ).toEqual([]);
+        await applyPlan(copy.dir, result.changes);
+        expect((await plan(copy.dir)).result.changes).toEqual([]);
+      },
+    );
+  }
 });
