@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import type { Connection } from '@salesforce/core';
 import { Messages, SfError } from '@salesforce/core';
 import { appsInPackageDirs, readContent, type Catalog, type CatalogFile } from './catalog.js';
-import { ECA_TYPES, HEADER_TYPE, GLOBAL_OAUTH_TYPE, OAUTH_SETTINGS_TYPE, connectedAppOfFile } from './family.js';
+import {
+  ECA_TYPES,
+  HEADER_TYPE,
+  GLOBAL_OAUTH_TYPE,
+  OAUTH_SETTINGS_TYPE,
+  connectedAppOfFile,
+  typeOfFile,
+} from './family.js';
 import type { RetrievedApp } from './hub-app.js';
 import { isDeveloperName } from './names.js';
 
@@ -40,10 +47,19 @@ export const HUB_PREFIX = 'Dev Hub:';
 const CONNECTED_APP = 'ConnectedApp';
 
 export async function listApps(conn: Connection): Promise<string[]> {
+  return listMembers(conn, HEADER_TYPE, () => true);
+}
+
+/** The developer names the org lists for a type, those `keep` accepts, sorted. */
+async function listMembers(
+  conn: Connection,
+  type: string,
+  keep: (listed: { namespacePrefix?: string | null }) => boolean,
+): Promise<string[]> {
   try {
-    const listed = await conn.metadata.list([{ type: HEADER_TYPE }]);
+    const listed = await conn.metadata.list([{ type }]);
     return (Array.isArray(listed) ? listed : [listed])
-      .filter(Boolean)
+      .filter((p) => p && keep(p))
       .map((p) => p.fullName)
       .sort();
   } catch (error) {
@@ -51,36 +67,58 @@ export async function listApps(conn: Connection): Promise<string[]> {
   }
 }
 
+type RetrieveStatus = Awaited<ReturnType<Connection['metadata']['checkRetrieveStatus']>> & { errorMessage?: string };
+
+/**
+ * Retrieves the given members with the Metadata API itself, not SDR's retrieve: SDR unzips the response into a
+ * folder, and these files hold secrets. Polls until the retrieve is done and returns its status, whose zip comes
+ * base64 and is read in memory (retrieved-zip.ts). Errors are the caller's to turn into messages (orgError).
+ */
+async function retrieveInMemory(
+  conn: Connection,
+  types: Array<{ members: string[]; name: string }>,
+  options: RetrieveOptions,
+): Promise<RetrieveStatus> {
+  const version = options.apiVersion ?? conn.getApiVersion();
+  // jsforce types the request after the WSDL's full Package; the server accepts (and SDR sends) this subset
+  const request = { apiVersion: version, singlePackage: true, unpackaged: { types, version } };
+  const started = await conn.metadata.retrieve(request as unknown as Parameters<Connection['metadata']['retrieve']>[0]);
+  const deadline = Date.now() + (options.timeoutSeconds ?? 600) * 1000;
+  for (;;) {
+    const result = (await conn.metadata.checkRetrieveStatus(started.id)) as RetrieveStatus;
+    options.onStatus?.(String(result.status));
+    if (String(result.done) === 'true') {
+      const status = String(result.status);
+      if (status !== 'Succeeded' && status !== 'SucceededPartial') {
+        throw messages.createError('error.RetrieveFailed', [status, String(result.errorMessage ?? '')]);
+      }
+      return result;
+    }
+    if (Date.now() + (options.pollMs ?? 500) > deadline) throw new Error('The client has timed out.');
+    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 500));
+  }
+}
+
+/** Names from a listing or a flag split into developer names and the rest, which never become a request or a file. */
+function splitNames(listed: string[]): { names: string[]; badNames: string[] } {
+  return { names: listed.filter(isDeveloperName), badNames: listed.filter((n) => !isDeveloperName(n)) };
+}
+
 export async function retrieveApps(conn: Connection, options: RetrieveOptions): Promise<Map<string, RetrievedApp>> {
-  const listed = options.apps?.length ? options.apps : await listApps(conn);
-  // a name that is not a developer name never becomes a file name or a request: it is reported as refused
-  const names = listed.filter(isDeveloperName);
-  const badNames = listed.filter((n) => !isDeveloperName(n));
+  const { names, badNames } = splitNames(options.apps?.length ? options.apps : await listApps(conn));
   if (names.length === 0) return new Map();
   const user = conn.getUsername() ?? '';
   try {
-    // The Metadata API itself, not SDR's retrieve: SDR unzips the response into a folder, and these files hold the
-    // consumer secret. The zip comes base64 in checkRetrieveStatus and is read in memory (see retrieved-zip.ts).
-    const version = options.apiVersion ?? conn.getApiVersion();
     // members before name: the order of PackageTypeMembers in the WSDL
     const types = [
       { members: names, name: HEADER_TYPE },
       ...RETRIEVED_PLUGIN_TYPES.map((name) => ({ members: ['*'], name })),
     ];
-    // jsforce types the request after the WSDL's full Package; the server accepts (and SDR sends) this subset
-    const request = { apiVersion: version, singlePackage: true, unpackaged: { types, version } };
-    const started = await conn.metadata.retrieve(
-      request as unknown as Parameters<Connection['metadata']['retrieve']>[0],
-    );
-    const result = await pollRetrieve(conn, started.id, options);
-    const status = String(result.status);
-    if (status !== 'Succeeded' && status !== 'SucceededPartial') {
-      throw messages.createError('error.RetrieveFailed', [status, String(result.errorMessage ?? '')]);
-    }
+    const result = await retrieveInMemory(conn, types, options);
     const missing = names.filter((name) => notFound(result.messages, name));
     if (missing.length) throw messages.createError('error.AppNotInOrg', [user, missing.join(', ')], [user]);
     const { readRetrievedZip } = await import('./retrieved-zip.js');
-    const zip = await readRetrievedZip(String(result.zipFile ?? ''));
+    const zip = await readRetrievedZip(String(result.zipFile ?? ''), typeOfFile);
     const files = zip.files.map((z) => {
       const path = `${HUB_PREFIX} ${z.type.directoryName}/${z.entry.split('/').pop()}`;
       const file = {
@@ -97,19 +135,6 @@ export async function retrieveApps(conn: Connection, options: RetrieveOptions): 
     return groupRetrieved(files, names, [...badNames, ...zip.refused.map((r) => r.entry)]);
   } catch (error) {
     throw orgError(error, conn);
-  }
-}
-
-type RetrieveStatus = Awaited<ReturnType<Connection['metadata']['checkRetrieveStatus']>> & { errorMessage?: string };
-
-async function pollRetrieve(conn: Connection, id: string, options: RetrieveOptions): Promise<RetrieveStatus> {
-  const deadline = Date.now() + (options.timeoutSeconds ?? 600) * 1000;
-  for (;;) {
-    const status = (await conn.metadata.checkRetrieveStatus(id)) as RetrieveStatus;
-    options.onStatus?.(String(status.status));
-    if (String(status.done) === 'true') return status;
-    if (Date.now() + (options.pollMs ?? 500) > deadline) throw new Error('The client has timed out.');
-    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 500));
   }
 }
 
@@ -136,61 +161,50 @@ function groupRetrieved(files: CatalogFile[], names: string[], refused: string[]
 }
 
 /**
+ * Connected Apps of an org read in memory. `refused`: names the org listed and zip entries it sent that no Metadata
+ * API component can have (a climbing path, an escape code), left out and never used as file names.
+ */
+export type RetrievedConnectedApps = { files: CatalogFile[]; refused: string[] };
+
+/**
  * Connected Apps of an org (by name, or every one the org lists that no package installed), retrieved in metadata
  * format and read in memory from the zip, never unzipped to disk: they may hold a consumer secret.
  */
-export async function retrieveConnectedApps(conn: Connection, options: RetrieveOptions): Promise<CatalogFile[]> {
-  let names = options.apps ?? [];
-  if (names.length === 0) {
-    try {
-      const listed = await conn.metadata.list([{ type: CONNECTED_APP }]);
-      names = (Array.isArray(listed) ? listed : [listed])
-        .filter((p) => p && !p.namespacePrefix)
-        .map((p) => p.fullName)
-        .sort();
-    } catch (error) {
-      throw orgError(error, conn);
-    }
-  }
-  if (names.length === 0) return [];
+export async function retrieveConnectedApps(
+  conn: Connection,
+  options: RetrieveOptions,
+): Promise<RetrievedConnectedApps> {
+  const { names, badNames } = splitNames(
+    options.apps?.length ? options.apps : await listMembers(conn, CONNECTED_APP, (p) => !p.namespacePrefix),
+  );
+  if (names.length === 0) return { files: [], refused: badNames };
   try {
-    // read in memory, as retrieveApps does: a Connected App may carry its consumer secret
-    const version = options.apiVersion ?? conn.getApiVersion();
-    const request = {
-      apiVersion: version,
-      singlePackage: true,
-      unpackaged: { types: [{ members: names, name: CONNECTED_APP }], version },
-    };
-    const started = await conn.metadata.retrieve(
-      request as unknown as Parameters<Connection['metadata']['retrieve']>[0],
-    );
-    const result = await pollRetrieve(conn, started.id, options);
-    const status = String(result.status);
-    if (status !== 'Succeeded' && status !== 'SucceededPartial') {
-      throw messages.createError('error.RetrieveFailed', [status, String(result.errorMessage ?? '')]);
-    }
-    const { default: JSZip } = await import('jszip');
-    const zip = await JSZip.loadAsync(Buffer.from(String(result.zipFile ?? ''), 'base64'), { checkCRC32: true });
-    const files: CatalogFile[] = [];
-    for (const entry of Object.values(zip.files)) {
-      const fileName = entry.name.split('/').pop() ?? '';
-      const app = entry.dir ? undefined : connectedAppOfFile(fileName);
-      if (!app || !names.includes(app.fullName)) continue;
-      const file: CatalogFile = {
-        fullPath: '',
-        path: `${conn.getUsername() ?? 'org'}: connectedApps/${fileName}`,
-        kind: 'connectedApp',
-        fullName: app.fullName,
-        form: app.form,
-        forceIgnored: false,
-      };
-      files.push(readContent(file, await entry.async('nodebuffer')));
-    }
+    const result = await retrieveInMemory(conn, [{ members: names, name: CONNECTED_APP }], options);
+    const { readRetrievedZip } = await import('./retrieved-zip.js');
+    const zip = await readRetrievedZip(String(result.zipFile ?? ''), connectedAppOfFile);
+    const files = zip.files
+      .filter((z) => names.includes(z.fullName))
+      .map((z) =>
+        readContent(
+          {
+            fullPath: '',
+            path: `${conn.getUsername() ?? 'org'}: connectedApps/${z.entry.split('/').pop()}`,
+            kind: 'connectedApp',
+            fullName: z.fullName,
+            form: z.form,
+            forceIgnored: false,
+          },
+          z.bytes,
+        ),
+      );
     const found = new Set(files.map((f) => f.fullName));
     const missing = names.filter((n) => !found.has(n));
     if (missing.length)
       throw messages.createError('error.ConnectedAppNotInOrg', [conn.getUsername() ?? '', missing.join(', ')]);
-    return files.sort((a, b) => a.fullName.localeCompare(b.fullName));
+    return {
+      files: files.sort((a, b) => a.fullName.localeCompare(b.fullName)),
+      refused: [...badNames, ...zip.refused.map((r) => r.entry)],
+    };
   } catch (error) {
     throw orgError(error, conn);
   }

@@ -2,6 +2,7 @@ import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
 import { readRetrievedZip } from '../../src/lib/retrieved-zip.js';
 import { isDeveloperName, printable } from '../../src/lib/names.js';
+import { connectedAppOfFile, typeOfFile } from '../../src/lib/family.js';
 
 async function zipOf(entries: Record<string, string>): Promise<string> {
   const zip = new JSZip();
@@ -21,6 +22,7 @@ describe('readRetrievedZip', () => {
         'externalClientApps/Bad\u001b[32mName.eca': '<ExternalClientApplication/>',
         'externalClientApps/Two__Underscores_.eca': '<ExternalClientApplication/>',
       }),
+      typeOfFile,
     );
     expect(read.files.map((f) => [f.entry, f.type.name, f.fullName, f.bytes.toString()])).toEqual([
       ['externalClientApps/Good_App.eca', 'ExternalClientApplication', 'Good_App', '<ExternalClientApplication/>'],
@@ -34,8 +36,28 @@ describe('readRetrievedZip', () => {
     ]);
   });
 
+  it('keeps what the classifier keeps (Connected Apps for migrate) with the same checks on paths and names', async () => {
+    const read = await readRetrievedZip(
+      await zipOf({
+        'package.xml': '<Package/>',
+        'connectedApps/Prod_Api.connectedApp': '<ConnectedApp/>',
+        'externalClientApps/Good_App.eca': '<ExternalClientApplication/>',
+        '../../../../climbed.connectedApp': '<ConnectedApp/>',
+        'connectedApps/Esc\u001b[2JApp.connectedApp': '<ConnectedApp/>',
+      }),
+      connectedAppOfFile,
+    );
+    expect(read.files.map((f) => [f.entry, f.fullName, f.form, f.bytes.toString()])).toEqual([
+      ['connectedApps/Prod_Api.connectedApp', 'Prod_Api', 'mdapi', '<ConnectedApp/>'],
+    ]);
+    expect(read.refused.map((r) => `${r.reason} ${r.entry}`).sort()).toEqual([
+      'name connectedApps/Esc\u001b[2JApp.connectedApp',
+      'path ../../../../climbed.connectedApp',
+    ]);
+  });
+
   it('fails on a response that is not a zip', async () => {
-    await expect(readRetrievedZip(Buffer.from('not a zip').toString('base64'))).rejects.toThrow(/zip/i);
+    await expect(readRetrievedZip(Buffer.from('not a zip').toString('base64'), typeOfFile)).rejects.toThrow(/zip/i);
   });
 });
 

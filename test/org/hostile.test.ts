@@ -1,13 +1,13 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OrgEmulator, type Component } from '../helpers/emulator/org-emulator.js';
 import { registerOrg } from '../helpers/emulator/auth.js';
 import { childEnv } from '../helpers/env.js';
 import { leftoversIn } from '../helpers/temp.js';
-import { HUB_ID, REPO, allText, snapshot, tempDir, writeProject } from './support.js';
+import { HUB_ID, HUB_ID15, REPO, allText, snapshot, tempDir, writeProject } from './support.js';
 
 /**
  * A hostile Dev Hub: secrets nested in every plugin type (and where the schema puts none), escape codes and path
@@ -38,6 +38,7 @@ const SECRETS = {
   pushCertificate: plantedSecret(),
   serviceAccount: plantedSecret(),
   unknownElement: plantedSecret(),
+  connectedApp: plantedSecret(),
 };
 
 const pem = (body: string): string =>
@@ -224,5 +225,80 @@ describe('a hostile Dev Hub', () => {
         ),
       ).toEqual([]);
     }
+  });
+});
+
+/**
+ * A hostile source org for `migrate --target-org`: it lists Connected Apps whose names hold an escape code or climb
+ * out of a folder, and its retrieve zip carries, unasked, an entry that climbs out and one with an escape code. The
+ * one good app migrates; the rest are named as left out, escaped, and nothing lands outside the project.
+ */
+describe('a hostile source org for migrate --target-org', () => {
+  let source: OrgEmulator;
+  const connectedApp = (name: string): string =>
+    `<?xml version="1.0" encoding="UTF-8"?>\n<ConnectedApp ${NS}>\n    <contactEmail>it@evil.example</contactEmail>\n    <label>${name}</label>\n    <oauthConfig>\n        <callbackUrl>https://evil.example/cb</callbackUrl>\n        <consumerKey>3MVG9EVILKEY</consumerKey>\n        <consumerSecret>${SECRETS.connectedApp}</consumerSecret>\n        <isPkceRequired>true</isPkceRequired>\n        <scopes>Api</scopes>\n    </oauthConfig>\n</ConnectedApp>\n`;
+
+  beforeAll(async () => {
+    source = await OrgEmulator.start({
+      orgId: '00D5g00000EVILAEA5',
+      username: 'admin@evil-prod.example',
+      isDevHub: false,
+      components: ['Prod_Api', `Evil${ESC}[31mName`, '../../../../escaped'].map((fullName) => ({
+        type: 'ConnectedApp',
+        fullName,
+        xml: connectedApp('Prod_Api'),
+      })),
+      extraZipEntries: {
+        '../../../../climbed.connectedApp': connectedApp('Climbed'),
+        [`connectedApps/Esc${ESC}[2JApp.connectedApp`]: connectedApp('Esc'),
+      },
+    });
+    await registerOrg(source, { home, alias: 'evil-prod' });
+  });
+
+  afterAll(async () => source?.stop());
+
+  it('migrates the good app, names the bad names and climbing entries, escaped, and writes nothing outside the project', async () => {
+    // the project sits deep in a folder of its own, so that a climbing write would land inside `root`
+    const root = tempDir('eca-hostile-migrate-');
+    const project = join(root, 'a/b/c/d/project');
+    mkdirSync(join(project, 'force-app/main/default'), { recursive: true });
+    copyFileSync(join(writeProject({}), 'sfdx-project.json'), join(project, 'sfdx-project.json'));
+    const before = snapshot(root);
+
+    const migrated = await run(project, [
+      'eca',
+      'migrate',
+      '--target-org',
+      'evil-prod',
+      '--dev-hub-org-id',
+      HUB_ID15,
+      '--json',
+    ]);
+    expect(migrated.code, migrated.stderr).toBe(0);
+    const json = JSON.parse(migrated.stdout) as { result: { apps: Array<{ app: string }>; refused: string[] } };
+    expect(json.result.apps.map((a) => a.app)).toEqual(['Prod_Api']);
+    expect(json.result.refused.sort()).toEqual(
+      [
+        '../../../../climbed.connectedApp',
+        '../../../../escaped',
+        'Evil\\u{1b}[31mName',
+        'connectedApps/Esc\\u{1b}[2JApp.connectedApp',
+      ].sort(),
+    );
+    const told = await run(project, ['eca', 'migrate', '--target-org', 'evil-prod', '--dry-run']);
+    expect(told.code, told.stderr).toBe(0);
+    expect(told.stderr).toMatch(
+      /climbed\.connectedApp, whose path or name no Metadata API component can have; it was left out/,
+    );
+    expect(told.stderr).toContain('Evil\\u{1b}[31mName');
+    expect(told.stderr).toContain('Esc\\u{1b}[2JApp.connectedApp');
+
+    // every new file is inside the project, and none is named after a refused entry
+    const added = [...snapshot(root).keys()].filter((p) => !before.has(p));
+    expect(added.filter((p) => !p.startsWith('a/b/c/d/project/'))).toEqual([]);
+    expect(added).toContain('a/b/c/d/project/force-app/main/default/externalClientApps/Prod_Api.eca-meta.xml');
+    expect(added.filter((p) => /escaped|climbed|Evil|Esc|\u001b/.test(p))).toEqual([]);
+    expectClean('migrate --target-org', project, [migrated, told]);
   });
 });

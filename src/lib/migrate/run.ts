@@ -4,7 +4,8 @@ import type { Org } from '@salesforce/core';
 import { withSpinner, type Ui } from '../command.js';
 import { requiredDevHub } from '../flags.js';
 import { loadCatalog } from '../check.js';
-import type { CatalogFile } from '../catalog.js';
+import type { RetrievedConnectedApps } from '../org.js';
+import { printable } from '../names.js';
 import { applyPlan, planDiff, summarize, type ChangeSummary } from '../plan.js';
 import { defaultPackageDir, packageDirOf } from '../project.js';
 import { renderTable } from '../table.js';
@@ -46,6 +47,8 @@ export type MigrateResult = {
   changes: ChangeSummary[];
   diff?: string;
   nextSteps: string[];
+  /** --target-org: names the org listed and zip entries it sent that no component can have, left out */
+  refused?: string[];
   /** true when every app asked for was migrated or already was */
   passed: boolean;
 };
@@ -78,7 +81,15 @@ export async function runMigrate(ui: Ui, flags: MigrateOptions): Promise<Migrate
     orgFlowsOn: await findOrgFlowsOn(project),
     hubOwnsGlobalSettings: options.hub !== undefined,
   };
-  if (options.sourceOrg) input.fromOrg = await retrieveFromOrg(ui, options.sourceOrg, options);
+  const refused: string[] = [];
+  if (options.sourceOrg) {
+    const retrieved = await retrieveFromOrg(ui, options.sourceOrg, options);
+    input.fromOrg = retrieved.files;
+    // named with their control characters shown as escapes: an org's name must not paint the terminal
+    refused.push(...retrieved.refused.map(printable));
+    const username = options.sourceOrg.getUsername() ?? '';
+    for (const entry of refused) ui.warn(messages.getMessage('note.RefusedEntry', [username, entry]));
+  }
   let plan = await planMigrate(input);
   if (plan.apps.length === 0) {
     const where = options.sourceOrg ? [options.sourceOrg.getUsername() ?? ''] : (sourceDirs ?? [project.root]);
@@ -134,6 +145,7 @@ export async function runMigrate(ui: Ui, flags: MigrateOptions): Promise<Migrate
     changes,
     ...(diff !== undefined ? { diff } : {}),
     nextSteps,
+    ...(refused.length ? { refused } : {}),
     passed: plan.apps.every((a) => a.state !== 'blocked'),
   };
 }
@@ -255,7 +267,7 @@ async function retrieveFromOrg(
   ui: Ui,
   source: Org,
   options: Pick<MigrateOptions, 'apiVersion' | 'waitSeconds' | 'names'>,
-): Promise<CatalogFile[]> {
+): Promise<RetrievedConnectedApps> {
   const org = await import('../org.js');
   const message = messages.getMessage('spinner.retrieveConnectedApps', [source.getUsername() ?? '']);
   return withSpinner(ui, message, (onStatus) =>

@@ -71,6 +71,11 @@ export type EmulatorOptions = {
    * (its own consumer key and secret) and the app's OAuth settings get the oauthLink to it, as Salesforce does.
    */
   issuesConsumers?: boolean;
+  /**
+   * A hostile org: entries every retrieve zip carries besides what was asked for, under the entry names given (paths
+   * that climb out of the zip, names with escape codes), as no real org sends them.
+   */
+  extraZipEntries?: Record<string, string>;
 };
 
 export type RequestLog = {
@@ -777,6 +782,9 @@ export class OrgEmulator {
     const zip = new JSZip();
     zip.file(`${root}package.xml`, packageXml(comps, job.apiVersion));
     for (const c of comps) zip.file(`${root}${mdapiPath(c)}`, c.xml);
+    for (const [entry, text] of Object.entries(this.options.extraZipEntries ?? {})) {
+      zip.file(entry, text, { createFolders: false });
+    }
     const zipFile =
       fault?.kind === 'brokenZip'
         ? Buffer.from('this is not a zip file, the emulator was told to break it').toString('base64')
