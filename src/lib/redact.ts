@@ -1,5 +1,5 @@
 import { printable } from './names.js';
-import { PRIVATE_KEY_BLOCK, secretElements } from './secrets.js';
+import { PRIVATE_KEY_BLOCK, secretElements, secretElementsInText } from './secrets.js';
 import { decodeEntities, type XmlDocument } from './xml.js';
 
 /**
@@ -37,18 +37,12 @@ export function rememberSecrets(values: Iterable<string>): void {
   }
 }
 
-/** Secret-looking elements read straight from the text, so a file that does not parse still has its values known. */
-const RAW_SECRET_ELEMENT =
-  /<(?:[\w-]+:)?(consumerSecret|password|signingKey|serviceAccount|privateKey|[\w]*(?:Secret|Password))\b[^>]*>([^<]+)/g;
-
 /** Remembers the secrets of a file's text: its secret elements (parsed or not) and its private key blocks. */
 export function rememberSecretsOf(text: string, doc?: XmlDocument, metadataType?: string): void {
   const values: string[] = [];
   if (doc) values.push(...secretElements(doc.root, metadataType).map((s) => s.element.text.trim()));
-  for (const m of text.matchAll(RAW_SECRET_ELEMENT)) {
-    const value = m[2].trim();
-    if (!/^(true|false)$/.test(value)) values.push(value, decodeEntities(value));
-  }
+  // read straight from the text too, so a file that does not parse still has its values known
+  for (const { value } of secretElementsInText(text)) values.push(value, decodeEntities(value));
   for (const block of privateKeyBlocks(text)) values.push(...block.body.split(/\r?\n/));
   rememberSecrets(values);
 }

@@ -1,4 +1,4 @@
-import { PRIVATE_KEY_BLOCK } from './secrets.js';
+import { PRIVATE_KEY_BLOCK, secretElementsInText } from './secrets.js';
 
 /**
  * The project-wide secrets scan: the text files a repository holds besides metadata (`.env`, JSON, YAML,
@@ -15,7 +15,6 @@ export type ScanHit = { line: number; kind: 'privateKey' | 'value' | 'placeholde
 
 const SECRET_KEY =
   /(?:^|[\s{,"'.])((?:consumer|client|app|api|oauth)?[_-]?(?:secret|password|passwd|private[_-]?key|signing[_-]?key|service[_-]?account))["']?\s*[:=]\s*("(?:[^"\\]|\\.)*"|'[^']*'|[^\s,}#]+)/i;
-const SECRET_ELEMENT = /<((?:\w+:)?(?:consumerSecret|password|signingKey|serviceAccount|privateKey))>([^<]*)</;
 
 const PLACEHOLDER =
   /^(?:\$\{[^}]*\}|\{\{?[^}]*\}?\}|<[^>]*>|%[^%]*%|\$[A-Z_][A-Z0-9_]*|\*+|x{3,}|\.{3}|changeme|change[_-]?me|your[_-]?\S*|placeholder|example|dummy|todo|tbd|secret|password|redacted|null|none|true|false)$/i;
@@ -35,7 +34,8 @@ export function scanText(text: string): ScanHit[] {
       hits.push({ line: i + 1, kind: 'privateKey', name: 'private key' });
       continue;
     }
-    const m = SECRET_ELEMENT.exec(line) ?? SECRET_KEY.exec(line);
+    const element = secretElementsInText(line)[0];
+    const m = element ? [line, element.name, element.value] : SECRET_KEY.exec(line);
     if (!m) continue;
     const value = m[2].trim().replace(/^["']|["']$/g, '');
     if (/^(true|false|\d+)$/i.test(value)) continue; // a flag or a number, not a credential

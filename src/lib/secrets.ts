@@ -23,10 +23,33 @@ const SECRET_UNDER_PARENT: Readonly<Record<string, string>> = {
   'applePushConfig/certificate': 'push certificate',
 };
 
+/** The element names that hold a secret wherever they stand. */
+export const SECRET_ELEMENT_NAMES: readonly string[] = Object.keys(SECRET_NAMES);
+
 /** Names of elements the schema does not know that still read as secrets (a hostile or hand-made file). */
-const SECRET_LIKE = /secret|password|passwd|privatekey|signingkey|serviceaccount|accesstoken|refreshtoken|apikey/i;
+const SECRET_LIKE =
+  /secret|password|passwd|privatekey|signingkey|serviceaccount|accesstoken|refreshtoken|apikey|^token$/i;
 
 export const PRIVATE_KEY_BLOCK = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/;
+
+/** An access token as Salesforce issues it: the org id, `!`, then the session. */
+export const ACCESS_TOKEN = /00D[A-Za-z0-9]{12,15}![A-Za-z0-9._]{20,}/;
+
+/**
+ * A secret element in text read without a parser (a file that does not parse, one line of a file, a generated
+ * document): a secret name, or any name ending in Secret or Password, namespace prefix and attributes allowed.
+ * Group 1 is the element's name, group 2 its text up to the next tag.
+ */
+const SECRET_ELEMENT_SOURCE = `<((?:[\\w-]+:)?(?:${SECRET_ELEMENT_NAMES.join('|')}|\\w*(?:Secret|Password)))\\b[^>]*>([^<]*)`;
+
+export type SecretInText = { name: string; value: string; index: number };
+
+/** The secret elements of a text that hold a value (a flag such as `true` is none), in the order they stand. */
+export function secretElementsInText(text: string): SecretInText[] {
+  return [...text.matchAll(new RegExp(SECRET_ELEMENT_SOURCE, 'g'))]
+    .map((m) => ({ name: m[1], value: m[2].trim(), index: m.index }))
+    .filter((m) => m.value !== '' && !/^(true|false)$/.test(m.value));
+}
 
 export type SecretField = { metadataType: string; path: string; kind: string };
 
@@ -52,6 +75,16 @@ const schemaPaths = new Map(SECRET_FIELDS.map((f) => [`${f.metadataType}:${f.pat
 
 /** Names the schema defines: judged by the schema alone (refreshTokenValidityUnit is not a token). */
 const schemaNames = new Set(Object.values(COMPLEX_TYPES).flatMap((els) => els.map((e) => e.name)));
+
+const secretNamesInLowerCase = new Set(SECRET_ELEMENT_NAMES.map((n) => n.toLowerCase()));
+
+/**
+ * Whether an element's name alone says it holds a secret, whatever its value (an element never to be copied, even
+ * empty): a secret name in any case, or a name the schema does not define that reads as a secret.
+ */
+export function isSecretElementName(name: string): boolean {
+  return secretNamesInLowerCase.has(name.toLowerCase()) || (!schemaNames.has(name) && SECRET_LIKE.test(name));
+}
 
 export type SecretElement = { element: XmlElement; path: string; kind: string };
 

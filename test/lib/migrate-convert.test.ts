@@ -209,6 +209,21 @@ describe('convertConnectedApp: what is never carried', () => {
     expect(entry(result, 'oauthConfig/idTokenConfig/idTokenAudience').reason).toMatch(/private key/);
   });
 
+  it('never carries an element named as a secret, in any case, even empty, by the names secrets.ts knows', () => {
+    const xml = fixture('Client_Creds').replace(
+      '<scopes>Api</scopes>',
+      '<scopes>Api</scopes>\n        <Token>t0k3n-PLANTED</Token>\n        <ConsumerSecret></ConsumerSecret>\n        <apiKey>k3y-PLANTED</apiKey>',
+    );
+    const result = convert('Client_Creds', xml);
+    expect(JSON.stringify(result)).not.toMatch(/t0k3n|k3y-PLANTED/);
+    for (const path of ['oauthConfig/Token', 'oauthConfig/ConsumerSecret', 'oauthConfig/apiKey']) {
+      expect(entry(result, path), path).toMatchObject({
+        status: 'not-carried',
+        reason: expect.stringMatching(/secret/),
+      });
+    }
+  });
+
   it('reports elements the ConnectedApp type does not have', () => {
     const xml = fixture('Empty_Shell').replace(
       '<label>',

@@ -264,6 +264,11 @@ describe('the secret gate', () => {
     expect(secretIn('<consumerSecret>abc</consumerSecret>', [])).toBe('a secret element of metadata');
     expect(secretIn('token 00D5g00000Xk9Ab!AQ4AQFakeSessionValue0123456789', [])).toBe('an access token');
     expect(secretIn('nothing here, <consumerSecret></consumerSecret> is empty', secrets)).toBeUndefined();
+    // the elements secrets.ts knows, with a namespace prefix, and any element named like a secret
+    for (const element of ['<privateKey>MIIEvQ', '<md:password>hunter22', '<oauthClientSecret a="1">s3cr3t']) {
+      expect(secretIn(element, []), element).toBe('a secret element of metadata');
+    }
+    expect(secretIn('<isConsumerSecretOptional>true</isConsumerSecretOptional>', [])).toBeUndefined();
   });
 
   it('the review of a project with committed secrets carries none of them', async () => {

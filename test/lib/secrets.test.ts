@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { SECRET_FIELDS, secretElements, secretKindsIn } from '../../src/lib/secrets.js';
+import {
+  SECRET_FIELDS,
+  isSecretElementName,
+  secretElements,
+  secretElementsInText,
+  secretKindsIn,
+} from '../../src/lib/secrets.js';
 import { NOT_SHOWN, forgetSecrets, redact, redactDocument, rememberSecretsOf, safeText } from '../../src/lib/redact.js';
 import { parseXml } from '../../src/lib/xml.js';
 import { planDiff } from '../../src/lib/plan.js';
@@ -42,6 +48,28 @@ describe('the secrets the schema knows', () => {
     const oauth = `<ExtlClntAppOauthSettings ${NS}><certificate>MIIC-public</certificate></ExtlClntAppOauthSettings>`;
     expect(secretKindsIn(Buffer.from(oauth), 'ExtlClntAppOauthSettings')).toEqual([]);
     expect(secretKindsIn(Buffer.from(`not xml at all ${KEY}`), undefined)).toEqual(['private key']);
+  });
+});
+
+describe('secret elements by name and in unparsed text', () => {
+  it('a name alone: the secret names in any case and unknown names that read as secrets, never a schema flag', () => {
+    for (const name of ['consumerSecret', 'ConsumerSecret', 'PASSWORD', 'privateKey', 'secret', 'token', 'apiKey']) {
+      expect(isSecretElementName(name), name).toBe(true);
+    }
+    for (const name of ['isConsumerSecretOptional', 'refreshTokenValidityUnit', 'isSecretRequiredForRefreshToken']) {
+      expect(isSecretElementName(name), name).toBe(false);
+    }
+  });
+
+  it('finds secret elements in text that does not parse, with prefixes and attributes, but not flags or empties', () => {
+    const text =
+      '<ns:consumerSecret>abc123</ns:consumerSecret><password x="1"> p4ss </password><clientSecret>' +
+      '<isConsumerSecretOptional>true</isConsumerSecretOptional><signingKey>false</signingKey><oauthSecret>s</oops';
+    expect(secretElementsInText(text).map((s) => `${s.name}=${s.value}`)).toEqual([
+      'ns:consumerSecret=abc123',
+      'password=p4ss',
+      'oauthSecret=s',
+    ]);
   });
 });
 

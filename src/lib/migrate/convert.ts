@@ -1,4 +1,4 @@
-import { PRIVATE_KEY_BLOCK, secretElements } from '../secrets.js';
+import { PRIVATE_KEY_BLOCK, isSecretElementName, secretElements } from '../secrets.js';
 import {
   APP_POLICIES_TYPE,
   GLOBAL_OAUTH_TYPE,
@@ -13,7 +13,6 @@ import {
   CANVAS_SETTINGS_TYPE,
   MIGRATED_TYPES,
   ORG_FLOW_SETTINGS,
-  SECRET_ELEMENT_NAMES,
   mappingRow,
   mapsBelow,
   type MappingRow,
@@ -252,10 +251,6 @@ function declOfPath(target: Target): SchemaElement {
   return decl!;
 }
 
-function isSecretName(name: string): boolean {
-  return SECRET_ELEMENT_NAMES.some((s) => s.toLowerCase() === name.toLowerCase());
-}
-
 type Group = { path: string; elements: XmlElement[] };
 
 /** The mapped elements of the document by path, in document order; unmapped and secret ones are reported at once. */
@@ -267,7 +262,7 @@ function collect(root: XmlElement, entries: MappingEntry[]): Group[] {
       const path = prefix ? `${prefix}/${child.name}` : child.name;
       if (PRIVATE_KEY_BLOCK.test(child.text) && child.children.length === 0) {
         entries.push(notCarried(path, child, 'it holds a private key, which is never carried'));
-      } else if (isSecretName(child.name) || secrets.has(child)) {
+      } else if (isSecretElementName(child.name) || secrets.has(child)) {
         entries.push(notCarried(path, child, mappingRow(path)?.why ?? 'it holds a secret, which is never carried'));
       } else if (mappingRow(path)) {
         const group = groups.get(path) ?? { path, elements: [] };

@@ -371,20 +371,6 @@ export const ORG_FLOW_SETTINGS: readonly OrgFlowSetting[] = [
   },
 ];
 
-/**
- * Element names never carried, even empty. Values are judged too, by the plugin's one list of secret-holding elements
- * (secrets.ts, derived from the schema): convert.ts leaves out whatever either says is secret.
- */
-export const SECRET_ELEMENT_NAMES: readonly string[] = [
-  'consumerSecret',
-  'password',
-  'signingKey',
-  'serviceAccount',
-  'privateKey',
-  'secret',
-  'token',
-];
-
 const BY_SOURCE = new Map(MAPPING.map((row) => [row.from, row]));
 
 export function mappingRow(path: string): MappingRow | undefined {

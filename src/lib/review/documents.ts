@@ -3,7 +3,7 @@ import { join, resolve, sep } from 'node:path';
 import { Messages } from '@salesforce/core/messages';
 import type { Catalog, CatalogFile } from '../catalog.js';
 import type { HubApp } from '../hub-app.js';
-import { PRIVATE_KEY_BLOCK, secretValues } from '../secrets.js';
+import { ACCESS_TOKEN, PRIVATE_KEY_BLOCK, secretElementsInText, secretValues } from '../secrets.js';
 
 /**
  * The last gate before a review document reaches disk or the terminal: the secret rules run over its text, and a
@@ -20,10 +20,6 @@ export type ReviewDocument = { fileName: string; content: string };
 /** Shortest secret value searched for verbatim; anything shorter would match ordinary words. */
 const MIN_SECRET_LENGTH = 8;
 
-/** An access token as Salesforce issues it: the org id, `!`, then the session. */
-const ACCESS_TOKEN = /00D[A-Za-z0-9]{12,15}![A-Za-z0-9._]{20,}/;
-const SECRET_ELEMENT = /<(consumerSecret|password|signingKey|serviceAccount)>[^<\s]/;
-
 /** Every secret value the project's files and the Dev Hub's retrieved settings hold, to be searched for in the output. */
 export function knownSecrets(catalog: Catalog, hubApps?: Map<string, HubApp>): string[] {
   const files: CatalogFile[] = [
@@ -39,7 +35,7 @@ export function knownSecrets(catalog: Catalog, hubApps?: Map<string, HubApp>): s
 /** What kind of secret a text holds, if any (never the value itself). */
 export function secretIn(text: string, secrets: string[]): string | undefined {
   if (PRIVATE_KEY_BLOCK.test(text)) return 'a private key';
-  if (SECRET_ELEMENT.test(text)) return 'a secret element of metadata';
+  if (secretElementsInText(text).length) return 'a secret element of metadata';
   if (ACCESS_TOKEN.test(text)) return 'an access token';
   if (secrets.some((s) => text.includes(s))) return 'a secret value from the project or the Dev Hub';
   return undefined;
