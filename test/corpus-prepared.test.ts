@@ -4,19 +4,16 @@
  * passes, or fails only on findings that need a person's decision (a security setting in the Dev Hub, a secret to
  * rotate, an app that cannot be packaged). What remains is printed per project.
  */
-import { spawn } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { delimiter, dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
 import { scopeOf } from '../src/lib/catalog.js';
 import { loadCatalog } from '../src/lib/check.js';
-import { CORPUS, corpusMissing, describeWhen } from './helpers/requirements.js';
+import { corpusProjects, writableCorpusCopy } from './helpers/corpus.js';
+import { corpusMissing, describeWhen } from './helpers/requirements.js';
+import { runPlugin, type RunResult } from './helpers/run.js';
+import { tempDir } from './helpers/temp.js';
 
-const REPO = fileURLToPath(new URL('..', import.meta.url));
-const BIN = join(REPO, 'bin', 'run.js');
-const SKIPPED = new Set(['node_modules', '.git']);
 /** Ids for projects whose files name no org: a Dev Hub and a consumer that exist nowhere. */
 const FAKE_HUB = '00D000000000001';
 const FAKE_CONSUMER = '888000000000001';
@@ -48,55 +45,13 @@ const NEEDS_A_PERSON = new Set([
 ]);
 
 type Finding = { rule: string; severity: string; app?: string; file?: string; message: string; acknowledged?: string };
-type Run = { status: number | null; stdout: string; stderr: string };
+const HOME = tempDir('eca-corpus-prepared-home-');
 
-function projects(): string[] {
-  if (!existsSync(CORPUS)) return [];
-  const found: string[] = [];
-  const walk = (dir: string): void => {
-    const entries = readdirSync(dir, { withFileTypes: true });
-    if (entries.some((e) => e.isFile() && e.name === 'sfdx-project.json')) found.push(relative(CORPUS, dir));
-    for (const e of entries) if (e.isDirectory() && !SKIPPED.has(e.name)) walk(join(dir, e.name));
-  };
-  walk(CORPUS);
-  return found.sort();
+function sf(dir: string, args: string[]): Promise<RunResult> {
+  return runPlugin(args, { cwd: dir, home: HOME, timeoutMs: 300_000 });
 }
 
-function makeWritable(dir: string): void {
-  chmodSync(dir, 0o755);
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    if (e.isDirectory()) makeWritable(join(dir, e.name));
-    else if (e.isFile()) chmodSync(join(dir, e.name), 0o644);
-  }
-}
-
-const HOME = mkdtempSync(join(tmpdir(), 'eca-corpus-prepared-home-'));
-const temps: string[] = [HOME];
-afterAll(() => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-function sf(dir: string, args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: dir,
-      env: {
-        PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`,
-        HOME,
-        TMPDIR: tmpdir(),
-        SF_DISABLE_TELEMETRY: 'true',
-        SF_AUTOUPDATE_DISABLE: 'true',
-        FORCE_COLOR: '0',
-      },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
-
-const json = <T>(r: Run): T => JSON.parse(r.stdout) as T;
+const json = <T>(r: RunResult): T => JSON.parse(r.stdout) as T;
 
 /** The org and consumer the project's own files name for an app, when they do. */
 function idsOf(dir: string, listed: string[]): { hub?: string; consumer?: string } {
@@ -114,7 +69,7 @@ function idsOf(dir: string, listed: string[]): { hub?: string; consumer?: string
   return {};
 }
 
-const PROJECTS = projects();
+const PROJECTS = corpusProjects();
 
 describeWhen(corpusMissing(), 'prepare, then check, over the corpus', () => {
   it('finds the corpus', () => {
@@ -124,10 +79,7 @@ describeWhen(corpusMissing(), 'prepare, then check, over the corpus', () => {
   it.each(PROJECTS)(
     '%s',
     async (project) => {
-      const dir = mkdtempSync(join(tmpdir(), 'eca-corpus-prepared-'));
-      temps.push(dir);
-      cpSync(join(CORPUS, project), dir, { recursive: true });
-      makeWritable(dir);
+      const dir = writableCorpusCopy(project, 'eca-corpus-prepared-');
 
       const before = json<{ result: { apps: Array<{ name: string; files: string[] }> } }>(
         await sf(dir, ['eca', 'check', '--json']),
@@ -143,9 +95,9 @@ describeWhen(corpusMissing(), 'prepare, then check, over the corpus', () => {
         const args = ['eca', 'prepare', '--no-retrieve', '--dev-hub-org-id', hub, '--name', app.name, '--json'];
         args.push('--consumer-id', ids.consumer ?? FAKE_CONSUMER);
         const run = await sf(dir, args);
-        runs.push(`${app.name}: exit ${run.status}`);
+        runs.push(`${app.name}: exit ${run.exitCode}`);
         // prepare itself may only pass, fail the gate, or refuse an app it cannot work on: never crash
-        expect([0, 1, 2], `${project} ${app.name}\n${run.stdout}${run.stderr}`).toContain(run.status);
+        expect([0, 1, 2], `${project} ${app.name}\n${run.stdout}${run.stderr}`).toContain(run.exitCode);
         expect(run.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
       }
 
@@ -165,7 +117,7 @@ describeWhen(corpusMissing(), 'prepare, then check, over the corpus', () => {
         fixable.map((f) => `${f.rule} ${f.file ?? ''}: ${f.message}`),
         'errors prepare could have fixed',
       ).toEqual([]);
-      expect(after.status).toBe(findings.passed ? 0 : 1);
+      expect(after.exitCode).toBe(findings.passed ? 0 : 1);
     },
     300_000,
   );

@@ -3,15 +3,14 @@
  * nested ones too), each run on a copy in a temp folder. No run may crash; each must exit 0 or 1 and report the
  * findings that are right for it, and nothing it should not. A one-line summary per project goes to the output.
  */
-import { chmodSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { RULES } from '../src/lib/rules/index.js';
 import { CORPUS, corpusMissing, describeWhen } from './helpers/requirements.js';
 import { runPlugin } from './helpers/run.js';
-import { copyProject, tempDir } from './helpers/temp.js';
-
-const SKIPPED = new Set(['node_modules', '.git']);
+import { tempDir } from './helpers/temp.js';
+import { corpusProjects, writableCorpusCopy } from './helpers/corpus.js';
 
 type Finding = {
   rule: string;
@@ -32,19 +31,6 @@ type Outcome = {
   summary?: Record<string, number>;
 };
 
-/** The folders of the corpus that hold sfdx-project.json, relative to the corpus, sorted. */
-function projects(): string[] {
-  if (!existsSync(CORPUS)) return [];
-  const found: string[] = [];
-  const walk = (dir: string): void => {
-    const entries = readdirSync(dir, { withFileTypes: true });
-    if (entries.some((e) => e.isFile() && e.name === 'sfdx-project.json')) found.push(relative(CORPUS, dir));
-    for (const e of entries) if (e.isDirectory() && !SKIPPED.has(e.name)) walk(join(dir, e.name));
-  };
-  walk(CORPUS);
-  return found.sort();
-}
-
 /** The values of an element in every file of a folder (consumer keys and secrets the output must never show). */
 function elementValues(dir: string, element: string): string[] {
   const values: string[] = [];
@@ -62,19 +48,10 @@ function elementValues(dir: string, element: string): string[] {
   return values;
 }
 
-function makeWritable(dir: string): void {
-  chmodSync(dir, 0o755);
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    if (e.isDirectory()) makeWritable(join(dir, e.name));
-    else if (e.isFile()) chmodSync(join(dir, e.name), 0o644);
-  }
-}
-
 const HOME = tempDir('eca-corpus-home-');
 
 async function checkCopyOf(project: string): Promise<Outcome> {
-  const dir = copyProject(join(CORPUS, project), 'eca-corpus-');
-  makeWritable(dir);
+  const dir = writableCorpusCopy(project, 'eca-corpus-');
   const r = await runPlugin(['eca', 'check', '--json'], { cwd: dir, home: HOME, timeoutMs: 300_000 });
   const parsed = (r.json ?? {}) as { result?: { findings?: Finding[]; summary?: Record<string, number> } };
   return {
@@ -318,7 +295,7 @@ const EXPECTED: Record<string, Expectation> = {
   },
 };
 
-const PROJECTS = projects();
+const PROJECTS = corpusProjects();
 const outcomes = new Map<string, Promise<Outcome>>();
 
 describeWhen(corpusMissing(), 'sf eca check over the corpus', () => {

@@ -10,6 +10,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CORPUS, corpusMissing, itWhen } from '../helpers/requirements.js';
+import { corpusProjects } from '../helpers/corpus.js';
 import type { Catalog } from '../../src/lib/catalog.js';
 import { loadCatalog } from '../../src/lib/check.js';
 import { runRules } from '../../src/lib/rules/index.js';
@@ -319,20 +320,13 @@ describe('the secret gate', () => {
 
 /** Folders of the corpus that hold sfdx-project.json and at least one ECA header file. */
 function corpusProjectsWithEcas(): string[] {
-  if (corpusMissing()) return [];
-  const found: string[] = [];
-  const walk = (dir: string): void => {
-    const entries = readdirSync(dir, { withFileTypes: true });
-    if (entries.some((e) => e.isFile() && e.name === 'sfdx-project.json') && hasEca(dir)) found.push(dir);
-    for (const e of entries)
-      if (e.isDirectory() && e.name !== 'node_modules' && e.name !== '.git') walk(join(dir, e.name));
-  };
   const hasEca = (dir: string): boolean =>
     (readdirSync(dir, { recursive: true }) as string[]).some(
       (p) => p.endsWith('.eca-meta.xml') && !p.includes('node_modules'),
     );
-  walk(CORPUS);
-  return found.sort();
+  return corpusProjects()
+    .map((p) => join(CORPUS, p))
+    .filter(hasEca);
 }
 
 describe('the bundled example and the corpus', () => {
