@@ -5,6 +5,7 @@ import { idSuffix } from '../../src/lib/ids.js';
 import { OrgEmulator, scratchDeployValidator } from '../helpers/emulator/org-emulator.js';
 import { registerOrg } from '../helpers/emulator/auth.js';
 import { leftoversIn } from '../helpers/temp.js';
+import { itRefuses, type Refusal } from '../helpers/refusals.js';
 import { xmllintValidate } from '../helpers/xmllint.js';
 import { HUB_ID, HUB_ID15, SECRET, hubApp, runCli, snapshot, tempDir, writeProject } from './support.js';
 
@@ -490,28 +491,27 @@ describe('offline: the link built from --dev-hub-org-id and --consumer-id', () =
     },
   ];
   // these never reach an org, so they may run side by side
-  for (const c of bad) {
-    it.concurrent(`refuses ${c.label} (exit 2, naming the value), and writes nothing`, async () => {
-      const project = acmeProject();
-      const before = snapshot(project);
-      const run = await runCli(
-        [
-          ...LS,
-          '--dev-hub-org-id',
-          c.org ?? HUB_ID15,
-          '--consumer-id',
-          c.consumer ?? CONSUMER,
-          '-n',
-          'Acme_Connector',
-          '--json',
-        ],
-        { cwd: project, home },
-      );
-      expect(run.code, out(run)).toBe(2);
-      expect(run.json?.message).toContain(c.message);
-      expect(snapshot(project)).toEqual(before);
-    });
-  }
+  itRefuses(
+    bad.map((c) => ({
+      label: c.label,
+      project: () => acmeProject(),
+      args: [
+        ...LS,
+        '--dev-hub-org-id',
+        c.org ?? HUB_ID15,
+        '--consumer-id',
+        c.consumer ?? CONSUMER,
+        '-n',
+        'Acme_Connector',
+      ],
+      message: c.message,
+      partly: true,
+    })),
+    {
+      title: (label) => `refuses ${label} (exit 2, naming the value), and writes nothing`,
+      run: (project, args) => runCli(args, { cwd: project, home }),
+    },
+  );
 
   it('needs exactly one --name: a consumer id belongs to one app', async () => {
     const project = acmeProject();
@@ -584,14 +584,7 @@ describe('refusals, each with the reason and the fix; the project stays byte for
     });
   }
 
-  const cases: Array<{
-    label: string;
-    project: () => string;
-    args: string[];
-    name: string;
-    message: string;
-    action: RegExp;
-  }> = [
+  const cases: Refusal[] = [
     {
       label: 'the Dev Hub’s app is Local',
       project: () => localAppProject('LocalApp'),
@@ -652,20 +645,11 @@ describe('refusals, each with the reason and the fix; the project stays byte for
     },
   ];
   // none of these deploys, so they may run side by side (each asserts that no deploy happened)
-  for (const c of cases) {
-    it.concurrent(`when ${c.label}`, async () => {
-      const project = c.project();
-      const before = snapshot(project);
-      const deploys = [scratch, stray].map(deployCount);
-      const run = await runCli([...LS, ...c.args, '--json'], { cwd: project, home });
-      expect(run.code, out(run)).toBe(2);
-      expect(run.json?.name).toBe(c.name);
-      expect(run.json?.message).toBe(c.message);
-      expect(((run.json as { actions?: string[] }).actions ?? []).join('\n')).toMatch(c.action);
-      expect(snapshot(project)).toEqual(before);
-      expect([scratch, stray].map(deployCount)).toEqual(deploys);
-    });
-  }
+  itRefuses(cases, {
+    title: (label) => `when ${label}`,
+    run: (project, args) => runCli([...LS, ...args], { cwd: project, home }),
+    unchanged: () => [scratch, stray].map(deployCount),
+  });
 
   it('prints the reason and the fix to a person, too', async () => {
     const project = localAppProject('LocalApp');

@@ -1,13 +1,13 @@
-import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Component } from '../helpers/emulator/org-emulator.js';
 import { REPO, runPlugin } from '../helpers/run.js';
 import { copyProject, tempDir } from '../helpers/temp.js';
+import { allText, snapshot } from '../helpers/tree.js';
 
 /** What the org tests share: the built CLI run as a user runs it, app fixtures, and byte-exact tree snapshots. */
 
-export { REPO, copyProject, tempDir };
+export { REPO, allText, copyProject, snapshot, tempDir };
 export const HUB_ID = '00D5g00000ABCDEEA5';
 export const HUB_ID15 = HUB_ID.slice(0, 15);
 
@@ -29,25 +29,6 @@ export async function runCli(args: string[], options: { cwd: string; home: strin
     tmp: r.tmp,
     json: args.includes('--json') ? r.json : undefined,
   };
-}
-
-/** path → sha1 of every file under dir (the test's idea of "byte for byte unchanged"). */
-export function snapshot(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.set(relative(dir, p), createHash('sha1').update(readFileSync(p)).digest('hex'));
-    }
-  };
-  walk(dir);
-  return out;
-}
-
-/** Every file's text under dir, for "no secret anywhere" assertions. */
-export function allText(dir: string): string {
-  return [...snapshot(dir).keys()].map((p) => readFileSync(join(dir, p), 'utf8')).join('\n');
 }
 
 export function writeProject(files: Record<string, string | Buffer>): string {
