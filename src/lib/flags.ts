@@ -14,6 +14,13 @@ export const devHubOrgIdFlag = Flags.custom<string>({
   parse: async (input) => checkedOrgId(input.trim(), '--dev-hub-org-id'),
 });
 
+/** The Dev Hub's OAuth consumer of one app, to build its link offline with --dev-hub-org-id. */
+export const consumerIdFlag = (summary: string) => Flags.string({ summary, dependsOn: ['dev-hub-org-id'] });
+
+/** Without it, prepare and link-scratch leave a link to another org alone and stop. */
+export const replaceLinkFlag = () =>
+  Flags.boolean({ summary: messages.getMessage('flags.replace-link.summary'), dependsOn: ['consumer-id'] });
+
 /** No default of its own: when not given, the project's plugins.eca.failOn decides, else `error` (failOnOf). */
 export const failOnFlag = Flags.custom<FailOn>({
   summary: messages.getMessage('flags.fail-on.summary'),

@@ -1,6 +1,6 @@
 import { Flags } from '@salesforce/sf-plugins-core';
 import { EcaCommand, exitCodes, withHelp } from '../../lib/command.js';
-import { devHubOrgIdFlag, nameFlag, waitFlag } from '../../lib/flags.js';
+import { consumerIdFlag, devHubOrgIdFlag, nameFlag, replaceLinkFlag, waitFlag } from '../../lib/flags.js';
 import { linkScratch, type LinkScratchResult } from '../../lib/link.js';
 
 export type EcaLinkScratchResult = LinkScratchResult;
@@ -16,14 +16,8 @@ export default class EcaLinkScratch extends EcaCommand<EcaLinkScratchResult> {
     'target-org': Flags.string({ char: 'o', summary: this.messages.getMessage('flags.target-org.summary') }),
     'run-as': Flags.string({ summary: this.messages.getMessage('flags.run-as.summary'), dependsOn: ['target-org'] }),
     'dev-hub-org-id': devHubOrgIdFlag({ exclusive: ['target-dev-hub'], dependsOn: ['consumer-id'] }),
-    'consumer-id': Flags.string({
-      summary: this.messages.getMessage('flags.consumer-id.summary'),
-      dependsOn: ['dev-hub-org-id'],
-    }),
-    'replace-link': Flags.boolean({
-      summary: this.messages.getMessage('flags.replace-link.summary'),
-      dependsOn: ['consumer-id'],
-    }),
+    'consumer-id': consumerIdFlag(this.messages.getMessage('flags.consumer-id.summary')),
+    'replace-link': replaceLinkFlag(),
     'api-version': Flags.orgApiVersion(),
     'dry-run': Flags.boolean({ summary: this.messages.getMessage('flags.dry-run.summary') }),
     wait: waitFlag(this.messages.getMessage('flags.wait.summary')),

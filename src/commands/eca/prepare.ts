@@ -1,6 +1,6 @@
 import { Flags } from '@salesforce/sf-plugins-core';
 import { EcaCommand, withHelp } from '../../lib/command.js';
-import { devHubOrgIdFlag, failOnFlag, nameFlag, waitFlag } from '../../lib/flags.js';
+import { consumerIdFlag, devHubOrgIdFlag, failOnFlag, nameFlag, replaceLinkFlag, waitFlag } from '../../lib/flags.js';
 import { runPrepare, type PrepareResult } from '../../lib/prepare.js';
 
 export type EcaPrepareResult = PrepareResult;
@@ -20,14 +20,8 @@ export default class EcaPrepare extends EcaCommand<EcaPrepareResult> {
       allowNo: true,
     }),
     'dev-hub-org-id': devHubOrgIdFlag({ exclusive: ['target-dev-hub'] }),
-    'consumer-id': Flags.string({
-      summary: this.messages.getMessage('flags.consumer-id.summary'),
-      dependsOn: ['dev-hub-org-id'],
-    }),
-    'replace-link': Flags.boolean({
-      summary: this.messages.getMessage('flags.replace-link.summary'),
-      dependsOn: ['consumer-id'],
-    }),
+    'consumer-id': consumerIdFlag(this.messages.getMessage('flags.consumer-id.summary')),
+    'replace-link': replaceLinkFlag(),
     'source-dir': Flags.directory({
       summary: this.messages.getMessage('flags.source-dir.summary'),
       multiple: true,

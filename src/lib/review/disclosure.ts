@@ -3,7 +3,7 @@ import type { Catalog } from '../catalog.js';
 import type { Acknowledgement } from '../project.js';
 import type { HubApp } from '../hub-app.js';
 import type { Finding } from '../rules/rule.js';
-import { packagedAppSettings, type AppKind, type AppSettings } from './app-settings.js';
+import { packagedAppSettings, type AppSettings } from './app-settings.js';
 
 /**
  * The disclosure the AppExchange security review asks for, per app the package carries (eca-domain.md section 5):
@@ -58,30 +58,33 @@ export type ControlFact = { id: string; label: string; status: ControlStatus; de
 
 export type OpenFinding = Pick<Finding, 'rule' | 'severity' | 'file' | 'line' | 'message' | 'fix'>;
 
-export type AppDisclosure = {
-  name: string;
-  kind: AppKind;
-  label?: string;
-  description?: string;
-  contactEmail?: string;
-  file: string;
-  packageDir?: string;
+/** What the review shows of an app as its settings hold it, and the facts and findings the review adds. */
+export type AppDisclosure = Pick<
+  AppSettings,
+  | 'name'
+  | 'kind'
+  | 'label'
+  | 'description'
+  | 'contactEmail'
+  | 'file'
+  | 'packageDir'
+  | 'distributionState'
+  | 'orgScopedExternalApp'
+  | 'globalSource'
+  | 'policiesSource'
+  | 'pkceRequired'
+  | 'ipRelaxation'
+> & {
   /** the package that carries the app, and the base packages when that package is an extension */
   package?: { name?: string; extensionOf: string[] };
-  distributionState?: string;
-  orgScopedExternalApp?: string;
-  globalSource?: string;
-  policiesSource?: string;
   controls: ControlFact[];
   flows: FlowFact[];
   scopes: ScopeFact[];
   callbacks: CallbackFacts;
-  pkceRequired?: boolean;
   secretRequired: { webServerFlow?: boolean; refreshToken?: boolean; tokenExchange?: boolean };
   /** where the consumer secret lives, and the check rules that say it is exposed (their findings are open) */
   secretStorage: { exposedBy: string[] };
   refreshToken: { rotation?: boolean; policy?: string; validity?: string; enforceIdleTtl?: boolean };
-  ipRelaxation?: string;
   permittedUsers: { policy?: string; permissionSets: string[]; profiles: string[] };
   certificate?: CertificateFacts;
   /** the client id: shown only when read from the Dev Hub or from a project file, never the secret */
