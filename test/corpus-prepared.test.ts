@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { scopeOf } from '../src/lib/catalog.js';
 import { loadCatalog } from '../src/lib/check.js';
+import type { Finding } from '../src/lib/rules/index.js';
 import { corpusProjects, writableCorpusCopy } from './helpers/corpus.js';
 import { corpusMissing, describeWhen } from './helpers/requirements.js';
 import { runPlugin, type RunResult } from './helpers/run.js';
@@ -44,7 +45,6 @@ const NEEDS_A_PERSON = new Set([
   'forceignored-packageable',
 ]);
 
-type Finding = { rule: string; severity: string; app?: string; file?: string; message: string; acknowledged?: string };
 const HOME = tempDir('eca-corpus-prepared-home-');
 
 function sf(dir: string, args: string[]): Promise<RunResult> {

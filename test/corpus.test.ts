@@ -6,23 +6,12 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
-import { RULES } from '../src/lib/rules/index.js';
+import { RULES, type Finding } from '../src/lib/rules/index.js';
 import { CORPUS, corpusMissing, describeWhen } from './helpers/requirements.js';
 import { runPlugin } from './helpers/run.js';
 import { tempDir } from './helpers/temp.js';
 import { corpusProjects, writableCorpusCopy } from './helpers/corpus.js';
 
-type Finding = {
-  rule: string;
-  severity: string;
-  app?: string;
-  file?: string;
-  line?: number;
-  message: string;
-  fix: string;
-  scope?: string;
-  hiddenBy?: string;
-};
 type Outcome = {
   status: number | null;
   stdout: string;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
 import { afterAll, describe, expect, it } from 'vitest';
-import { RULES } from '../../src/lib/rules/index.js';
+import { RULES, type Finding } from '../../src/lib/rules/index.js';
 import { parseXml } from '../../src/lib/xml.js';
 import { copyToTemp, fixturePath, IDS, SECRET_VALUES, type FixtureName } from '../fixtures/fixtures.js';
 import { runPluginSync } from '../helpers/run.js';
@@ -60,16 +60,7 @@ type JsonEnvelope = {
     devHubOrgId?: string;
     summary: Record<string, number>;
     apps: Array<{ name: string; files: string[] }>;
-    findings: Array<{
-      rule: string;
-      severity: string;
-      app?: string;
-      file?: string;
-      line?: number;
-      message: string;
-      fix: string;
-      acknowledged?: string;
-    }>;
+    findings: Finding[];
   };
   warnings: unknown[];
 };

@@ -115,6 +115,8 @@ afterEach(() => {
 
 type Run = Awaited<ReturnType<typeof runCli>>;
 const LS = ['eca', 'link-scratch'];
+/** The link of Acme_Connector built offline from the Dev Hub's org id and the consumer id. */
+const OFFLINE_ACME = ['--dev-hub-org-id', HUB_ID15, '--consumer-id', CONSUMER, '-n', 'Acme_Connector'];
 const out = (r: Run): string => r.stdout + r.stderr;
 
 function read(project: string, path: string): string {
@@ -521,21 +523,7 @@ describe('offline: the link built from --dev-hub-org-id and --consumer-id', () =
     });
     expect(none.code).toBe(2);
     expect(none.json?.message).toBe('--consumer-id needs --name: the consumer id belongs to one app.');
-    const two = await runCli(
-      [
-        ...LS,
-        '--dev-hub-org-id',
-        HUB_ID15,
-        '--consumer-id',
-        CONSUMER,
-        '-n',
-        'Acme_Connector',
-        '-n',
-        'Billing',
-        '--json',
-      ],
-      { cwd: project, home },
-    );
+    const two = await runCli([...LS, ...OFFLINE_ACME, '-n', 'Billing', '--json'], { cwd: project, home });
     expect(two.code).toBe(2);
     expect(two.json?.message).toBe('--consumer-id belongs to one app, but 2 apps were named: Acme_Connector, Billing.');
     const half = await runCli([...LS, '--consumer-id', CONSUMER, '-n', 'Acme_Connector', '--json'], {
@@ -553,21 +541,7 @@ describe('offline: the link built from --dev-hub-org-id and --consumer-id', () =
     const project = acmeProject();
     const retrieves = hub.soapCalls('retrieve').length;
     const queries = hub.requests.filter((r) => /ScratchOrgInfo/.test(r.query ?? '')).length;
-    const run = await runCli(
-      [
-        ...LS,
-        '--dev-hub-org-id',
-        HUB_ID15,
-        '--consumer-id',
-        CONSUMER,
-        '-n',
-        'Acme_Connector',
-        '-o',
-        'scratch',
-        '--json',
-      ],
-      { cwd: project, home: home2 },
-    );
+    const run = await runCli([...LS, ...OFFLINE_ACME, '-o', 'scratch', '--json'], { cwd: project, home: home2 });
     expect(run.code, out(run)).toBe(0);
     expect(run.json?.result.deploy.verified).toBe(true);
     expect(hub.soapCalls('retrieve').length).toBe(retrieves);
@@ -701,16 +675,7 @@ describe('the scratch org refuses a wrong deploy: the user learns what to do, an
     const original = hub.getComponent('ExternalClientApplication', 'Acme_Connector')!;
     hub.putComponent({ ...original, xml: original.xml.replace('Packaged', 'Local') });
     try {
-      const { run } = await refused([
-        '--dev-hub-org-id',
-        HUB_ID15,
-        '--consumer-id',
-        CONSUMER,
-        '-n',
-        'Acme_Connector',
-        '-o',
-        'scratch',
-      ]);
+      const { run } = await refused([...OFFLINE_ACME, '-o', 'scratch']);
       expect(run.json?.name).toBe('DeploySourceLocalError');
       expect(run.json?.message).toBe(
         "The scratch org admin@scratch.example refused the link: ExtlClntAppOauthSettings:Acme_Connector_oauth: We couldn't update your OAuth link because the source external client app doesn't have distribution state PACKAGED.",
