@@ -25,11 +25,16 @@ export function suiteProject(name: SuiteProject): string {
     : copyProject(join(E2E_FIXTURES, name), 'eca-e2e-project-');
 }
 
-/** A new HOME with the plugin linked into the real sf (`sf plugins link --no-install`: offline, about 0.5 s). */
-export async function linkedHome(prefix = 'eca-e2e-home-'): Promise<string> {
-  const home = tempDir(prefix);
+/** `sf plugins link <plugin> --no-install` into `home` (offline, about 0.5 s). */
+export async function linkPluginInto(home: string): Promise<void> {
   const r = await runSf(['plugins', 'link', REPO, '--no-install'], { home });
   if (r.exitCode !== 0) throw new Error(describeRun(r));
+}
+
+/** A new HOME (removed after the test file) with the plugin linked into the real sf. */
+export async function linkedHome(prefix = 'eca-e2e-home-'): Promise<string> {
+  const home = tempDir(prefix);
+  await linkPluginInto(home);
   return home;
 }
 
