@@ -4,6 +4,7 @@ import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { runPlugin } from './helpers/run.js';
 import { copyProject } from './helpers/temp.js';
+import { exampleCopy } from './fixtures/example.js';
 // @ts-expect-error plain ESM script without type declarations; its functions are typed by their use below
 import * as contracts from '../scripts/contracts.mjs';
 
@@ -122,7 +123,9 @@ describe('--json results (schemas/)', () => {
   it.each(cases)(
     '$name: the --json result of the built CLI is valid against its schema',
     async ({ from, args, code }) => {
-      const run = await runPlugin([...args, '--json'], { cwd: copyProject(join(ROOT, from)) });
+      // the example as after prepare retrieved its global settings (the checkout does not carry them)
+      const cwd = from === 'examples/acme-isv' ? exampleCopy() : copyProject(join(ROOT, from));
+      const run = await runPlugin([...args, '--json'], { cwd });
       expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(code);
       const json = JSON.parse(run.stdout) as { status: number; result: unknown };
       expect(json.status).toBe(code);

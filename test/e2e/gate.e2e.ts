@@ -3,7 +3,7 @@
  * recipe run verbatim from a packed tarball without a terminal; and the shipped CI files checked against the
  * commands and flags that sf and the plugin really have.
  */
-import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { copyFile } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -11,19 +11,10 @@ import { beforeAll, expect, it } from 'vitest';
 import { describeWhen } from '../helpers/requirements.js';
 import { ACCOUNT_HOME } from '../helpers/env.js';
 import { run as runCommand } from '../helpers/run.js';
-import { tempDir } from '../helpers/temp.js';
-import {
-  PLUGIN_ROOT,
-  SF_BIN,
-  SfRunResult,
-  copyProject,
-  describeRun,
-  linkPluginInto,
-  makeHome,
-  packPlugin,
-  runSf,
-  sfMissing,
-} from './sf.js';
+import { copyProject, tempDir } from '../helpers/temp.js';
+import { EXAMPLE } from '../fixtures/example.js';
+import { linkedHome, linkedSf, packageAs, suiteProject } from '../helpers/sf-projects.js';
+import { PLUGIN_ROOT, SF_BIN, SfRunResult, describeRun, makeHome, packPlugin, runSf, sfMissing } from './sf.js';
 
 const BILLING_ID = '0Ho8c000000BiLLAAA';
 const SKIP = 'SF_ECA_SKIP_GATE';
@@ -31,24 +22,6 @@ const SKIP = 'SF_ECA_SKIP_GATE';
 const SF_MISSING_HUB = /No authorization information found for (hub|devhub)/;
 const GATE_LINE =
   /^sf-plugin-eca gate on (\S+): .*gate passed\. Set SF_ECA_SKIP_GATE=true to skip the gate for one run\.$/m;
-
-/** Rewrites sfdx-project.json of a copied project. */
-async function editProject(dir: string, edit: (project: Record<string, unknown>) => void): Promise<void> {
-  const file = join(dir, 'sfdx-project.json');
-  const project = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
-  edit(project);
-  await writeFile(file, JSON.stringify(project, null, 2));
-}
-
-/** The failing fixture, built as the 2GP package "Billing" with an alias to its 0Ho id. */
-async function badPackageProject(): Promise<string> {
-  const dir = await copyProject('failing');
-  await editProject(dir, (p) => {
-    p.packageDirectories = [{ path: 'force-app', default: true, package: 'Billing', versionNumber: '1.0.0.NEXT' }];
-    p.packageAliases = { Billing: BILLING_ID };
-  });
-  return dir;
-}
 
 function expectExit(r: SfRunResult, code: number): void {
   expect(r.exitCode, describeRun(r)).toBe(code);
@@ -68,10 +41,9 @@ describeWhen(sfMissing(), 'the gate inside sf package version create, plugin lin
   let clean: string;
 
   beforeAll(async () => {
-    home = await makeHome();
-    await linkPluginInto(home);
-    bad = await badPackageProject();
-    clean = await copyProject(join(PLUGIN_ROOT, 'examples', 'acme-isv'));
+    // the failing fixture built as the package "Billing" (by its 0Ho id through the alias); the example as it is
+    ({ home, failing: bad, example: clean } = await linkedSf('failing', 'example'));
+    packageAs(bad, 'Billing', BILLING_ID);
   });
 
   it('stops a package with a bad ECA: exit 1, the findings, the skip switch, before any org call', async () => {
@@ -129,6 +101,18 @@ describeWhen(sfMissing(), 'the gate inside sf package version create, plugin lin
     expect(r.stderr).not.toContain('GateFailedError');
   });
 
+  it('prints for the example as git has it the gate line the README shows', async () => {
+    const sample = /<!-- sample: gate line of examples\/acme-isv -->\s*```\n\s*(.+)\n/.exec(
+      readFileSync(join(PLUGIN_ROOT, 'README.md'), 'utf8'),
+    )?.[1];
+    expect(sample, 'README.md has the sample').toBeDefined();
+    const r = await runSf(['package', 'version', 'create', '-p', 'Acme Connector', '-v', 'hub'], {
+      cwd: copyProject(EXAMPLE),
+      home,
+    });
+    expect(r.stderr.split('\n'), describeRun(r)).toContain(sample);
+  });
+
   it(`${SKIP}=true skips the gate, says so, and sf goes on`, async () => {
     const r = await runSf(['package', 'version', 'create', '-p', 'Billing', '-v', 'hub'], {
       cwd: bad,
@@ -167,12 +151,9 @@ describeWhen(sfMissing(), "the README's CI recipe, verbatim, without a terminal"
   beforeAll(async () => {
     home = await makeHome('eca-e2e-recipe-home-');
     packDir = tempDir('eca-e2e-recipe-pack-');
-    project = await copyProject(join(PLUGIN_ROOT, 'examples', 'acme-isv'));
-    await editProject(project, (p) => {
-      const [dir] = p.packageDirectories as Array<Record<string, unknown>>;
-      dir.package = 'My Package';
-      p.packageAliases = { 'My Package': '0Ho8c000000KzQxCAK' };
-    });
+    // the package name the recipe builds
+    project = suiteProject('example');
+    packageAs(project, 'My Package', '0Ho8c000000KzQxCAK');
     // the release tarball, where the recipe expects it
     const tgz = await packPlugin(packDir);
     const recipe = readmeRecipe();
@@ -250,8 +231,7 @@ describeWhen(sfMissing(), 'the shipped CI files use only commands and flags that
   let commands: CommandSpec[];
 
   beforeAll(async () => {
-    home = await makeHome();
-    await linkPluginInto(home);
+    home = await linkedHome();
     const r = await runSf(['commands', '--json'], { home });
     expectExit(r, 0);
     commands = JSON.parse(r.stdout) as CommandSpec[];

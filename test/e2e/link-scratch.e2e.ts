@@ -15,6 +15,8 @@ import { OrgEmulator, scratchDeployValidator, type Component } from '../helpers/
 import { describeWhen } from '../helpers/requirements.js';
 import { run } from '../helpers/run.js';
 import { tempDir } from '../helpers/temp.js';
+import { suiteProject } from '../helpers/sf-projects.js';
+import { EXAMPLE, EXAMPLE_GLOBAL_SETTINGS } from '../fixtures/example.js';
 import {
   PLUGIN_ROOT,
   SF_BIN,
@@ -27,7 +29,6 @@ import {
   sfMissing,
 } from './sf.js';
 
-const EXAMPLE = join(PLUGIN_ROOT, 'examples', 'acme-isv');
 const HEADER = 'force-app/main/default/externalClientApps/Acme_Connector.eca-meta.xml';
 const SETTINGS = 'force-app/main/default/extlClntAppOauthSettings/Acme_Connector_oauth.ecaOauth-meta.xml';
 /** the example's Dev Hub, as its files name it (15 characters), and its consumer */
@@ -43,9 +44,7 @@ const example = (path: string): string => readFileSync(join(EXAMPLE, path), 'utf
 
 /** The example's app as its Dev Hub holds it: the project's two files, and the source-org files with their secret. */
 function hubComponents(): Component[] {
-  const global = example(
-    'eca-source-org/extlClntAppGlobalOauthSets/Acme_Connector_glbloauth.ecaGlblOauth-meta.xml',
-  ).replace(
+  const global = EXAMPLE_GLOBAL_SETTINGS.replace(
     '    <externalClientApplication>',
     `    <consumerKey>3MVG9FAKEKEYAcme</consumerKey>\n    <consumerSecret>${SECRET}</consumerSecret>\n    <externalClientApplication>`,
   );
@@ -126,10 +125,12 @@ describeWhen(sfMissing(), 'sf eca link-scratch, prepare -v and check -v in the r
     for (const dir of cleanup) await rm(dir, { recursive: true, force: true });
   });
 
-  /** The example project as it is before the app is brought in: sfdx-project.json, config and .forceignore. */
+  /**
+   * The example project as it is before the app is brought in: sfdx-project.json, config, .forceignore and the
+   * source-org files (its global settings seeded, as a first retrieve leaves them).
+   */
   async function projectWithoutApp(): Promise<string> {
-    const project = await copyProject(EXAMPLE);
-    cleanup.push(project);
+    const project = suiteProject('example');
     await rm(join(project, 'force-app'), { recursive: true, force: true });
     await mkdir(join(project, 'force-app'), { recursive: true });
     return project;
@@ -154,8 +155,7 @@ describeWhen(sfMissing(), 'sf eca link-scratch, prepare -v and check -v in the r
   });
 
   it('sf eca check --target-dev-hub compares the project with the Dev Hub copy and passes', async () => {
-    const project = await copyProject(EXAMPLE);
-    cleanup.push(project);
+    const project = suiteProject('example');
     const human = await runSf(['eca', 'check', '--target-dev-hub', 'my-hub'], { cwd: project, home });
     expect(human.exitCode, describeRun(human)).toBe(0);
     expect(human.stdout).toContain('gate passed');
@@ -174,7 +174,7 @@ describeWhen(sfMissing(), 'sf eca link-scratch, prepare -v and check -v in the r
       'sf eca link-scratch --target-dev-hub my-hub --target-org my-scratch --run-as "$(sf org display user -o my-scratch --json | jq -r .result.username)"',
       'sf project deploy start --target-org my-scratch',
     ]);
-    // the project as a colleague checks it out, its link not yet written
+    // the project as a colleague checks it out (no global settings: git keeps none), its link not yet written
     const project = await copyProject(EXAMPLE);
     cleanup.push(project);
     await writeFile(join(project, SETTINGS), example(SETTINGS).replace(/ {4}<oauthLink>.*<\/oauthLink>\n/, ''));
@@ -239,8 +239,7 @@ describeWhen(sfMissing(), 'sf eca link-scratch, prepare -v and check -v in the r
   });
 
   it('shows a person what to do when the scratch org refuses a hand-written link, and leaves the project as it was', async () => {
-    const project = await copyProject(EXAMPLE);
-    cleanup.push(project);
+    const project = suiteProject('example');
     const before = await readFile(join(project, SETTINGS));
     const r = await runSf(
       [

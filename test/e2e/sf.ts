@@ -3,7 +3,7 @@
  * from its tarball into, a throwaway HOME of the real sf CLI (sf 2.150.6).
  *
  *   const home = await makeHome();
- *   await linkPluginInto(home);
+ *   await linkPluginInto(home);            // or: const { home, passing } = await linkedSf('passing')
  *   const hub = await OrgEmulator.start({ orgId, username, isDevHub: true, components });
  *   await registerOrg(hub, { home, alias: 'hub' });                      // test/helpers/emulator/auth.ts
  *   const r = await runSf(['eca', 'prepare', '-v', 'hub', '--json'], { cwd: project, home });
@@ -19,14 +19,15 @@ import { ACCOUNT_HOME } from '../helpers/env.js';
 import { SF_BIN, sfMissing } from '../helpers/requirements.js';
 import { REPO, describeRun, run, runSf, type RunOptions, type RunResult } from '../helpers/run.js';
 import { copyProject as copyToTemp, tempDir } from '../helpers/temp.js';
+import { E2E_FIXTURES, linkPluginInto } from '../helpers/sf-projects.js';
 
-export { SF_BIN, describeRun, runSf, sfMissing };
+export { SF_BIN, describeRun, linkPluginInto, runSf, sfMissing };
 export type SfRunResult = RunResult;
 export type SfRunOptions = RunOptions & { home: string };
 
 /** The plugin checkout (the folder holding package.json). */
 export const PLUGIN_ROOT = resolve(REPO);
-export const FIXTURES = join(PLUGIN_ROOT, 'test', 'e2e', 'fixtures');
+export const FIXTURES = E2E_FIXTURES;
 
 /** A new empty HOME for one suite (removed after the file). */
 export async function makeHome(prefix = 'eca-e2e-home-'): Promise<string> {
@@ -37,11 +38,6 @@ async function runOrThrow(args: string[], options: SfRunOptions): Promise<RunRes
   const r = await runSf(args, options);
   if (r.exitCode !== 0) throw new Error(describeRun(r));
   return r;
-}
-
-/** `sf plugins link <plugin> --no-install` into `home` (offline, about 0.5 s). */
-export async function linkPluginInto(home: string): Promise<void> {
-  await runOrThrow(['plugins', 'link', PLUGIN_ROOT, '--no-install'], { home });
 }
 
 /** `npm pack` of the built plugin into `destDir`; returns the absolute path of the .tgz. Lifecycle scripts are not run. */

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogOfDir, resolveTarget, runGate } from '../../src/lib/gate.js';
 import { runPackageGate, SKIP_GATE_ENV, type GateIo } from '../../src/lib/gate-hook.js';
 import { loadProject } from '../../src/lib/project.js';
-import { REPO } from '../fixtures/fixtures.js';
+import { EXAMPLE, REPO, seedExampleGlobalSettings } from '../fixtures/fixtures.js';
 
 const ACME_ID = '0Ho8c000000KzQxCAK';
 const BILLING_ID = '0Ho8c000000BiLLAAA';
@@ -20,7 +20,8 @@ const BILLING_ID = '0Ho8c000000BiLLAAA';
  */
 function twoPackageProject(): string {
   const dir = mkdtempSync(join(tmpdir(), 'eca-gate-test-'));
-  cpSync(join(REPO, 'examples', 'acme-isv'), dir, { recursive: true });
+  cpSync(EXAMPLE, dir, { recursive: true });
+  seedExampleGlobalSettings(dir);
   cpSync(join(REPO, 'test', 'e2e', 'fixtures', 'failing', 'force-app'), join(dir, 'billing'), { recursive: true });
   const project = JSON.parse(readFileSync(join(dir, 'sfdx-project.json'), 'utf8')) as Record<string, unknown> & {
     packageDirectories: Array<Record<string, unknown>>;
@@ -92,7 +93,8 @@ describe('runGate', () => {
   it('passes a clean directory, follows acknowledgements, and fails on warnings when failOn says so', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'eca-gate-clean-'));
     try {
-      cpSync(join(REPO, 'examples', 'acme-isv'), dir, { recursive: true });
+      cpSync(EXAMPLE, dir, { recursive: true });
+      seedExampleGlobalSettings(dir);
       const clean = await runGate(dir, {});
       expect(clean.result.passed).toBe(true);
       expect(clean.result.summary.acknowledged).toBe(1);
@@ -184,7 +186,8 @@ describe('runPackageGate', () => {
   it('lets a clean package through with one line on stderr', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'eca-gate-clean-'));
     try {
-      cpSync(join(REPO, 'examples', 'acme-isv'), dir, { recursive: true });
+      cpSync(EXAMPLE, dir, { recursive: true });
+      seedExampleGlobalSettings(dir);
       const r = await hookRun(dir, ['-p', 'Acme Connector']);
       expect(r).toMatchObject({ exit: 0, stdout: '' });
       expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
@@ -220,7 +223,8 @@ describe('runPackageGate', () => {
 
     const dir = mkdtempSync(join(tmpdir(), 'eca-gate-bad-'));
     try {
-      cpSync(join(REPO, 'examples', 'acme-isv'), dir, { recursive: true });
+      cpSync(EXAMPLE, dir, { recursive: true });
+      seedExampleGlobalSettings(dir);
       setSettings(dir, { failOn: 'sometimes' });
       const bad = await hookRun(dir, ['--json']);
       expect(bad.exit).toBe(2);
@@ -235,7 +239,8 @@ describe('runPackageGate', () => {
   it('writes SARIF where plugins.eca.sarif says, pass or fail', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'eca-gate-sarif-'));
     try {
-      cpSync(join(REPO, 'examples', 'acme-isv'), dir, { recursive: true });
+      cpSync(EXAMPLE, dir, { recursive: true });
+      seedExampleGlobalSettings(dir);
       setSettings(dir, { sarif: 'reports/eca.sarif' });
       const r = await hookRun(dir, []);
       expect(r.exit).toBe(0);

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CORPUS, corpusMissing, itWhen } from '../helpers/requirements.js';
 import { corpusProjects } from '../helpers/corpus.js';
+import { fixturePath } from '../fixtures/fixtures.js';
 import type { Catalog } from '../../src/lib/catalog.js';
 import { loadCatalog } from '../../src/lib/check.js';
 import { runRules } from '../../src/lib/rules/index.js';
@@ -64,7 +65,7 @@ describe('the disclosure of the review fixture', () => {
     expect(app(review, 'Ledger_Sync').package).toEqual({ name: 'Ledger', extensionOf: ['Ledger Base'] });
     const [packet] = await reviewDocuments(review, 'markdown', []);
     expect(packet.content).toContain('| Package | Ledger (extension of Ledger Base) |');
-    const { review: acme } = await reviewOf(join(REPO, 'examples/acme-isv'));
+    const { review: acme } = await reviewOf(fixturePath('examples/acme-isv'));
     expect(app(acme, 'Acme_Connector').package).toEqual({ name: 'Acme Connector', extensionOf: [] });
   });
 
@@ -141,7 +142,7 @@ describe('the disclosure of the review fixture', () => {
       'refresh-token-rotation:unknown',
       'refresh-token-idle:not met',
     ]);
-    const { review: acme } = await reviewOf(join(REPO, 'examples/acme-isv'));
+    const { review: acme } = await reviewOf(fixturePath('examples/acme-isv'));
     expect(app(acme, 'Acme_Connector').controls.every((c) => c.status === 'met')).toBe(true);
   });
 
@@ -336,7 +337,7 @@ describe('the bundled example and the corpus', () => {
     expect(corpus.length).toBeGreaterThan(5);
   });
 
-  it.each([join(REPO, 'examples/acme-isv'), ...corpus].map((d) => [relative(REPO, d), d]))(
+  it.each([['examples/acme-isv', fixturePath('examples/acme-isv')], ...corpus.map((d) => [relative(REPO, d), d])])(
     '%s: both documents in both formats, no crash, no secret, every packaged app named',
     async (_name, dir) => {
       const { catalog, review } = await reviewOf(dir);

@@ -3,7 +3,7 @@
  * span as it was: line endings, BOM, missing final newline, comments, prettier-style tags.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import {
@@ -24,7 +24,7 @@ import {
   type XmlEdit,
   type XmlElement,
 } from '../../src/lib/xml.js';
-import { FIXTURES } from '../fixtures/fixtures.js';
+import { EXAMPLE_GLOBAL_SETTINGS_FILE, FIXTURES, fixturePath } from '../fixtures/fixtures.js';
 
 const MD = 'force-app/main/default';
 
@@ -36,12 +36,12 @@ const SHAPES = {
   'prettier-style tags, <?xml … ?>, comment': `prettier-odd-folders/${MD}/externalClientApps/Prettier_App.eca-meta.xml`,
   'prettier-style settings with a comment between elements': `prettier-odd-folders/${MD}/extlClntAppOauthSettings/Prettier_App_oauth.ecaOauth-meta.xml`,
   'no final newline': 'outside-package/eca-source/extlClntAppOauthSettings/Outside_App.ecaOauth-meta.xml',
-  'multi-line value':
-    '../../examples/acme-isv/eca-source-org/extlClntAppGlobalOauthSets/Acme_Connector_glbloauth.ecaGlblOauth-meta.xml',
+  // the example's global settings, seeded into a copy of it (the checkout does not carry them)
+  'multi-line value': join(fixturePath('examples/acme-isv'), EXAMPLE_GLOBAL_SETTINGS_FILE),
 } as const;
 
 function read(path: string): { bytes: Buffer; decoded: ReturnType<typeof decodeFile>; doc: XmlDocument } {
-  const bytes = readFileSync(join(FIXTURES, path));
+  const bytes = readFileSync(resolve(FIXTURES, path));
   const decoded = decodeFile(bytes);
   return { bytes, decoded, doc: parseXml(decoded.text) };
 }

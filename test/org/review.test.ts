@@ -9,6 +9,7 @@ import { registerOrg } from '../helpers/emulator/auth.js';
 import { OrgEmulator } from '../helpers/emulator/org-emulator.js';
 import { hardenedPosture } from '../helpers/emulator/posture.js';
 import { leftoversIn } from '../helpers/temp.js';
+import { exampleCopy } from '../fixtures/example.js';
 import { HUB_ID15, REPO, SECRET, allText, copyProject, hubApp, runCli, snapshot, tempDir } from './support.js';
 
 /** The org that owns the bundled example's app (its orgScopedExternalApp and oauthLink name it). */
@@ -18,7 +19,11 @@ let hub: OrgEmulator;
 let plain: OrgEmulator;
 const home = tempDir('eca-review-home-');
 
-const projectCopy = (from: string): string => copyProject(join(REPO, from), 'eca-review-project-');
+/** A copy of a project; the bundled example with its global settings seeded, as after prepare retrieved them. */
+const projectCopy = (from: string): string =>
+  from === 'examples/acme-isv'
+    ? exampleCopy('eca-review-project-')
+    : copyProject(join(REPO, from), 'eca-review-project-');
 
 beforeAll(async () => {
   hub = await OrgEmulator.start({
