@@ -17,7 +17,10 @@ export function isPackageVersionCreate(command: { id?: string; aliases?: string[
 
 const hook: Hook.Prerun = async function ({ Command, argv }) {
   if (!isPackageVersionCreate(Command)) return;
-  const { runPackageGate } = await import('../lib/gate-hook.js');
+  const [{ runPackageGate }, { terminalWidth }] = await Promise.all([
+    import('../lib/gate-hook.js'),
+    import('../lib/table.js'),
+  ]);
   await runPackageGate(
     { name: Command.name, flags: { ...Command.baseFlags, ...Command.flags } },
     {
@@ -26,6 +29,7 @@ const hook: Hook.Prerun = async function ({ Command, argv }) {
       cwd: process.cwd(),
       stdout: (text) => process.stdout.write(text),
       stderr: (text) => process.stderr.write(text),
+      columns: terminalWidth(process.stderr),
     },
   );
 };

@@ -30,6 +30,8 @@ export type GateIo = {
   cwd: string;
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** the width lines on stderr must fit (a terminal's columns; none in a pipe or a log) */
+  columns?: number;
 };
 
 export function skipRequested(env: NodeJS.ProcessEnv): boolean {
@@ -80,7 +82,7 @@ async function stop(
         log: (m = '') => io.stderr(m + '\n'),
         styledHeader: (t) => io.stderr(`=== ${t}\n\n`),
       };
-      printCheckResult(toStderr, outcome.result);
+      printCheckResult(toStderr, outcome.result, io.columns ?? Infinity);
       io.stderr('\n');
     }
     io.stderr(sfStyleError(error));
@@ -117,8 +119,10 @@ async function requestOf(command: HostCommand, io: GateIo): Promise<GateRequest>
 
 export async function runPackageGate(command: HostCommand, io: GateIo): Promise<void> {
   const json = wantsJson(io.argv, io.env);
+  const { wrapText } = await import('./table.js');
+  const say = (text: string): void => io.stderr(wrapText(text, io.columns ?? Infinity).join('\n') + '\n');
   if (skipRequested(io.env)) {
-    io.stderr(messages.getMessage('info.skipped', [SKIP_GATE_ENV]) + '\n');
+    say(messages.getMessage('info.skipped', [SKIP_GATE_ENV]));
     return;
   }
   const request = await requestOf(command, io);
@@ -141,12 +145,12 @@ export async function runPackageGate(command: HostCommand, io: GateIo): Promise<
         sarif,
         sarifLog(outcome.result, RULES, pluginTool(), outcome.project.root),
       );
-      io.stderr(messages.getMessage('info.sarif', [written]) + '\n');
+      say(messages.getMessage('info.sarif', [written]));
     }
   } catch (error) {
     // outside a project sf's own command says what is wrong, better than the gate could
     if ((error as Error).name === 'NoProjectError') {
-      io.stderr(messages.getMessage('info.noProject', [io.cwd]) + '\n');
+      say(messages.getMessage('info.noProject', [io.cwd]));
       return;
     }
     const cause = error instanceof SfError ? error : SfError.wrap(error as Error);
@@ -156,7 +160,7 @@ export async function runPackageGate(command: HostCommand, io: GateIo): Promise<
   }
   const dir = projectPath(outcome.project, outcome.target.packageDir.fullPath) || '.';
   if (outcome.result.passed) {
-    io.stderr(messages.getMessage('info.passed', [dir, summaryLine(outcome.result), SKIP_GATE_ENV]) + '\n');
+    say(messages.getMessage('info.passed', [dir, summaryLine(outcome.result, Infinity), SKIP_GATE_ENV]));
     return;
   }
   const failed = messages.createError(

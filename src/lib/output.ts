@@ -53,17 +53,22 @@ export function summaryLine(result: CheckResult, width = terminalWidth()): strin
   return `${counts}${counts.length + 1 + verdict.length > width ? '\n' : ' '}${painted}`;
 }
 
-export function printCheckResult(out: Printer, result: CheckResult): void {
+/** The findings, a table per app, then the summary, fitted to `width` (the terminal they go to). */
+export function printCheckResult(out: Printer, result: CheckResult, width = terminalWidth()): void {
   for (const group of rowsByApp(result)) {
     out.styledHeader(group.app ? `App ${printable(group.app)}` : 'Project');
     out.log(
-      renderTable(group.rows, [
-        { key: 'severity', name: 'Severity', paint: paintSeverity },
-        { key: 'rule', name: 'Rule' },
-        { key: 'location', name: 'Location' },
-        { key: 'message', name: 'Problem and fix', wrap: true },
-      ]) + '\n',
+      renderTable(
+        group.rows,
+        [
+          { key: 'severity', name: 'Severity', paint: paintSeverity },
+          { key: 'rule', name: 'Rule' },
+          { key: 'location', name: 'Location' },
+          { key: 'message', name: 'Problem and fix', wrap: true },
+        ],
+        width,
+      ) + '\n',
     );
   }
-  out.log(summaryLine(result));
+  out.log(summaryLine(result, width));
 }

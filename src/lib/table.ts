@@ -1,3 +1,5 @@
+import { stripVTControlCharacters } from 'node:util';
+
 /**
  * A plain-text table in the box style sf users know. sf-plugins-core's table renders through ink and React,
  * which costs a check about 0.2 s and 20 MB per run.
@@ -21,8 +23,9 @@ const SHORT_COLUMN = 24;
 /** Characters the borders take: `│ ` before every column, ` │` after the last, ` │ ` between columns. */
 const border = (columns: number): number => columns * 3 + 1;
 
-// Cells hold paths, ids and our own messages: code points count well enough, without a width table for wide scripts.
-const width = (text: string): number => [...text].length;
+// Cells hold paths, ids and our own messages: code points count well enough, without a width table for wide scripts;
+// colour codes take no room on screen.
+const width = (text: string): number => [...stripVTControlCharacters(text)].length;
 
 /** Where a word longer than the line may break: after a path, id or list separator, else anywhere. */
 function breakWord(word: string, max: number): string[] {

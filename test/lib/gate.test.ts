@@ -5,6 +5,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogOfDir, resolveTarget, runGate } from '../../src/lib/gate.js';
 import { runPackageGate, SKIP_GATE_ENV, type GateIo } from '../../src/lib/gate-hook.js';
@@ -126,10 +127,11 @@ async function hookRun(
   cwd: string,
   argv: string[],
   env: NodeJS.ProcessEnv = {},
+  columns?: number,
 ): Promise<{ exit: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const io: GateIo = { argv, env, cwd, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) };
+  const io: GateIo = { argv, env, cwd, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), columns };
   const command = {
     name: 'PackageVersionCreateCommand',
     flags: {
@@ -193,6 +195,27 @@ describe('runPackageGate', () => {
       expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
       expect(r.stderr).toContain('sf-plugin-eca gate on force-app');
       expect(r.stderr).toContain('gate passed');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('fits every line it writes to a terminal of 80 columns: the passing line, the skip line, the findings', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eca-gate-narrow-'));
+    try {
+      cpSync(EXAMPLE, dir, { recursive: true });
+      seedExampleGlobalSettings(dir);
+      const runs = [
+        await hookRun(dir, ['-p', 'Acme Connector'], {}, 80),
+        await hookRun(dir, ['-p', 'Acme Connector'], { [SKIP_GATE_ENV]: 'true' }, 80),
+        await hookRun(root, ['-p', 'Billing'], {}, 80),
+      ];
+      expect(runs.map((r) => r.exit)).toEqual([0, 0, 1]);
+      expect(runs[0].stderr.replace(/\s+/g, ' ')).toContain('gate passed. Set SF_ECA_SKIP_GATE=true');
+      // sf's own error block after the findings is sf's text; the gate's lines are the ones before it
+      const gateLines = runs.flatMap((r) => r.stderr.split('Error (GateFailedError)')[0].split('\n'));
+      expect(gateLines.filter((l) => stripVTControlCharacters(l).length > 80)).toEqual([]);
+      expect(gateLines.join('\n')).toContain('distribution-state');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
