@@ -26,7 +26,7 @@ import {
 import { secretElements, secretKindsIn } from './secrets.js';
 import { onInterrupt } from './interrupt.js';
 import { printable } from './names.js';
-import { FORCEIGNORE, excludedFolderLines, judge, withExclusions } from './forceignore.js';
+import { FORCEIGNORE, excludedFolderLines, judge, judgeText, withExclusions } from './forceignore.js';
 import { unknownNames } from './similar.js';
 import { builtLink, isOrgId, sameId, splitPair } from './ids.js';
 import { hubOauthLink, type RetrievedApp } from './hub-app.js';
@@ -439,7 +439,7 @@ export async function runPrepare(ui: Ui, cwd: string, flags: PrepareFlags): Prom
     replaceLink: flags['replace-link'],
   };
   const plan = await planPrepare(input);
-  const after = catalogAfter(catalog, plan.changes, judge(project.root, plan.forceIgnoreText));
+  const after = catalogAfter(catalog, plan.changes, judgeText(project.root, plan.forceIgnoreText));
   // notes quote names and paths from the org and the project
   plan.notes.forEach((n) => ui.warn(printable(n)));
 

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { BLOCK_END, BLOCK_START } from '../../src/lib/forceignore.js';
 import { IDS, copyToTemp, fixturePath } from '../fixtures/fixtures.js';
 import { HUB_ID15, SECRET, hubApp, runCli, snapshot, tempDir, writeProject } from './support.js';
 
@@ -316,6 +317,43 @@ describe('sf eca prepare --no-retrieve: metadata-format copies', () => {
       expect(copies.map((f: { file: string; fix: string }) => [f.file, f.fix])).toEqual([
         [COPY, 'Rename it to Mdapi_App_oauth.ecaOauth-meta.xml, the source-format name.'],
       ]);
+    } finally {
+      cleanup();
+    }
+  });
+});
+
+describe('sf eca prepare --no-retrieve: the findings it prints judge the .forceignore it writes', () => {
+  it('names the line that hides a file in the .forceignore as written, the lines prepare added counted, also in a dry run', async () => {
+    const { dir, cleanup } = copyToTemp(fixturePath('forceignore-too-broad'));
+    try {
+      // a project prepared by an earlier version: its block lacks lines for folders added since, and the user's own
+      // lines follow it, so the lines prepare adds to the block move them down
+      const own = readFileSync(join(dir, '.forceignore'), 'utf8');
+      writeFileSync(
+        join(dir, '.forceignore'),
+        `${BLOCK_START}\n**/extlClntAppGlobalOauthSets/**\n${BLOCK_END}\n${own}`,
+      );
+      const args = ['eca', 'prepare', '--no-retrieve', '--dev-hub-org-id', IDS.ORG_A, '--json'];
+      const hiding = (run: Awaited<ReturnType<typeof runCli>>): string[] =>
+        run.json?.result.check.findings
+          .filter((f: { rule: string }) => f.rule === 'forceignored-packageable')
+          .map((f: { file: string; hiddenBy?: string }) => `${f.file} ${f.hiddenBy}`);
+      const dryRun = await runCli([...args, '--dry-run'], { cwd: dir, home });
+      const run = await runCli(args, { cwd: dir, home });
+      expect(run.code, run.stdout).toBe(1);
+      const written = readFileSync(join(dir, '.forceignore'), 'utf8').split('\n');
+      const line = written.indexOf('**/externalClientApps/**') + 1;
+      expect(line).toBeGreaterThan(4);
+      const expected = [
+        `force-app/main/default/externalClientApps/Broad_App.eca-meta.xml ${line}: **/externalClientApps/**`,
+      ];
+      expect(hiding(run)).toEqual(expected);
+      expect(hiding(dryRun)).toEqual(expected);
+      const check = await runCli(['eca', 'check', '--json'], { cwd: dir, home });
+      expect(
+        check.json?.result.findings.filter((f: { rule: string }) => f.rule === 'forceignored-packageable'),
+      ).toEqual(run.json?.result.check.findings.filter((f: { rule: string }) => f.rule === 'forceignored-packageable'));
     } finally {
       cleanup();
     }
