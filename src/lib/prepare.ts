@@ -281,18 +281,19 @@ async function planNonPackageable(input: PrepareInput, changes: PlannedChange[])
 }
 
 /**
- * Metadata-format copies (`X.ecaOauth`, `00D…:App.eca`) of packageable types beside their source-format twin: SDR
- * resolves such a copy as a second source of the same component and converts both to one file of the package
- * version, so the version may carry the stale copy. They move out like the non-packageable files (never deleted: a
- * copy is the user's data, and may differ from its twin); a copy without a twin is the component's only source and
- * stays.
+ * Metadata-format copies (`X.ecaOauth`, `00D…:App.eca`) of packageable types beside their source-format twin in the
+ * same package directory: SDR resolves such a copy as a second source of the same component and converts both to one
+ * file of the package version, so the version may carry the stale copy. They move out like the non-packageable files,
+ * even with --delete-non-packageable (a copy is the user's data and may differ from its twin); a copy without a twin
+ * is the component's only source and stays.
  */
 async function planMdapiCopies(input: PrepareInput, changes: PlannedChange[]): Promise<void> {
   const packaged = input.catalog.files.filter(
     (f) => f.kind === 'eca' && f.type?.packageable !== false && entersPackage(f),
   );
-  const sources = new Set(packaged.filter((f) => f.form === 'source').map(componentKey));
-  for (const file of packaged.filter((f) => f.form === 'mdapi' && sources.has(componentKey(f)))) {
+  const key = (f: CatalogFile): string => `${f.packageDir!.fullPath}|${componentKey(f)}`;
+  const sources = new Set(packaged.filter((f) => f.form === 'source').map(key));
+  for (const file of packaged.filter((f) => f.form === 'mdapi' && sources.has(key(f)))) {
     const twin = sourceFileName(file.type!, componentName(file.fullName));
     await planMoveOut(input, file, `metadata-format copy of ${twin}: the package build would read both`, changes);
   }

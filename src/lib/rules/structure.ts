@@ -294,12 +294,14 @@ export const mdapiCopy: Rule = {
   judges: ['package'],
   check: (catalog) => {
     const packaged = ecaFiles(catalog).filter(entersPackage);
-    const sources = new Set(packaged.filter((f) => f.form === 'source').map(componentKey));
+    // a twin counts in the same package directory only: that is the package build that reads both
+    const key = (f: CatalogFile): string => `${f.packageDir!.fullPath}|${componentKey(f)}`;
+    const sources = new Set(packaged.filter((f) => f.form === 'source').map(key));
     return packaged
       .filter((f) => f.form === 'mdapi')
       .map((f) => {
         const source = sourceFileName(f.type!, componentName(f.fullName));
-        const variant = sources.has(componentKey(f)) ? 'inPackage' : 'only';
+        const variant = sources.has(key(f)) ? 'inPackage' : 'only';
         return finding(mdapiCopy, variant, { file: f }, [`${f.type!.name} ${componentName(f.fullName)}`], [source]);
       });
   },
