@@ -291,12 +291,25 @@ export function isPackageSource(file: CatalogFile): boolean {
 }
 
 /**
+ * The component a file defines, `<type>:<name>`, the name without the org prefix of a metadata-format retrieve: a
+ * metadata-format copy (`X.ecaOauth`, `00D…:App.eca`) and its source-format twin define the same component.
+ */
+export function componentKey(file: Pick<CatalogFile, 'type' | 'fullName'>): string {
+  return `${file.type?.name}:${componentName(file.fullName)}`;
+}
+
+/** A component's name without the org prefix a metadata-format retrieve may put before it. */
+export function componentName(fullName: string): string {
+  return fullName.replace(ORG_PREFIX, '');
+}
+
+/**
  * The files without the metadata-format copies (`X.ecaOauth` beside `X.ecaOauth-meta.xml`) whose source-format twin
  * is also in the list: a rule that judges settings reports each setting once, on the file a person edits.
  */
 export function withoutMdapiTwins(files: CatalogFile[]): CatalogFile[] {
-  const sources = new Set(files.filter((f) => f.form === 'source').map((f) => `${f.type?.name}:${f.fullName}`));
-  return files.filter((f) => f.form === 'source' || !sources.has(`${f.type?.name}:${f.fullName}`));
+  const sources = new Set(files.filter((f) => f.form === 'source').map(componentKey));
+  return files.filter((f) => f.form === 'source' || !sources.has(componentKey(f)));
 }
 
 /** Files that a package version built from the project would carry: in a package directory, not force-ignored. */

@@ -84,13 +84,26 @@ export async function readForceIgnore(projectRoot: string): Promise<ForceIgnoreJ
 
 /** SDR's verdict for a .forceignore with the given text at the project root, before that text is written. */
 export function judge(projectRoot: string, text: string | undefined): (fullPath: string) => boolean {
-  if (text === undefined) return () => false;
+  return judgeText(projectRoot, text).denies;
+}
+
+/**
+ * SDR's verdict and the hiding line for a .forceignore with the given text, before that text is written: what a
+ * command reports about the project it is about to write names the lines of that project, not of the one it read.
+ */
+export function judgeText(projectRoot: string, text: string | undefined): ForceIgnoreJudge {
+  if (text === undefined) return { denies: () => false, hiddenBy: () => undefined };
   const ForceIgnore = loadForceIgnoreClass();
   const scratch = mkdtempSync(join(tmpdir(), 'eca-forceignore-'));
   try {
     writeFileSync(join(scratch, FORCEIGNORE), text);
     const parsed = new ForceIgnore(join(scratch, FORCEIGNORE));
-    return (fullPath) => parsed.denies(join(scratch, relative(projectRoot, fullPath)));
+    const denies = (fullPath: string): boolean => parsed.denies(join(scratch, relative(projectRoot, fullPath)));
+    return {
+      denies,
+      hiddenBy: (fullPath) =>
+        denies(fullPath) ? hidingLine(text, relative(projectRoot, fullPath).split(sep).join('/')) : undefined,
+    };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

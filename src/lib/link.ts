@@ -245,7 +245,7 @@ export async function linkScratch(ui: Ui, cwd: string, flags: LinkScratchFlags):
     ui.log(messages.getMessage('info.dryRun', [planned]));
     return result;
   }
-  if (target) result.deploy = await deployAndVerify(ui, target, deployFiles, links, flags);
+  if (target) result.deploy = await deployAndVerify(ui, target, deployFiles, links, flags, catalog.project.namespace);
   if (changes.length) await applyPlan(catalog.project.root, changes);
   const written = summary.map((c) => `${c.path} (${c.detail})`).join(', ');
   ui.log(
@@ -272,6 +272,7 @@ async function deployAndVerify(
   files: DeployFile[],
   links: Map<string, string>,
   flags: LinkScratchFlags,
+  namespace: string | undefined,
 ): Promise<NonNullable<LinkScratchResult['deploy']>> {
   const { 'api-version': apiVersion, wait } = flags;
   const timeoutSeconds = wait.seconds;
@@ -284,8 +285,9 @@ async function deployAndVerify(
     (onStatus) => org.deployFiles(conn, files, { apiVersion, timeoutSeconds, onStatus }),
   );
   if (!outcome.success) throw deployError(username, outcome);
+  // a scratch org created with the package's namespace names the app ns__App in the files it hands back
   const back = await withSpinner(ui, messages.getMessage('spinner.verify', [username]), () =>
-    org.retrieveApps(conn, { apps: [...links.keys()], apiVersion, timeoutSeconds }),
+    org.retrieveApps(conn, { apps: [...links.keys()], apiVersion, timeoutSeconds, namespace }),
   );
   const verified = linksNotHeld(back, links).length === 0;
   if (!verified) throw messages.createError('error.LinkNotHeld', [username]);

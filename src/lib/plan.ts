@@ -78,8 +78,16 @@ function diffable(bytes: Buffer | undefined, fullPath: string): string | undefin
   return redactDocument(text, doc, isConnectedAppFile(basename(fullPath)) ? 'ConnectedApp' : typed?.type.name);
 }
 
-/** The catalog as it will be once the plan is applied, so the rules can judge the result before anything is written. */
-export function catalogAfter(catalog: Catalog, changes: PlannedChange[], denies = catalog.denies): Catalog {
+/**
+ * The catalog as it will be once the plan is applied, so the rules can judge the result before anything is written;
+ * `forceIgnore` judges the .forceignore the plan writes, when it writes one.
+ */
+export function catalogAfter(
+  catalog: Catalog,
+  changes: PlannedChange[],
+  forceIgnore?: Pick<Catalog, 'denies' | 'hiddenBy'>,
+): Catalog {
+  const denies = forceIgnore?.denies ?? catalog.denies;
   const gone = new Set(
     changes.flatMap((c) => (c.action === 'delete' ? [c.fullPath] : c.action === 'move' ? [c.fromFullPath!] : [])),
   );
@@ -99,7 +107,7 @@ export function catalogAfter(catalog: Catalog, changes: PlannedChange[], denies 
     files,
     apps: groupIntoApps(files),
     denies,
-    hiddenBy: catalog.hiddenBy,
+    hiddenBy: forceIgnore ? forceIgnore.hiddenBy : catalog.hiddenBy,
     pathProblems: catalog.pathProblems,
   };
 }

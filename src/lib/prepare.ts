@@ -5,7 +5,10 @@ import type { Duration } from '@salesforce/kit';
 import { Messages } from '@salesforce/core/messages';
 import {
   appsInPackageDirs,
+  componentKey,
+  componentName,
   elementText,
+  entersPackage,
   isPackageSource,
   type App,
   type Catalog,
@@ -23,7 +26,7 @@ import {
 import { secretElements, secretKindsIn } from './secrets.js';
 import { onInterrupt } from './interrupt.js';
 import { printable } from './names.js';
-import { FORCEIGNORE, excludedFolderLines, judge, withExclusions } from './forceignore.js';
+import { FORCEIGNORE, excludedFolderLines, judge, judgeText, withExclusions } from './forceignore.js';
 import { unknownNames } from './similar.js';
 import { builtLink, isOrgId, sameId, splitPair } from './ids.js';
 import { hubOauthLink, type RetrievedApp } from './hub-app.js';
@@ -210,7 +213,6 @@ function planAppFiles(input: AppPlanInput, name: string, changes: PlannedChange[
   }
 }
 
-/** The user's own files that must not be packaged, moved (or deleted) out of every package directory. */
 /** The line of the non-packageable folder's .gitignore that keeps the global OAuth settings out of git. */
 const GLOBAL_SETTINGS_GITIGNORE_LINE = `${ecaType(GLOBAL_OAUTH_TYPE).directoryName}/`;
 
@@ -240,35 +242,60 @@ async function planGitignore(input: PrepareInput, changes: PlannedChange[]): Pro
   );
 }
 
+/**
+ * Moves a file out of every package directory into the non-packageable folder, under its type folder; when an
+ * identical copy is already there the file is deleted, a different one stops the command before anything is written.
+ */
+async function planMoveOut(
+  input: PrepareInput,
+  file: CatalogFile,
+  why: string,
+  changes: PlannedChange[],
+): Promise<void> {
+  const { catalog } = input;
+  const before = await readFile(file.fullPath);
+  const target = join(input.nonPackageableDir, file.type!.directoryName, basename(file.fullPath));
+  const existing = await readFile(target).catch(() => undefined);
+  if (existing && !existing.equals(before)) {
+    throw messages.createError('error.MoveConflict', [file.path, projectPath(catalog.project, target)]);
+  }
+  if (existing) {
+    const detail = `an identical copy is already in ${projectPath(catalog.project, target)}`;
+    changes.push(change(catalog, 'delete', file.fullPath, detail, { before }));
+  } else {
+    changes.push({ ...change(catalog, 'move', target, why, {}), fromFullPath: file.fullPath });
+  }
+}
+
+/** The user's own files that must not be packaged, moved (or deleted) out of every package directory. */
 async function planNonPackageable(input: PrepareInput, changes: PlannedChange[]): Promise<void> {
   const { catalog } = input;
   for (const file of catalog.files.filter((f) => f.type && f.type.packageable === false && f.packageDir)) {
-    const before = await readFile(file.fullPath);
+    const why = `${file.type!.name} must not be packaged`;
     if (input.deleteNonPackageable) {
-      changes.push(change(catalog, 'delete', file.fullPath, `${file.type!.name} must not be packaged`, { before }));
+      changes.push(change(catalog, 'delete', file.fullPath, why, { before: await readFile(file.fullPath) }));
       continue;
     }
-    const target = join(input.nonPackageableDir, file.type!.directoryName, basename(file.fullPath));
-    const existing = await readFile(target).catch(() => undefined);
-    if (existing && !existing.equals(before)) {
-      throw messages.createError('error.MoveConflict', [file.path, projectPath(catalog.project, target)]);
-    }
-    if (existing) {
-      changes.push(
-        change(
-          catalog,
-          'delete',
-          file.fullPath,
-          `an identical copy is already in ${projectPath(catalog.project, target)}`,
-          { before },
-        ),
-      );
-    } else {
-      changes.push({
-        ...change(catalog, 'move', target, `${file.type!.name} must not be packaged`, {}),
-        fromFullPath: file.fullPath,
-      });
-    }
+    await planMoveOut(input, file, why, changes);
+  }
+}
+
+/**
+ * Metadata-format copies (`X.ecaOauth`, `00D…:App.eca`) of packageable types beside their source-format twin in the
+ * same package directory: SDR resolves such a copy as a second source of the same component and converts both to one
+ * file of the package version, so the version may carry the stale copy. They move out like the non-packageable files,
+ * even with --delete-non-packageable (a copy is the user's data and may differ from its twin); a copy without a twin
+ * is the component's only source and stays.
+ */
+async function planMdapiCopies(input: PrepareInput, changes: PlannedChange[]): Promise<void> {
+  const packaged = input.catalog.files.filter(
+    (f) => f.kind === 'eca' && f.type?.packageable !== false && entersPackage(f),
+  );
+  const key = (f: CatalogFile): string => `${f.packageDir!.fullPath}|${componentKey(f)}`;
+  const sources = new Set(packaged.filter((f) => f.form === 'source').map(key));
+  for (const file of packaged.filter((f) => f.form === 'mdapi' && sources.has(key(f)))) {
+    const twin = sourceFileName(file.type!, componentName(file.fullName));
+    await planMoveOut(input, file, `metadata-format copy of ${twin}: the package build would read both`, changes);
   }
 }
 
@@ -296,6 +323,7 @@ export async function planPrepare(input: PrepareInput): Promise<PreparePlan> {
   for (const entry of refused) notes.push(messages.getMessage('note.RefusedEntry', [entry]));
   for (const name of apps) planApp(input, name, changes, notes);
   await planNonPackageable(input, changes);
+  await planMdapiCopies(input, changes);
   await planGitignore(input, changes);
 
   const forceIgnorePath = join(catalog.project.root, FORCEIGNORE);
@@ -412,7 +440,7 @@ export async function runPrepare(ui: Ui, cwd: string, flags: PrepareFlags): Prom
     replaceLink: flags['replace-link'],
   };
   const plan = await planPrepare(input);
-  const after = catalogAfter(catalog, plan.changes, judge(project.root, plan.forceIgnoreText));
+  const after = catalogAfter(catalog, plan.changes, judgeText(project.root, plan.forceIgnoreText));
   // notes quote names and paths from the org and the project
   plan.notes.forEach((n) => ui.warn(printable(n)));
 

@@ -78,4 +78,16 @@ describe('the app of a file', () => {
     expect([...catalog.apps.keys()]).toEqual(['App']);
     expect(catalog.apps.get('App')!.headers).toHaveLength(2);
   });
+
+  it('reports a setting once when a metadata-format copy named 00D…:App_oauth sits beside its source twin', async () => {
+    const web = settings('App').replace('<commaSeparatedOauthScopes>Api<', '<commaSeparatedOauthScopes>Api, Web<');
+    const root = writeProject({
+      'sfdx-project.json': JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }] }),
+      [`${MD}/externalClientApps/App.eca-meta.xml`]: header,
+      [`${MD}/extlClntAppOauthSettings/App_oauth.ecaOauth-meta.xml`]: web,
+      [`${MD}/extlClntAppOauthSettings/00D5g00000ABCDEEA5:App_oauth.ecaOauth`]: web,
+    });
+    const found = runRules(await loadCatalog(root), {}).filter((f) => f.rule === 'scope-web');
+    expect(found.map((f) => f.file)).toEqual([`${MD}/extlClntAppOauthSettings/App_oauth.ecaOauth-meta.xml`]);
+  });
 });

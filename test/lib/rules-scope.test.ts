@@ -61,6 +61,12 @@ describe('the scope of a file', () => {
     });
     expect(found).toEqual([
       {
+        rule: 'forceignored-packageable',
+        file: `${MD}/externalClientApps/App.eca-meta.xml`,
+        scope: 'hidden',
+        hiddenBy: '2: **',
+      },
+      {
         rule: 'pkce',
         file: `${MD}/extlClntAppGlobalOauthSets/App_glbloauth.ecaGlblOauth-meta.xml`,
         scope: 'hidden',
@@ -73,6 +79,32 @@ describe('the scope of a file', () => {
         hiddenBy: '2: **',
       },
     ]);
+  });
+
+  it('a Local app whose header .forceignore hides gets a note that says so, and by which line', async () => {
+    const root = writeProject({
+      'sfdx-project.json': JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }] }),
+      '.forceignore': '# not for the package\n**/externalClientApps/**\n',
+      [`${MD}/externalClientApps/App.eca-meta.xml`]: header('Local'),
+      [`${MD}/extlClntAppOauthSettings/App_oauth.ecaOauth-meta.xml`]: settings('Api'),
+    });
+    const catalog = await loadCatalog(root);
+    const notes = runRules(catalog, {}).filter((f) => f.rule === 'forceignored-packageable');
+    expect(notes).toEqual([
+      expect.objectContaining({
+        severity: 'info',
+        app: 'App',
+        file: `${MD}/externalClientApps/App.eca-meta.xml`,
+        scope: 'hidden',
+        hiddenBy: '2: **/externalClientApps/**',
+        message:
+          '.forceignore hides the header of app App, whose distributionState is Local: deploys and package versions built from force-app leave the app out',
+      }),
+    ]);
+    const rows = rowsByApp(checkResult(catalog, runRules(catalog, {}), 'error'));
+    expect(rows[0].rows.find((r) => r.rule === 'forceignored-packageable')?.message).toContain(
+      '(hidden from the package by .forceignore line 2: **/externalClientApps/**)',
+    );
   });
 
   it('a .forceignore that hides only the header: the plugin files name the line, not a missing header', async () => {

@@ -527,7 +527,9 @@ const CASES: Case[] = [
       app: 'Mdapi_App',
       severity: 'warning',
       file: `${MD}/extlClntAppOauthSettings/Mdapi_App_oauth.ecaOauth`,
-      fix: 'Delete it; the source-format file is Mdapi_App_oauth.ecaOauth-meta.xml.',
+      message:
+        'This metadata-format copy sits in a package directory beside its source-format file: the package build reads it as a second source of ExtlClntAppOauthSettings Mdapi_App_oauth and writes both to one file, so the version may carry this copy',
+      fix: 'Run sf eca prepare, which moves it out of the package directory, or delete it; the source-format file is Mdapi_App_oauth.ecaOauth-meta.xml.',
     },
   ]),
   pass('mdapi-copy', 'packaged-2gp'),

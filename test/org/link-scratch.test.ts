@@ -211,6 +211,31 @@ describe('link from the Dev Hub and deploy to its scratch org', () => {
     );
   });
 
+  it('a scratch org of the package namespace: the OAuth settings retrieved back name ns__App, and the link still holds', async () => {
+    const validator = scratch.deployValidator;
+    // a scratch org created with the project's namespace keeps the app's name with the namespace prefix, as a
+    // namespaced org does: its retrieve writes <externalClientApplication>acme__Acme_Connector</…>
+    scratch.deployValidator = (files, emu) => {
+      const problems = validator ? validator(files, emu) : [];
+      for (const [path, xml] of files)
+        if (path.endsWith('.ecaOauth'))
+          files.set(path, xml.replace(/<externalClientApplication>(?!acme__)/, '<externalClientApplication>acme__'));
+      return problems;
+    };
+    try {
+      const project = acmeProject();
+      const run = await runCli([...LS, '-v', 'hub', '-o', 'scratch', '--json'], { cwd: project, home });
+      expect(run.code, out(run)).toBe(0);
+      expect(xmlOf(scratch, 'ExtlClntAppOauthSettings', 'Acme_Connector_oauth')).toContain(
+        '<externalClientApplication>acme__Acme_Connector</externalClientApplication>',
+      );
+      expect(run.json?.result.deploy).toMatchObject({ verified: true });
+      expect(read(project, SETTINGS_PATH)).toBe(hubAcme()[1].xml);
+    } finally {
+      scratch.deployValidator = validator;
+    }
+  });
+
   it('a second run changes nothing', async () => {
     const project = acmeProject();
     const first = await runCli([...LS, '-v', 'hub', '-o', 'scratch'], { cwd: project, home });

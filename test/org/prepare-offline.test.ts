@@ -1,6 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { BLOCK_END, BLOCK_START } from '../../src/lib/forceignore.js';
+import { IDS, copyToTemp, fixturePath } from '../fixtures/fixtures.js';
 import { HUB_ID15, SECRET, hubApp, runCli, snapshot, tempDir, writeProject } from './support.js';
 
 /** sf eca prepare without an org (--no-retrieve), and the flags that decide where files go. */
@@ -237,5 +239,123 @@ describe('sf eca prepare --no-retrieve', () => {
     );
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('is not a package directory of this project (force-app, second-pkg)');
+  });
+});
+
+describe('sf eca prepare --no-retrieve: metadata-format copies', () => {
+  const MD = 'force-app/main/default';
+  const COPY = `${MD}/extlClntAppOauthSettings/Mdapi_App_oauth.ecaOauth`;
+  // a metadata-format retrieve names the header after the org: 00D…:App.eca
+  const HEADER_COPY = `${MD}/externalClientApps/${IDS.ORG_A18}:Mdapi_App.eca`;
+
+  it('moves a copy of the packaged OAuth settings out of the package directory, byte for byte, like the policies', async () => {
+    // the package build reads X.ecaOauth as a second ExtlClntAppOauthSettings X and writes both to one file
+    const { dir, cleanup } = copyToTemp(fixturePath('mdapi-copies'));
+    try {
+      const header = readFileSync(join(dir, `${MD}/externalClientApps/Mdapi_App.eca-meta.xml`));
+      writeFileSync(join(dir, HEADER_COPY), header);
+      const copy = readFileSync(join(dir, COPY));
+      const args = ['eca', 'prepare', '--no-retrieve', '--dev-hub-org-id', IDS.ORG_A];
+      const run = await runCli([...args, '--json'], { cwd: dir, home });
+      expect(run.code, run.stdout).toBe(0);
+      const result = run.json?.result as {
+        apps: string[];
+        changes: Array<{ action: string; path: string; from?: string }>;
+        check: { apps: Array<{ name: string }>; findings: Array<{ rule: string; file?: string }> };
+      };
+      // the header named 00D…:Mdapi_App is that app, not an app of its own
+      expect(result.apps).toEqual(['Mdapi_App']);
+      expect(result.check.apps.map((a) => a.name)).toEqual(['Mdapi_App']);
+      expect(result.changes.filter((c) => c.action === 'move')).toEqual([
+        expect.objectContaining({
+          path: `eca-source-org/externalClientApps/${IDS.ORG_A18}:Mdapi_App.eca`,
+          from: HEADER_COPY,
+        }),
+        expect.objectContaining({
+          path: 'eca-source-org/extlClntAppOauthSettings/Mdapi_App_oauth.ecaOauth',
+          from: COPY,
+        }),
+      ]);
+      expect(existsSync(join(dir, COPY))).toBe(false);
+      expect(existsSync(join(dir, HEADER_COPY))).toBe(false);
+      expect(
+        readFileSync(join(dir, 'eca-source-org/extlClntAppOauthSettings/Mdapi_App_oauth.ecaOauth')).equals(copy),
+      ).toBe(true);
+      expect(result.check.findings.filter((f) => f.rule === 'mdapi-copy')).toEqual([]);
+
+      const after = snapshot(dir);
+      const again = await runCli(args, { cwd: dir, home });
+      expect(again.stdout).toContain('Nothing to change: the project is already prepared.');
+      expect(snapshot(dir)).toEqual(after);
+      const check = await runCli(['eca', 'check', '--json'], { cwd: dir, home });
+      expect(check.json?.result.findings.filter((f: { rule: string }) => f.rule === 'mdapi-copy')).toEqual([]);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('leaves a metadata-format file without a source twin where it is: it is the only copy', async () => {
+    const { dir, cleanup } = copyToTemp(fixturePath('mdapi-copies'));
+    try {
+      const twin = `${MD}/extlClntAppOauthSettings/Mdapi_App_oauth.ecaOauth-meta.xml`;
+      const run = await runCli(
+        ['eca', 'prepare', '--no-retrieve', '--dev-hub-org-id', IDS.ORG_A, '--dry-run', '--json'],
+        {
+          cwd: dir,
+          home,
+        },
+      );
+      expect(run.json?.result.changes.map((c: { action: string }) => c.action)).toContain('move');
+      rmSync(join(dir, twin));
+      const alone = await runCli(['eca', 'prepare', '--no-retrieve', '--dev-hub-org-id', IDS.ORG_A, '--json'], {
+        cwd: dir,
+        home,
+      });
+      expect(alone.json?.result.changes.map((c: { action: string }) => c.action)).not.toContain('move');
+      expect(existsSync(join(dir, COPY))).toBe(true);
+      const copies = alone.json?.result.check.findings.filter((f: { rule: string }) => f.rule === 'mdapi-copy');
+      expect(copies.map((f: { file: string; fix: string }) => [f.file, f.fix])).toEqual([
+        [COPY, 'Rename it to Mdapi_App_oauth.ecaOauth-meta.xml, the source-format name.'],
+      ]);
+    } finally {
+      cleanup();
+    }
+  });
+});
+
+describe('sf eca prepare --no-retrieve: the findings it prints judge the .forceignore it writes', () => {
+  it('names the line that hides a file in the .forceignore as written, the lines prepare added counted, also in a dry run', async () => {
+    const { dir, cleanup } = copyToTemp(fixturePath('forceignore-too-broad'));
+    try {
+      // a project prepared by an earlier version: its block lacks lines for folders added since, and the user's own
+      // lines follow it, so the lines prepare adds to the block move them down
+      const own = readFileSync(join(dir, '.forceignore'), 'utf8');
+      writeFileSync(
+        join(dir, '.forceignore'),
+        `${BLOCK_START}\n**/extlClntAppGlobalOauthSets/**\n${BLOCK_END}\n${own}`,
+      );
+      const args = ['eca', 'prepare', '--no-retrieve', '--dev-hub-org-id', IDS.ORG_A, '--json'];
+      const hiding = (run: Awaited<ReturnType<typeof runCli>>): string[] =>
+        run.json?.result.check.findings
+          .filter((f: { rule: string }) => f.rule === 'forceignored-packageable')
+          .map((f: { file: string; hiddenBy?: string }) => `${f.file} ${f.hiddenBy}`);
+      const dryRun = await runCli([...args, '--dry-run'], { cwd: dir, home });
+      const run = await runCli(args, { cwd: dir, home });
+      expect(run.code, run.stdout).toBe(1);
+      const written = readFileSync(join(dir, '.forceignore'), 'utf8').split('\n');
+      const line = written.indexOf('**/externalClientApps/**') + 1;
+      expect(line).toBeGreaterThan(4);
+      const expected = [
+        `force-app/main/default/externalClientApps/Broad_App.eca-meta.xml ${line}: **/externalClientApps/**`,
+      ];
+      expect(hiding(run)).toEqual(expected);
+      expect(hiding(dryRun)).toEqual(expected);
+      const check = await runCli(['eca', 'check', '--json'], { cwd: dir, home });
+      expect(
+        check.json?.result.findings.filter((f: { rule: string }) => f.rule === 'forceignored-packageable'),
+      ).toEqual(run.json?.result.check.findings.filter((f: { rule: string }) => f.rule === 'forceignored-packageable'));
+    } finally {
+      cleanup();
+    }
   });
 });

@@ -152,7 +152,10 @@ export const forceIgnoreExcludes: Rule = {
   },
 };
 
-/** The opposite mistake: a .forceignore line so broad that an app meant for the package is left out of it. */
+/**
+ * The opposite mistake: a .forceignore line so broad that an app meant for the package is left out of it. An app
+ * not meant for it (Local) whose header is hidden gets a note instead, so that the hiding line is never silent.
+ */
 export const forceIgnoredPackageable: Rule = {
   id: 'forceignored-packageable',
   severity: 'error',
@@ -162,17 +165,20 @@ export const forceIgnoredPackageable: Rule = {
     const meantForPackage = new Set(
       [...catalog.apps.values()].filter((a) => a.headers.some(isPackaged)).map((a) => a.name),
     );
-    return catalog.files
-      .filter(
-        (f) =>
-          f.type?.packageable === true &&
-          f.form === 'source' &&
-          f.packageDir &&
-          f.forceIgnored &&
-          f.app &&
-          meantForPackage.has(f.app),
-      )
+    const hidden = catalog.files.filter(
+      (f) => f.type?.packageable === true && f.form === 'source' && f.packageDir && f.forceIgnored && f.app,
+    );
+    const errors = hidden
+      .filter((f) => meantForPackage.has(f.app!))
       .map((f) => finding(forceIgnoredPackageable, 'hidden', { file: f }, [f.type!.name, f.packageDir!.path]));
+    const notes = hidden
+      .filter((f) => f.type!.role === 'header' && f.doc && !meantForPackage.has(f.app!))
+      .map((f) => {
+        const state = elementText(f, 'distributionState') ?? 'not set';
+        const tokens = [f.app!, state, f.packageDir!.path];
+        return { ...finding(forceIgnoredPackageable, 'hiddenLocal', { file: f }, tokens), severity: 'info' as const };
+      });
+    return [...errors, ...notes];
   },
 };
 

@@ -1,5 +1,11 @@
-import { Catalog, CatalogFile, entersPackage, namespaceOf, scopeOf } from '../catalog.js';
-import { APP_LINK_ELEMENT, SAML_POLICIES_TYPE, APP_POLICIES_TYPE, OAUTH_SETTINGS_TYPE } from '../family.js';
+import { Catalog, CatalogFile, componentKey, componentName, entersPackage, namespaceOf, scopeOf } from '../catalog.js';
+import {
+  APP_LINK_ELEMENT,
+  SAML_POLICIES_TYPE,
+  APP_POLICIES_TYPE,
+  OAUTH_SETTINGS_TYPE,
+  sourceFileName,
+} from '../family.js';
 import {
   hasSchema,
   validateAgainstSchema,
@@ -286,10 +292,19 @@ export const mdapiCopy: Rule = {
   id: 'mdapi-copy',
   severity: 'warning',
   judges: ['package'],
-  check: (catalog) =>
-    ecaFiles(catalog)
-      .filter((f) => f.form === 'mdapi' && entersPackage(f))
-      .map((f) => finding(mdapiCopy, 'inPackage', { file: f }, [`${f.fullName}.${f.type!.suffix}-meta.xml`])),
+  check: (catalog) => {
+    const packaged = ecaFiles(catalog).filter(entersPackage);
+    // a twin counts in the same package directory only: that is the package build that reads both
+    const key = (f: CatalogFile): string => `${f.packageDir!.fullPath}|${componentKey(f)}`;
+    const sources = new Set(packaged.filter((f) => f.form === 'source').map(key));
+    return packaged
+      .filter((f) => f.form === 'mdapi')
+      .map((f) => {
+        const source = sourceFileName(f.type!, componentName(f.fullName));
+        const variant = sources.has(key(f)) ? 'inPackage' : 'only';
+        return finding(mdapiCopy, variant, { file: f }, [`${f.type!.name} ${componentName(f.fullName)}`], [source]);
+      });
+  },
 };
 
 export const settingsUnconfirmed: Rule = {
