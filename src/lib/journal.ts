@@ -420,6 +420,9 @@ async function redo(root: string, plan: JournalPlan): Promise<void> {
 
 /** Removes the folders that moves and deletes emptied, then the journal (last: a kill before it just repeats this). */
 async function finish(root: string, plan: JournalPlan): Promise<void> {
+  // the renames reach the disk before the journal that could redo them goes (for a power cut; a kill needs no sync)
+  const touched = plan.entries.flatMap((e) => [e.target, ...(e.from ? [e.from] : [])]);
+  for (const d of new Set(touched.map((p) => dirname(join(root, p))))) syncDir(d);
   const emptied = plan.entries
     .filter((e) => e.action === 'move' || e.action === 'delete')
     .map((e) => e.from ?? e.target);
