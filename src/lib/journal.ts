@@ -139,10 +139,12 @@ function isAlive(pid: number): boolean {
 /** Takes the project's apply lock, waiting for a live holder up to `waitMs`; a dead holder's lock is taken over. */
 export async function acquireLock(root: string, waitMs = 30_000): Promise<() => Promise<void>> {
   const dir = journalOf(root);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
   const lockPath = join(dir, LOCK);
-  const deadline = Date.now() + waitMs;
+  const started = Date.now();
+  let emptySince: number | undefined;
   for (;;) {
+    // (again each time: a command that has just finished removes the folder when it lets go)
+    await mkdir(dir, { recursive: true, mode: 0o700 });
     try {
       const handle = await open(lockPath, 'wx', 0o600);
       await handle.writeFile(`${process.pid}\n`);
@@ -153,27 +155,20 @@ export async function acquireLock(root: string, waitMs = 30_000): Promise<() => 
         await rmdir(dirname(dir)).catch(() => undefined);
       };
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') continue;
+      if (code !== 'EEXIST') throw error;
     }
     const holder = Number((await readFile(lockPath, 'utf8').catch(() => '')).trim());
-    if (holder && !isAlive(holder)) {
-      // a killed command's lock: whoever renames it away first takes over
-      const stale = `${lockPath}.stale-${process.pid}`;
-      if (
-        await rename(lockPath, stale).then(
-          () => true,
-          () => false,
-        )
-      )
-        await rm(stale, { force: true });
-      continue;
-    }
-    if (!holder && Date.now() > deadline - waitMs + 1000) {
-      // a lock without a pid for over a second: its writer died between creating and writing it
+    emptySince = holder ? undefined : (emptySince ?? Date.now());
+    // A killed command's lock, or one without a pid for over a second (its writer died between creating and writing
+    // it), is removed in one step: renaming it to a side name first would be one more file a kill could leave behind.
+    if ((holder && !isAlive(holder)) || (emptySince !== undefined && Date.now() - emptySince > 1000)) {
       await rm(lockPath, { force: true });
+      emptySince = undefined;
       continue;
     }
-    if (Date.now() >= deadline) throw new ApplyRefused('busy', JOURNAL_DIR, String(holder));
+    if (Date.now() - started >= waitMs) throw new ApplyRefused('busy', JOURNAL_DIR, String(holder));
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -210,8 +205,13 @@ export async function recoverApply(root: string): Promise<Recovery | undefined> 
 
 /** Takes the lock, recovers an interrupted apply if there is one, and lets go. */
 export async function recoverIfNeeded(root: string, waitMs?: number): Promise<Recovery | undefined> {
-  // nothing to do, and nothing written, unless a command left its journal folder
-  if (!(await exists(journalOf(root)))) return undefined;
+  if (!(await exists(journalOf(root)))) {
+    // A command killed while it created or removed the journal folder (`.sf` first, `.sf/eca-apply` second; the
+    // other way round when it lets go) leaves `.sf` empty. sf never leaves it empty (it keeps config.json or orgs/
+    // there), so an empty one is that leftover: it goes (rmdir removes only an empty folder). Nothing else is written.
+    await rmdir(dirname(journalOf(root))).catch(() => undefined);
+    return undefined;
+  }
   const release = await acquireLock(root, waitMs);
   try {
     return await recoverApply(root);
@@ -420,6 +420,9 @@ async function redo(root: string, plan: JournalPlan): Promise<void> {
 
 /** Removes the folders that moves and deletes emptied, then the journal (last: a kill before it just repeats this). */
 async function finish(root: string, plan: JournalPlan): Promise<void> {
+  // the renames reach the disk before the journal that could redo them goes (for a power cut; a kill needs no sync)
+  const touched = plan.entries.flatMap((e) => [e.target, ...(e.from ? [e.from] : [])]);
+  for (const d of new Set(touched.map((p) => dirname(join(root, p))))) syncDir(d);
   const emptied = plan.entries
     .filter((e) => e.action === 'move' || e.action === 'delete')
     .map((e) => e.from ?? e.target);

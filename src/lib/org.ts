@@ -1,7 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join, sep } from 'node:path';
+import { Readable } from 'node:stream';
 import type { Connection } from '@salesforce/core';
+import type { TreeContainer, VirtualDirectory } from '@salesforce/source-deploy-retrieve';
 import { Messages, SfError } from '@salesforce/core';
 import { appsInPackageDirs, readContent, type Catalog, type CatalogFile } from './catalog.js';
 import {
@@ -257,7 +257,7 @@ export type DeployOutcome = {
   problems: DeployProblem[];
 };
 
-/** Deploys exactly the given files (written to a temporary source folder, deleted afterwards) and waits for the result. */
+/** Deploys exactly the given files, from memory (nothing is written anywhere), and waits for the result. */
 export async function deployFiles(
   conn: Connection,
   files: DeployFile[],
@@ -265,15 +265,9 @@ export async function deployFiles(
 ): Promise<DeployOutcome> {
   const { ComponentSet } = await import('@salesforce/source-deploy-retrieve');
   const { Duration } = await import('@salesforce/kit');
-  const { mkdir, writeFile } = await import('node:fs/promises');
-  const scratch = await mkdtemp(join(tmpdir(), 'eca-deploy-'));
   try {
-    for (const file of files) {
-      const target = join(scratch, file.relativePath);
-      await mkdir(join(target, '..'), { recursive: true });
-      await writeFile(target, file.bytes);
-    }
-    const components = ComponentSet.fromSource(scratch);
+    const tree = await memoryTree(DEPLOY_ROOT, files);
+    const components = ComponentSet.fromSource({ fsPaths: [DEPLOY_ROOT], tree });
     if (options.apiVersion) components.sourceApiVersion = options.apiVersion;
     const operation = await components.deploy({ usernameOrConnection: conn });
     operation.onUpdate((status) => options.onStatus?.(String(status.status)));
@@ -298,9 +292,36 @@ export async function deployFiles(
     };
   } catch (error) {
     throw orgError(error, conn);
-  } finally {
-    await rm(scratch, { recursive: true, force: true });
   }
+}
+
+/** Where the deployed files seem to be: a folder that exists only in the tree below. */
+const DEPLOY_ROOT = join(sep, 'eca-deploy');
+
+/**
+ * The files as SDR's in-memory source tree. SDR's own VirtualTreeContainer leaves `stream` unimplemented, and the
+ * deploy builds its zip (in memory too) from streams, so the subclass gives it one over the bytes it holds.
+ */
+async function memoryTree(root: string, files: DeployFile[]): Promise<TreeContainer> {
+  const { VirtualTreeContainer } = await import('@salesforce/source-deploy-retrieve');
+  class MemoryTree extends VirtualTreeContainer {
+    public override stream(fsPath: string): Readable {
+      return Readable.from(this.readFileSync(fsPath));
+    }
+  }
+  // each folder with its children (files with their bytes, folders by name), up to the root
+  const folders = new Map<string, VirtualDirectory['children']>([[root, []]]);
+  for (const file of files) {
+    let child: VirtualDirectory['children'][number] = { name: basename(file.relativePath), data: file.bytes };
+    for (let dir = dirname(join(root, file.relativePath)); ; dir = dirname(dir)) {
+      const known = folders.has(dir);
+      if (!known) folders.set(dir, []);
+      folders.get(dir)!.push(child);
+      if (known) break;
+      child = basename(dir);
+    }
+  }
+  return new MemoryTree([...folders].map(([dirPath, children]) => ({ dirPath, children })));
 }
 
 /** True when the Dev Hub created the org with this id (its ScratchOrgInfo names it). */

@@ -40,6 +40,18 @@ function sameTree(a: Tree, b: Tree): boolean {
   return [...a.files].every(([path, hash]) => b.files.get(path) === hash);
 }
 
+/** What differs from `whole`: files and folders added (+) or missing (-), and files whose bytes differ. */
+function differences(tree: Tree, whole: Tree): string[] {
+  return [
+    ...[...tree.files]
+      .filter(([path, hash]) => whole.files.get(path) !== hash)
+      .map(([path]) => (whole.files.has(path) ? `${path} (content)` : `+${path}`)),
+    ...[...whole.files.keys()].filter((path) => !tree.files.has(path)).map((path) => `-${path}`),
+    ...tree.dirs.filter((dir) => !whole.dirs.includes(dir)).map((dir) => `+${dir}/`),
+    ...whole.dirs.filter((dir) => !tree.dirs.includes(dir)).map((dir) => `-${dir}/`),
+  ];
+}
+
 type Run = {
   journalGoneAt?: number;
   code: number | null;
@@ -121,18 +133,13 @@ async function recoverAndJudge(dir: string): Promise<'old' | 'new'> {
   expect([0, 1], check.stderr).toContain(check.code);
   const tree = treeOf(dir);
   if (sameTree(tree, oldTree)) return 'old';
+  const fromOld = differences(tree, oldTree);
+  const fromNew = differences(tree, newTree);
+  const [nearer, listed] = fromOld.length < fromNew.length ? ['old', fromOld] : ['new', fromNew];
   expect(
     sameTree(tree, newTree),
-    `mixed project: ${[
-      ...[...tree.files.keys()].filter((p) => !oldTree.files.has(p) && !newTree.files.has(p)),
-      ...tree.dirs.filter((d) => !oldTree.dirs.includes(d) && !newTree.dirs.includes(d)).map((d) => `${d}/`),
-      ...[...tree.files]
-        .filter(([p, hash]) => oldTree.files.get(p) !== hash && newTree.files.get(p) !== hash)
-        .map(([p]) => `${p} (content)`),
-      ...[...newTree.files.keys()].filter((p) => !tree.files.has(p) && !oldTree.files.has(p)).map((p) => `-${p}`),
-    ]
-      .slice(0, 8)
-      .join(', ')}`,
+    `mixed project: ${fromOld.length} differences from the old project, ${fromNew.length} from the new; ` +
+      `from the ${nearer}: ${listed.slice(0, 8).join(', ')}`,
   ).toBe(true);
   return 'new';
 }

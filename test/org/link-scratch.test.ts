@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { idSuffix } from '../../src/lib/ids.js';
@@ -178,6 +179,26 @@ describe('link from the Dev Hub and deploy to its scratch org', () => {
     });
     expect((run.json as { warnings?: string[] }).warnings).toEqual([]);
     expect(JSON.stringify(run.json)).not.toContain(SECRET);
+  });
+
+  it('builds the deploy in memory: while the scratch org receives it, the command has no file in its TMPDIR', async () => {
+    const project = acmeProject();
+    const validator = scratch.deployValidator;
+    let during: string[] | undefined;
+    scratch.deployValidator = (files, emu) => {
+      // every run's TMPDIR (the one running now among them), as the files are being received
+      during = readdirSync(tmpdir())
+        .filter((name) => name.startsWith('eca-run-tmp-'))
+        .flatMap((name) => leftoversIn(join(tmpdir(), name)).map((left) => `${name}/${left}`));
+      return validator ? validator(files, emu) : [];
+    };
+    try {
+      const run = await runCli([...LS, '-v', 'hub', '-o', 'scratch'], { cwd: project, home });
+      expect(run.code, out(run)).toBe(0);
+    } finally {
+      scratch.deployValidator = validator;
+    }
+    expect(during).toEqual([]);
   });
 
   it('changes only the text of <oauthLink> in a CRLF file with comments and tabs, and tells the user what it did', async () => {
