@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO } from './org/support.js';
@@ -35,6 +36,24 @@ describe('README', () => {
       for (const [flag, spec] of Object.entries(command.flags)) {
         if (!spec.hidden) expect(section, `--${flag} of ${id}`).toContain(`--${flag}`);
       }
+    }
+  });
+
+  it("shows each command's help as the built plugin prints it (npm run readme keeps it current)", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eca-readme-'));
+    try {
+      const copy = join(dir, 'README.md');
+      copyFileSync(join(REPO, 'README.md'), copy);
+      execFileSync(
+        process.execPath,
+        [join(REPO, 'node_modules/oclif/bin/run.js'), 'readme', '--no-aliases', '--readme-path', copy],
+        { cwd: REPO, stdio: 'pipe', env: { ...process.env, OCLIF_SKIP_UPDATE_CHECK: 'true' } },
+      );
+      expect(readFileSync(copy, 'utf8') === readme, 'the README command sections are stale: run npm run readme').toBe(
+        true,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
