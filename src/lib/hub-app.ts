@@ -15,9 +15,10 @@ export type HubApp = {
 
 /**
  * A Dev Hub app as retrieved, with every file of it. `refused`: zip entries left out because their path climbs out
- * of the zip or their name is not a developer name (the same list for every app of one retrieve).
+ * of the zip or their name is not a developer name (the same list for every app of one retrieve). `otherNamespace`:
+ * the prefix of files that name the app `ns__App` with a namespace other than the project's (they are not the app's).
  */
-export type RetrievedApp = HubApp & { files: CatalogFile[]; refused?: string[] };
+export type RetrievedApp = HubApp & { files: CatalogFile[]; refused?: string[]; otherNamespace?: string };
 
 /** The app's distribution state in the Dev Hub; an app that does not say is Local. */
 export function hubDistributionState(app: HubApp): string {

@@ -289,7 +289,18 @@ async function deployAndVerify(
   const back = await withSpinner(ui, messages.getMessage('spinner.verify', [username]), () =>
     org.retrieveApps(conn, { apps: [...links.keys()], apiVersion, timeoutSeconds, namespace }),
   );
-  const verified = linksNotHeld(back, links).length === 0;
+  const notHeld = linksNotHeld(back, links);
+  const inOtherNamespace = notHeld.find((app) => back.get(app)?.otherNamespace !== undefined);
+  if (inOtherNamespace) {
+    const other = back.get(inOtherNamespace)!.otherNamespace!;
+    throw messages.createError('error.LinkInOtherNamespace', [
+      username,
+      `${other}__${inOtherNamespace}`,
+      namespace ? `"${namespace}"` : 'none',
+      inOtherNamespace,
+    ]);
+  }
+  const verified = notHeld.length === 0;
   if (!verified) throw messages.createError('error.LinkNotHeld', [username]);
   ui.logSuccess(messages.getMessage('info.deployed', [String(files.length), username]));
   return { targetOrg: username, id: outcome.id, status: outcome.status, components: outcome.deployed, verified };

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import type { Connection } from '@salesforce/core';
 import type { TreeContainer, VirtualDirectory } from '@salesforce/source-deploy-retrieve';
 import { Messages, SfError } from '@salesforce/core';
-import { appsInPackageDirs, readContent, type Catalog, type CatalogFile } from './catalog.js';
+import { appsInPackageDirs, namespaceOf, readContent, type Catalog, type CatalogFile } from './catalog.js';
 import {
   ECA_TYPES,
   HEADER_TYPE,
@@ -151,7 +151,13 @@ function groupRetrieved(files: CatalogFile[], names: string[], refused: string[]
   const apps = new Map<string, RetrievedApp>(names.map((name) => [name, { name, files: [], refused }]));
   for (const file of files) {
     const app = file.app ? apps.get(file.app) : undefined;
-    if (!app) continue;
+    if (!app) {
+      // ns__App where ns is not the project's namespace: not the app, but worth naming when the app is not found
+      const ns = file.app ? namespaceOf(file.app) : undefined;
+      const named = ns ? apps.get(file.app!.slice(ns.length + 2)) : undefined;
+      if (named) named.otherNamespace = ns;
+      continue;
+    }
     app.files.push(file);
     if (file.type?.name === HEADER_TYPE) app.header = file;
     if (file.type?.name === OAUTH_SETTINGS_TYPE) app.oauthSettings = file;

@@ -257,6 +257,30 @@ describe('link from the Dev Hub and deploy to its scratch org', () => {
     }
   });
 
+  it("a scratch org of another namespace: the error names the namespace it uses and the project's", async () => {
+    const validator = scratch.deployValidator;
+    // the scratch org was created with a namespace the project does not declare: it hands back other__Acme_Connector
+    scratch.deployValidator = (files, emu) => {
+      const problems = validator ? validator(files, emu) : [];
+      for (const [path, xml] of files)
+        if (path.endsWith('.ecaOauth'))
+          files.set(path, xml.replace(/<externalClientApplication>(?!other__)/, '<externalClientApplication>other__'));
+      return problems;
+    };
+    try {
+      const project = acmeProject();
+      const run = await runCli([...LS, '-v', 'hub', '-o', 'scratch', '--json'], { cwd: project, home });
+      expect(run.code, out(run)).toBe(2);
+      expect(run.json).toMatchObject({ name: 'LinkInOtherNamespaceError' });
+      expect(String(run.json?.message)).toContain(
+        'name other__Acme_Connector, a namespace other than the project\'s ("acme")',
+      );
+      expect(run.stdout).toContain('Set \\"namespace\\" in sfdx-project.json');
+    } finally {
+      scratch.deployValidator = validator;
+    }
+  });
+
   it('a second run changes nothing', async () => {
     const project = acmeProject();
     const first = await runCli([...LS, '-v', 'hub', '-o', 'scratch'], { cwd: project, home });
