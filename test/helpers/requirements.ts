@@ -52,7 +52,8 @@ export function corpusMissing(): string | undefined {
     : `the corpus of real projects is not at ${CORPUS} (set ECA_CORPUS_DIR to where it is)`;
 }
 
-function warnSkipped(title: string, missing: string): void {
+/** The loud warning of an ad hoc run that skips what it cannot run (never printed under mustRun(): it fails). */
+export function warnSkipped(title: string, missing: string): void {
   const bar = '!'.repeat(100);
   console.warn(
     `\n${bar}\n!! SKIPPED (ad hoc run): ${title}\n!! because ${missing}\n!! Under CI=true or scripts/test.sh this suite FAILS instead.\n${bar}\n`,

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestRunner } from 'vitest';
-import { mustRun, xmllintMissing } from './requirements.js';
+import { mustRun, warnSkipped, xmllintMissing } from './requirements.js';
 
 /** The plugin's XSD excerpt, found relative to this file so the helper works from any checkout. */
 const XSD_URL = new URL('../../schema/metadata-v66-eca.xsd', import.meta.url);
@@ -55,7 +55,7 @@ function requireXmllint(): void {
   if (missing === undefined) return;
   if (mustRun()) throw new Error(`this test needs xmllint: ${missing}`);
   const test = TestRunner.getCurrentTest();
-  console.warn(`\n!!!! SKIPPED (ad hoc run): ${test?.name ?? 'a test'} needs xmllint: ${missing}\n`);
+  warnSkipped(test?.name ?? 'a test that needs xmllint', missing);
   test?.context.skip(`needs xmllint: ${missing}`);
   throw new Error(`this test needs xmllint: ${missing}`);
 }

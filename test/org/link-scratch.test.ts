@@ -8,7 +8,7 @@ import { registerOrg } from '../helpers/emulator/auth.js';
 import { leftoversIn } from '../helpers/temp.js';
 import { itRefuses, type Refusal } from '../helpers/refusals.js';
 import { xmllintValidate } from '../helpers/xmllint.js';
-import { HUB_ID, HUB_ID15, SECRET, hubApp, runCli, snapshot, tempDir, writeProject } from './support.js';
+import { HUB_ID, HUB_ID15, SECRET, hubApp, runCli, snapshot, tempDir, writeProject, type CliRun } from './support.js';
 
 /**
  * sf eca link-scratch, end to end through the built CLI, against two emulated orgs on 127.0.0.1: a Dev Hub that
@@ -232,53 +232,47 @@ describe('link from the Dev Hub and deploy to its scratch org', () => {
     );
   });
 
-  it('a scratch org of the package namespace: the OAuth settings retrieved back name ns__App, and the link still holds', async () => {
+  /**
+   * Runs link-scratch against a scratch org created with namespace `prefix`: like a namespaced org, it keeps the
+   * app's name with the prefix, so its retrieve writes <externalClientApplication>prefix__Acme_Connector</…>.
+   */
+  async function linkToScratchOfNamespace(prefix: string): Promise<{ project: string; run: CliRun }> {
     const validator = scratch.deployValidator;
-    // a scratch org created with the project's namespace keeps the app's name with the namespace prefix, as a
-    // namespaced org does: its retrieve writes <externalClientApplication>acme__Acme_Connector</…>
+    const unprefixed = new RegExp(`<externalClientApplication>(?!${prefix}__)`);
     scratch.deployValidator = (files, emu) => {
       const problems = validator ? validator(files, emu) : [];
       for (const [path, xml] of files)
         if (path.endsWith('.ecaOauth'))
-          files.set(path, xml.replace(/<externalClientApplication>(?!acme__)/, '<externalClientApplication>acme__'));
+          files.set(path, xml.replace(unprefixed, `<externalClientApplication>${prefix}__`));
       return problems;
     };
     try {
       const project = acmeProject();
       const run = await runCli([...LS, '-v', 'hub', '-o', 'scratch', '--json'], { cwd: project, home });
-      expect(run.code, out(run)).toBe(0);
-      expect(xmlOf(scratch, 'ExtlClntAppOauthSettings', 'Acme_Connector_oauth')).toContain(
-        '<externalClientApplication>acme__Acme_Connector</externalClientApplication>',
-      );
-      expect(run.json?.result.deploy).toMatchObject({ verified: true });
-      expect(read(project, SETTINGS_PATH)).toBe(hubAcme()[1].xml);
+      return { project, run };
     } finally {
       scratch.deployValidator = validator;
     }
+  }
+
+  it('a scratch org of the package namespace: the OAuth settings retrieved back name ns__App, and the link still holds', async () => {
+    const { project, run } = await linkToScratchOfNamespace('acme');
+    expect(run.code, out(run)).toBe(0);
+    expect(xmlOf(scratch, 'ExtlClntAppOauthSettings', 'Acme_Connector_oauth')).toContain(
+      '<externalClientApplication>acme__Acme_Connector</externalClientApplication>',
+    );
+    expect(run.json?.result.deploy).toMatchObject({ verified: true });
+    expect(read(project, SETTINGS_PATH)).toBe(hubAcme()[1].xml);
   });
 
   it("a scratch org of another namespace: the error names the namespace it uses and the project's", async () => {
-    const validator = scratch.deployValidator;
-    // the scratch org was created with a namespace the project does not declare: it hands back other__Acme_Connector
-    scratch.deployValidator = (files, emu) => {
-      const problems = validator ? validator(files, emu) : [];
-      for (const [path, xml] of files)
-        if (path.endsWith('.ecaOauth'))
-          files.set(path, xml.replace(/<externalClientApplication>(?!other__)/, '<externalClientApplication>other__'));
-      return problems;
-    };
-    try {
-      const project = acmeProject();
-      const run = await runCli([...LS, '-v', 'hub', '-o', 'scratch', '--json'], { cwd: project, home });
-      expect(run.code, out(run)).toBe(2);
-      expect(run.json).toMatchObject({ name: 'LinkInOtherNamespaceError' });
-      expect(String(run.json?.message)).toContain(
-        'name other__Acme_Connector, a namespace other than the project\'s ("acme")',
-      );
-      expect(run.stdout).toContain('Set \\"namespace\\" in sfdx-project.json');
-    } finally {
-      scratch.deployValidator = validator;
-    }
+    const { run } = await linkToScratchOfNamespace('other');
+    expect(run.code, out(run)).toBe(2);
+    expect(run.json).toMatchObject({ name: 'LinkInOtherNamespaceError' });
+    expect(String(run.json?.message)).toContain(
+      'name other__Acme_Connector, a namespace other than the project\'s ("acme")',
+    );
+    expect(run.stdout).toContain('Set \\"namespace\\" in sfdx-project.json');
   });
 
   it('a second run changes nothing', async () => {
