@@ -70,40 +70,38 @@ export type ForceIgnoreJudge = {
   hiddenBy: (fullPath: string) => ForceIgnoreLine | undefined;
 };
 
-export async function readForceIgnore(projectRoot: string): Promise<ForceIgnoreJudge> {
-  const path = join(projectRoot, FORCEIGNORE);
-  const text = await readFile(path, 'utf8').catch(() => undefined);
-  if (text === undefined) return { denies: () => false, hiddenBy: () => undefined };
-  const parsed = new (loadForceIgnoreClass())(path);
+/** A judge from SDR's verdict on paths and the text it parsed, which names the line that hides a path. */
+function judgeOf(projectRoot: string, text: string, denies: (fullPath: string) => boolean): ForceIgnoreJudge {
   return {
-    denies: (fullPath) => parsed.denies(fullPath),
+    denies,
     hiddenBy: (fullPath) =>
-      parsed.denies(fullPath) ? hidingLine(text, relative(projectRoot, fullPath).split(sep).join('/')) : undefined,
+      denies(fullPath) ? hidingLine(text, relative(projectRoot, fullPath).split(sep).join('/')) : undefined,
   };
 }
 
-/** SDR's verdict for a .forceignore with the given text at the project root, before that text is written. */
-export function judge(projectRoot: string, text: string | undefined): (fullPath: string) => boolean {
-  return judgeText(projectRoot, text).denies;
+const NOTHING_IGNORED: ForceIgnoreJudge = { denies: () => false, hiddenBy: () => undefined };
+
+export async function readForceIgnore(projectRoot: string): Promise<ForceIgnoreJudge> {
+  const path = join(projectRoot, FORCEIGNORE);
+  const text = await readFile(path, 'utf8').catch(() => undefined);
+  if (text === undefined) return NOTHING_IGNORED;
+  const parsed = new (loadForceIgnoreClass())(path);
+  return judgeOf(projectRoot, text, (fullPath) => parsed.denies(fullPath));
 }
 
 /**
- * SDR's verdict and the hiding line for a .forceignore with the given text, before that text is written: what a
- * command reports about the project it is about to write names the lines of that project, not of the one it read.
+ * SDR's verdict and the hiding line for a .forceignore with the given text at the project root, before that text is
+ * written: what a command reports about the project it is about to write names the lines of that project, not of the
+ * one it read.
  */
 export function judgeText(projectRoot: string, text: string | undefined): ForceIgnoreJudge {
-  if (text === undefined) return { denies: () => false, hiddenBy: () => undefined };
+  if (text === undefined) return NOTHING_IGNORED;
   const ForceIgnore = loadForceIgnoreClass();
   const scratch = mkdtempSync(join(tmpdir(), 'eca-forceignore-'));
   try {
     writeFileSync(join(scratch, FORCEIGNORE), text);
     const parsed = new ForceIgnore(join(scratch, FORCEIGNORE));
-    const denies = (fullPath: string): boolean => parsed.denies(join(scratch, relative(projectRoot, fullPath)));
-    return {
-      denies,
-      hiddenBy: (fullPath) =>
-        denies(fullPath) ? hidingLine(text, relative(projectRoot, fullPath).split(sep).join('/')) : undefined,
-    };
+    return judgeOf(projectRoot, text, (fullPath) => parsed.denies(join(scratch, relative(projectRoot, fullPath))));
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

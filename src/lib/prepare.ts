@@ -26,7 +26,7 @@ import {
 import { secretElements, secretKindsIn } from './secrets.js';
 import { onInterrupt } from './interrupt.js';
 import { printable } from './names.js';
-import { FORCEIGNORE, excludedFolderLines, judge, judgeText, withExclusions } from './forceignore.js';
+import { FORCEIGNORE, excludedFolderLines, judgeText, withExclusions, type ForceIgnoreJudge } from './forceignore.js';
 import { unknownNames } from './similar.js';
 import { builtLink, isOrgId, sameId, splitPair } from './ids.js';
 import { hubOauthLink, type RetrievedApp } from './hub-app.js';
@@ -81,7 +81,8 @@ export type PrepareInput = AppPlanInput & {
 export type PreparePlan = {
   apps: string[];
   changes: PlannedChange[];
-  forceIgnoreText: string;
+  /** the .forceignore the project has once the plan is applied */
+  forceIgnore: ForceIgnoreJudge;
   /** what the user should know: apps that could not be prepared in full, files left out */
   notes: string[];
 };
@@ -329,8 +330,8 @@ export async function planPrepare(input: PrepareInput): Promise<PreparePlan> {
   const forceIgnorePath = join(catalog.project.root, FORCEIGNORE);
   const current = await readFile(forceIgnorePath, 'utf8').catch(() => undefined);
   const { text, added } = withExclusions(current, excludedFolderLines());
-  const denies = judge(catalog.project.root, text);
-  const leaking = forceIgnoreProbes(catalog).filter((p) => !denies(p));
+  const forceIgnore = judgeText(catalog.project.root, text);
+  const leaking = forceIgnoreProbes(catalog).filter((p) => !forceIgnore.denies(p));
   if (leaking.length)
     throw messages.createError('error.ForceIgnoreLeaks', [projectPath(catalog.project, dirname(leaking[0]))]);
   if (added.length) {
@@ -343,7 +344,7 @@ export async function planPrepare(input: PrepareInput): Promise<PreparePlan> {
       }),
     );
   }
-  return { apps, changes, forceIgnoreText: text, notes };
+  return { apps, changes, forceIgnore, notes };
 }
 
 /** The flags of `sf eca prepare`, as the command parses them. */
@@ -440,7 +441,7 @@ export async function runPrepare(ui: Ui, cwd: string, flags: PrepareFlags): Prom
     replaceLink: flags['replace-link'],
   };
   const plan = await planPrepare(input);
-  const after = catalogAfter(catalog, plan.changes, judgeText(project.root, plan.forceIgnoreText));
+  const after = catalogAfter(catalog, plan.changes, plan.forceIgnore);
   // notes quote names and paths from the org and the project
   plan.notes.forEach((n) => ui.warn(printable(n)));
 

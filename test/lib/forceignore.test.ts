@@ -12,7 +12,7 @@ import {
   BLOCK_START,
   excludedFolderLines,
   hidingLine,
-  judge,
+  judgeText,
   readForceIgnore,
   withExclusions,
 } from '../../src/lib/forceignore.js';
@@ -36,9 +36,9 @@ describe('excludedFolderLines', () => {
   });
 });
 
-describe('judge (SDR ForceIgnore)', () => {
+describe('judgeText (SDR ForceIgnore)', () => {
   const text = ['# comment', 'package.xml', '', BLOCK_START, ...LINES, BLOCK_END].join('\n');
-  const denies = judge(ROOT, text);
+  const denies = judgeText(ROOT, text).denies;
 
   it('denies the non-packageable folders wherever they are, and nothing of the header or OAuth settings', () => {
     for (const t of ECA_TYPES) {
@@ -68,15 +68,20 @@ describe('judge (SDR ForceIgnore)', () => {
 
   it('denies nothing without a .forceignore, and follows negations and CRLF files', () => {
     expect(
-      judge(ROOT, undefined)(file('force-app/main/default/extlClntAppGlobalOauthSets/A.ecaGlblOauth-meta.xml')),
+      judgeText(ROOT, undefined).denies(
+        file('force-app/main/default/extlClntAppGlobalOauthSets/A.ecaGlblOauth-meta.xml'),
+      ),
     ).toBe(false);
-    const crlf = judge(ROOT, `**/extlClntAppPolicies/**\r\n!**/extlClntAppPolicies/Keep.ecaPlcy-meta.xml\r\n`);
+    const crlf = judgeText(
+      ROOT,
+      `**/extlClntAppPolicies/**\r\n!**/extlClntAppPolicies/Keep.ecaPlcy-meta.xml\r\n`,
+    ).denies;
     expect(crlf(file('force-app/extlClntAppPolicies/Drop.ecaPlcy-meta.xml'))).toBe(true);
     expect(crlf(file('force-app/extlClntAppPolicies/Keep.ecaPlcy-meta.xml'))).toBe(false);
   });
 
   it('a "**" .forceignore denies everything', () => {
-    const all = judge(ROOT, '**\n');
+    const all = judgeText(ROOT, '**\n').denies;
     expect(all(file('force-app/externalClientApps/A.eca-meta.xml'))).toBe(true);
   });
 
@@ -163,7 +168,7 @@ describe('.forceignore.sample', () => {
 
   it('is complete: adding the recommended lines to it adds nothing, and SDR denies what it should', () => {
     expect(withExclusions(SAMPLE, LINES).added).toEqual([]);
-    const denies = judge(ROOT, SAMPLE);
+    const denies = judgeText(ROOT, SAMPLE).denies;
     expect(denies(file('force-app/main/default/extlClntAppGlobalOauthSets/A.ecaGlblOauth-meta.xml'))).toBe(true);
     expect(denies(file('force-app/main/default/externalClientApps/A.eca-meta.xml'))).toBe(false);
     expect(denies(file('force-app/main/default/extlClntAppOauthSettings/A_oauth.ecaOauth-meta.xml'))).toBe(false);
