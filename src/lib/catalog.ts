@@ -312,6 +312,16 @@ export function withoutMdapiTwins(files: CatalogFile[]): CatalogFile[] {
   return files.filter((f) => f.form === 'source' || !sources.has(componentKey(f)));
 }
 
+/**
+ * The metadata-format copies among `files` whose source-format twin stands in the same package directory: the one
+ * package build that reads both (SDR resolves the copy as a second source of the same component).
+ */
+export function mdapiCopiesBesideTwin(files: CatalogFile[]): Set<CatalogFile> {
+  const key = (f: CatalogFile): string => `${f.packageDir?.fullPath ?? ''}|${componentKey(f)}`;
+  const sources = new Set(files.filter((f) => f.form === 'source').map(key));
+  return new Set(files.filter((f) => f.form === 'mdapi' && sources.has(key(f))));
+}
+
 /** Files that a package version built from the project would carry: in a package directory, not force-ignored. */
 export function entersPackage(file: CatalogFile): boolean {
   return scopeOf(file) === 'package';

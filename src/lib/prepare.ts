@@ -5,11 +5,11 @@ import type { Duration } from '@salesforce/kit';
 import { Messages } from '@salesforce/core/messages';
 import {
   appsInPackageDirs,
-  componentKey,
   componentName,
   elementText,
   entersPackage,
   isPackageSource,
+  mdapiCopiesBesideTwin,
   type App,
   type Catalog,
   type CatalogFile,
@@ -292,9 +292,7 @@ async function planMdapiCopies(input: PrepareInput, changes: PlannedChange[]): P
   const packaged = input.catalog.files.filter(
     (f) => f.kind === 'eca' && f.type?.packageable !== false && entersPackage(f),
   );
-  const key = (f: CatalogFile): string => `${f.packageDir!.fullPath}|${componentKey(f)}`;
-  const sources = new Set(packaged.filter((f) => f.form === 'source').map(key));
-  for (const file of packaged.filter((f) => f.form === 'mdapi' && sources.has(key(f)))) {
+  for (const file of mdapiCopiesBesideTwin(packaged)) {
     const twin = sourceFileName(file.type!, componentName(file.fullName));
     await planMoveOut(input, file, `metadata-format copy of ${twin}: the package build would read both`, changes);
   }

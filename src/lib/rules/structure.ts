@@ -1,4 +1,12 @@
-import { Catalog, CatalogFile, componentKey, componentName, entersPackage, namespaceOf, scopeOf } from '../catalog.js';
+import {
+  Catalog,
+  CatalogFile,
+  componentName,
+  entersPackage,
+  mdapiCopiesBesideTwin,
+  namespaceOf,
+  scopeOf,
+} from '../catalog.js';
 import {
   APP_LINK_ELEMENT,
   SAML_POLICIES_TYPE,
@@ -294,14 +302,12 @@ export const mdapiCopy: Rule = {
   judges: ['package'],
   check: (catalog) => {
     const packaged = ecaFiles(catalog).filter(entersPackage);
-    // a twin counts in the same package directory only: that is the package build that reads both
-    const key = (f: CatalogFile): string => `${f.packageDir!.fullPath}|${componentKey(f)}`;
-    const sources = new Set(packaged.filter((f) => f.form === 'source').map(key));
+    const besideTwin = mdapiCopiesBesideTwin(packaged);
     return packaged
       .filter((f) => f.form === 'mdapi')
       .map((f) => {
         const source = sourceFileName(f.type!, componentName(f.fullName));
-        const variant = sources.has(key(f)) ? 'inPackage' : 'only';
+        const variant = besideTwin.has(f) ? 'inPackage' : 'only';
         return finding(mdapiCopy, variant, { file: f }, [`${f.type!.name} ${componentName(f.fullName)}`], [source]);
       });
   },
